@@ -1,0 +1,27 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// No package dependencies, by design: the standard library, Foundation, Dispatch,
+// Synchronization and Swift Testing only.
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "ioasid-modelcheck",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "IOASIDModel", targets: ["IOASIDModel"]),
+        .library(name: "Explorer", targets: ["Explorer"]),
+        .executable(name: "modelcheck", targets: ["modelcheck"]),
+    ],
+    targets: [
+        .target(name: "IOASIDModel", swiftSettings: strict),
+        // Generic over any state machine: must never import IOASIDModel.
+        .target(name: "Explorer", swiftSettings: strict),
+        .executableTarget(name: "modelcheck", dependencies: ["IOASIDModel", "Explorer"], swiftSettings: strict),
+        .executableTarget(name: "translation-bench", dependencies: ["IOASIDModel"], path: "benchmarks/translation-bench",
+                          swiftSettings: strict),
+        .testTarget(name: "IOASIDModelTests", dependencies: ["IOASIDModel"], swiftSettings: strict),
+        .testTarget(name: "modelcheckTests", dependencies: ["modelcheck", "IOASIDModel"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)
