@@ -18,9 +18,12 @@ let package = Package(
         // Generic over any state machine: must never import IOASIDModel.
         .target(name: "Explorer", swiftSettings: strict),
         .executableTarget(name: "modelcheck", dependencies: ["IOASIDModel", "Explorer"], swiftSettings: strict),
-        .executableTarget(name: "translation-bench", dependencies: ["IOASIDModel"], path: "benchmarks/translation-bench",
+        .executableTarget(name: "translation-bench", dependencies: ["IOASIDModel", "Explorer"], path: "benchmarks/translation-bench",
                           swiftSettings: strict),
         .testTarget(name: "IOASIDModelTests", dependencies: ["IOASIDModel"], swiftSettings: strict),
+        .executableTarget(name: "counters-bench", dependencies: ["Explorer"], path: "benchmarks/counters-bench",
+                          swiftSettings: strict),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer"], swiftSettings: strict),
         .testTarget(name: "modelcheckTests", dependencies: ["modelcheck", "IOASIDModel"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -1,13 +1,44 @@
-/// A model the explorer can search: initial states, the actions enabled in a state, and the
-/// successor an action leads to. The explorer knows nothing else about the domain.
+/// A model the explorer can search: initial states, the actions enabled in a state, the successor
+/// an action leads to, a fingerprint of a state, and the properties to check. The explorer knows
+/// nothing else about the domain (it never imports the IOMMU model).
 public protocol StateMachine: Sendable {
-    associatedtype State: Hashable & Sendable
-    associatedtype Action: Hashable & Sendable
+    associatedtype State: Sendable
+    associatedtype Action: Sendable
 
     /// The states a search starts from.
     var initialStates: [State] { get }
-    /// Appends the actions enabled in `state` to `actions`.
+    /// Appends the actions enabled in `state` to `actions`, in a deterministic order: a trace
+    /// records an action by its position in this list and is rebuilt by replaying.
     func actions(of state: State, into actions: inout [Action])
     /// The state `action` leads to from `state`, or nil when the action does not apply.
     func successor(of state: State, after action: Action) -> State?
+    /// A deterministic 64-bit fingerprint of `state` (see `Fingerprint`); equal states must give
+    /// equal fingerprints, and a model with symmetry fingerprints its canonical representative.
+    func fingerprint(of state: State) -> UInt64
+    /// The invariants (`always`) and reachability goals (`sometimes`) to check.
+    var properties: [Property<State>] { get }
+}
+
+/// A named property of states.
+public struct Property<State>: Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// Must hold in every reachable state; a state where it fails is a counterexample.
+        case always
+        /// Must hold in some reachable state; the first one found is a witness.
+        case sometimes
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var holds: @Sendable (State) -> Bool
+
+    /// An invariant.
+    public static func always(_ name: String, _ holds: @escaping @Sendable (State) -> Bool) -> Property {
+        Property(name: name, kind: .always, holds: holds)
+    }
+
+    /// A reachability goal.
+    public static func sometimes(_ name: String, _ holds: @escaping @Sendable (State) -> Bool) -> Property {
+        Property(name: name, kind: .sometimes, holds: holds)
+    }
 }

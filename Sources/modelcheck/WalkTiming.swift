@@ -1,3 +1,4 @@
+import Explorer
 import IOASIDModel
 
 /// Measures walk throughput on a vector file's own tables and addresses.
@@ -20,8 +21,7 @@ enum WalkTiming {
         } while elapsed < .milliseconds(Int(seconds * 1000))
         // Keeps the walks from being optimised away.
         if sink == 0x5eed_5eed_5eed_5eed { walks += 1 }
-        let secs = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Double(walks) / max(secs, 1e-9)
+        return Double(walks) / max(elapsed.inSeconds, 1e-9)
     }
 }
 

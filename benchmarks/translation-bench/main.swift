@@ -3,6 +3,7 @@
 //
 //     swift run -c release translation-bench
 //
+import Explorer
 import IOASIDModel
 
 let clock = ContinuousClock()
@@ -16,8 +17,7 @@ func measure(_ name: String, seconds: Double = 1.0, _ body: () -> Int) -> (Strin
         ops += body()
         elapsed = clock.now - start
     } while elapsed < .milliseconds(Int(seconds * 1000))
-    let secs = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    return (name, Double(ops) / secs)
+    return (name, Double(ops) / elapsed.inSeconds)
 }
 
 var sink: UInt64 = 0

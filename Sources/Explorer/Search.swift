@@ -1,0 +1,46 @@
+/// Bounds on a search. The model's own `depth` makes a search exhaustive when reached; the
+/// others are command-line limits that end it `incomplete`.
+public struct SearchLimits: Sendable {
+    /// The model's depth: states at this depth are checked, not expanded.
+    public var modelDepth: Int?
+    public var maxDepth: Int?
+    public var maxStates: Int?
+    public var timeLimit: Duration?
+    /// Pre-sizes the visited set.
+    public var expectedStates: Int
+
+    public init(modelDepth: Int? = nil, maxDepth: Int? = nil, maxStates: Int? = nil, timeLimit: Duration? = nil, expectedStates: Int = 1 << 16) {
+        self.modelDepth = modelDepth
+        self.maxDepth = maxDepth
+        self.maxStates = maxStates
+        self.timeLimit = timeLimit
+        self.expectedStates = expectedStates
+    }
+}
+
+/// How a search ended.
+public enum Verdict: Sendable, Equatable {
+    /// Every state within the model's depth was checked and every invariant held.
+    case holds
+    /// An invariant failed; the trace is the shortest (BFS).
+    case violation(property: String)
+    /// A limit stopped the search first.
+    case incomplete(reason: String)
+}
+
+/// The outcome of a search: the verdict, the counterexample, the witnesses of the goals reached,
+/// and the statistics.
+public struct SearchResult<M: StateMachine>: Sendable {
+    public var verdict: Verdict
+    public var counterexample: Trace<M>?
+    /// Each `sometimes` property reached, with its shortest witness.
+    public var witnesses: [String: Trace<M>]
+    public var statistics: Statistics
+
+    @inlinable public init(verdict: Verdict, counterexample: Trace<M>?, witnesses: [String: Trace<M>], statistics: Statistics) {
+        self.verdict = verdict
+        self.counterexample = counterexample
+        self.witnesses = witnesses
+        self.statistics = statistics
+    }
+}

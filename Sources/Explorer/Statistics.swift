@@ -1,0 +1,42 @@
+/// What a search did, in the figures `SPEC.md` §3 reports.
+public struct Statistics: Sendable, Equatable {
+    public var distinctStates = 0
+    public var transitions = 0
+    /// Deepest level reached (operations from an initial state).
+    public var maxDepth = 0
+    public var seconds = 0.0
+    public var workers = 1
+    /// Bytes of the visited set.
+    public var visitedBytes = 0
+    /// Bytes of the parent links kept for traces.
+    public var traceBytes = 0
+
+    @inlinable public init() {}
+
+    public var statesPerSecond: Double { seconds > 0 ? Double(distinctStates) / seconds : 0 }
+    /// Every byte the search keeps per state, divided by distinct states.
+    public var bytesPerState: Double {
+        distinctStates > 0 ? Double(visitedBytes + traceBytes) / Double(distinctStates) : 0
+    }
+
+    /// TLC's estimate of the chance that a fingerprint collision hid a state:
+    /// distinct × (generated − distinct) / 2^64.
+    public var collisionProbability: Double {
+        Double(distinctStates) * Double(max(0, transitions - distinctStates)) / 18_446_744_073_709_551_616.0
+    }
+}
+
+/// Where a search stands, for progress lines.
+public struct Progress: Sendable {
+    public var distinctStates: Int
+    public var queue: Int
+    public var depth: Int
+    public var seconds: Double
+
+    @inlinable public init(distinctStates: Int, queue: Int, depth: Int, seconds: Double) {
+        self.distinctStates = distinctStates
+        self.queue = queue
+        self.depth = depth
+        self.seconds = seconds
+    }
+}
