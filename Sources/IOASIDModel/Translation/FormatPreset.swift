@@ -21,7 +21,7 @@ public enum FormatPreset: String, CaseIterable, Hashable, Sendable {
     }
 
     /// The geometry.
-    public var format: PageTableFormat { FormatPreset.built[self] ?? FormatPreset.built[.tiny2x2]! }
+    public var format: PageTableFormat { FormatPreset.built[self]! } // every case is built below
 
     private static let built: [FormatPreset: PageTableFormat] =
         Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.geometry) })
