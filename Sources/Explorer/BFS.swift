@@ -77,7 +77,8 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
                     if let broken = check(successor, sid) {
                         return finish(.violation(property: broken), counterexample: trace(to: sid))
                     }
-                    next.append((successor, sid))
+                    // States at the model's depth are checked, never expanded: keep them out of the frontier.
+                    if limits.modelDepth.map({ depth + 1 < $0 }) ?? true { next.append((successor, sid)) }
                     if let m = limits.maxStates, visited.count >= m { return finish(.incomplete(reason: "--max-states \(m) reached")) }
                 }
                 sinceProgress += 1
