@@ -5,7 +5,7 @@ import IOASIDModel
 enum Tool {
     static let version = "0.1.0"
 
-    static let commands: [CommandSpec] = [SelfcheckCommand.spec]
+    static let commands: [CommandSpec] = [RunCommand.spec, DescribeCommand.spec, ListCommand.spec, SelfcheckCommand.spec]
 
     /// Runs `arguments` (without the program name).
     static func run(_ arguments: [String], console: Console) -> Int32 {
@@ -24,6 +24,9 @@ enum Tool {
                 return 0
             }
             switch parsed.command {
+            case RunCommand.spec.name: return try RunCommand.run(parsed, console: console)
+            case DescribeCommand.spec.name: return try DescribeCommand.run(parsed, console: console)
+            case ListCommand.spec.name: return try ListCommand.run(parsed, console: console)
             case SelfcheckCommand.spec.name: return try SelfcheckCommand.run(parsed, console: console)
             default: throw UsageError(message: "unknown command '\(parsed.command)'")
             }

@@ -1,0 +1,85 @@
+/// The hardware every proposal drives: the domains that exist and the routing of (group, PASID)
+/// to domains. It knows nothing of any uAPI; the invariants are stated on it.
+public struct Hardware: Hashable, Sendable {
+    /// Domains sorted by id.
+    public private(set) var domains: [Domain] = []
+    /// Routes sorted by (group, PASID, domain). A proposal normally keeps one per (group, PASID);
+    /// designs that allow more (`multi-attach`) are what `no-overlap` checks.
+    public private(set) var routes: [Route] = []
+
+    public init() {}
+
+    /// The index of domain `id` in `domains`.
+    @inlinable public func index(of id: DomainID) -> Int? {
+        var lo = 0, hi = domains.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if domains[mid].id < id { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < domains.count && domains[lo].id == id ? lo : nil
+    }
+
+    public func domain(_ id: DomainID) -> Domain? { index(of: id).map { domains[$0] } }
+
+    /// The lowest id no domain (freed ones included) uses.
+    public var nextDomainID: DomainID {
+        var candidate: DomainID = 1
+        for d in domains {
+            if d.id == candidate { candidate += 1 } else if d.id > candidate { break }
+        }
+        return candidate
+    }
+
+    /// Adds a domain built by `make` with the next free id; returns that id.
+    @discardableResult
+    public mutating func allocateDomain(_ make: (DomainID) -> Domain) -> DomainID {
+        let id = nextDomainID
+        let domain = make(id)
+        domains.insert(domain, at: domains.firstIndex { $0.id > id } ?? domains.count)
+        return id
+    }
+
+    /// Frees a domain. One that hardware still references stays, marked freed, so that the
+    /// dangling reference is visible to `lifetime`.
+    public mutating func freeDomain(_ id: DomainID) {
+        guard let i = index(of: id) else { return }
+        let children = domains.contains { $0.parent == id && !$0.freed }
+        let referenced = routes.contains { $0.domain == id } || children
+        if referenced { domains[i].freed = true } else { domains.remove(at: i) }
+    }
+
+    /// Edits a domain's state in place (its table, mostly).
+    public mutating func update(_ id: DomainID, _ body: (inout Domain) throws(Errno) -> Void) throws(Errno) {
+        guard let i = index(of: id) else { return }
+        try body(&domains[i])
+    }
+
+    /// The routes of a group at a PASID.
+    public func routes(group: Int, pasid: UInt32) -> [Route] {
+        routes.filter { Int($0.group) == group && $0.pasid == pasid }
+    }
+
+    /// Points (group, PASID) at `domain`, replacing whatever it routed to.
+    public mutating func setRoute(group: Int, pasid: UInt32, domain: DomainID) {
+        clearRoutes(group: group, pasid: pasid)
+        addRoute(Route(group: group, pasid: pasid, domain: domain))
+    }
+
+    /// Adds a route beside the existing ones (designs with several windows per RID).
+    public mutating func addRoute(_ route: Route) {
+        routes.insert(route, at: routes.firstIndex { route < $0 } ?? routes.count)
+    }
+
+    /// Blocks DMA of (group, PASID): no route.
+    public mutating func clearRoutes(group: Int, pasid: UInt32) {
+        routes.removeAll { Int($0.group) == group && $0.pasid == pasid }
+        collectFreed()
+    }
+
+    /// Drops freed domains nothing references any more.
+    private mutating func collectFreed() {
+        let live = domains.filter { !$0.freed }.compactMap(\.parent)
+        let routed = routes.map(\.domain)
+        domains.removeAll { $0.freed && !routed.contains($0.id) && !live.contains($0.id) }
+    }
+}

@@ -1,0 +1,137 @@
+/// A number in a scenario: a literal, or a name bound by an earlier step with an optional offset
+/// (`A`, `A+0x1000`).
+public enum NumberExpr: Hashable, Sendable {
+    case literal(UInt64)
+    case name(String, offset: Int64)
+
+    public func evaluate(_ bindings: [String: UInt64]) -> UInt64 {
+        switch self {
+        case .literal(let v): return v
+        case .name(let n, let offset): return (bindings[n] ?? 0) &+ UInt64(bitPattern: offset)
+        }
+    }
+}
+
+/// A field value in a scenario step, resolved against bindings when the step runs.
+public enum ValueExpr: Hashable, Sendable {
+    case number(NumberExpr)
+    case signed(Int64)
+    case array([NumberExpr])
+    case preset(FormatPreset)
+    case access(Access)
+    case device(Int)
+
+    public func evaluate(_ bindings: [String: UInt64]) -> ArgValue {
+        switch self {
+        case .number(let e): return .number(e.evaluate(bindings))
+        case .signed(let v): return .signed(v)
+        case .array(let es): return .array(es.map { $0.evaluate(bindings) })
+        case .preset(let p): return .preset(p)
+        case .access(let a): return .access(a)
+        case .device(let d): return .device(d)
+        }
+    }
+}
+
+/// The RESULT of a step.
+public struct ExpectedResult: Hashable, Sendable {
+    public enum Status: Hashable, Sendable {
+        case ok
+        case errno(Errno)
+        case address(NumberExpr)
+        case fault(stage: Int?, level: Int?)
+    }
+    public var status: Status
+    /// Output fields that must match, as written.
+    public var outputs: [(name: String, value: [NumberExpr])]
+    public var text: String
+
+    public static func == (a: ExpectedResult, b: ExpectedResult) -> Bool { a.text == b.text && a.status == b.status }
+    public func hash(into h: inout Hasher) { h.combine(text) }
+}
+
+/// One scenario step, checked and ready to run.
+public struct ScenarioStep: Hashable, Sendable {
+    public var binding: String?
+    public var operation: String
+    public var fields: [String: ValueExpr]
+    public var expected: ExpectedResult
+    public var location: SourceLocation
+    public var lineText: String
+}
+
+/// A scenario, checked.
+public struct Scenario: Hashable, Sendable {
+    public var name: String
+    public var location: SourceLocation
+    public var steps: [ScenarioStep]
+    public var expectViolation: InvariantName?
+}
+
+/// `expect holds | violation INV`.
+public enum Expectation: Hashable, Sendable, CustomStringConvertible {
+    case holds
+    case violation(InvariantName)
+    public var description: String {
+        switch self {
+        case .holds: return "holds"
+        case .violation(let i): return "violation \(i)"
+        }
+    }
+}
+
+/// An atom of a goal: all of a goal's atoms must hold in one state.
+public enum GoalAtom: Hashable, Sendable {
+    /// The device's group is routed at the PASID; optionally, the domain does (not) enforce coherency.
+    case routed(device: Int, pasid: UInt32, enforceCoherency: Bool?)
+    /// The device is bound (joined) to fd N.
+    case joined(device: Int, fd: Int)
+}
+
+/// A `goal NAME { … }`.
+public struct Goal: Hashable, Sendable {
+    public var name: String
+    public var atoms: [GoalAtom]
+}
+
+/// Operation groups of `explore { ops … }` (`SPEC.md` §2).
+public enum OperationGroup: String, Hashable, Sendable, CaseIterable {
+    case ioas, map, unmap, hwpt, bind, attach, close, destroy
+    case copy, allowIOVAs = "allow-iovas", option, autoMap = "auto-map", translate, nested
+
+    public static let defaults: Set<OperationGroup> = [.ioas, .map, .unmap, .hwpt, .bind, .attach, .close, .destroy]
+}
+
+/// The `explore { }` block: the bounds of the action space.
+public struct ExploreBounds: Hashable, Sendable {
+    public var objects: [String: Int] = [:]
+    public var window = IOVARange(first: 0x10000, last: 0x13fff)
+    public var lengths: [UInt64] = [0x1000]
+    public var pasids: [UInt32] = []
+    public var depth = 4
+    public var groups = OperationGroup.defaults
+    public var userVAs: [UInt64]?
+    /// Whether `depth` was written (it is required by `check`).
+    public var hasDepth = false
+
+    public init() {}
+}
+
+/// A model file after parsing and semantic checks.
+public struct Model: Sendable {
+    public var path: String
+    public var title: String
+    public var proposal: ProposalName
+    public var knobs: [(Knob, String)]
+    public var topology: Topology
+    public var config: IOMMUFDConfig
+    public var explore: ExploreBounds?
+    public var checks: [InvariantName]
+    public var expectation: Expectation
+    public var goals: [Goal]
+    /// `expect reachable|unreachable GOAL`, in file order.
+    public var goalExpectations: [(goal: String, reachable: Bool)]
+    public var scenarios: [Scenario]
+
+    public var machine: IOMMUFD { IOMMUFD(topology: topology, config: config) }
+}

@@ -1,0 +1,111 @@
+/// The `explore { }` block and goals.
+extension ModelLoader {
+    static let objectKinds = ["ioas", "hwpt", "device", "fault", "viommu"]
+
+    func exploreBounds(_ lines: [StatementLine], _ topology: Topology) throws(Diagnostic) -> ExploreBounds {
+        var b = ExploreBounds()
+        var windowWord: Located<String>?
+        for line in lines {
+            let head = line.words[0], rest = Array(line.words.dropFirst())
+            switch head.value {
+            case "objects":
+                for w in rest {
+                    let kv = split(w, on: "=")
+                    guard kv.count == 2 else { throw error("expected KIND=N", at: w) }
+                    guard Self.objectKinds.contains(kv[0].value) else {
+                        throw error(Suggestion.message("unknown object kind '\(kv[0].value)'", for: kv[0].value, in: Self.objectKinds), at: kv[0])
+                    }
+                    b.objects[kv[0].value] = Int(try number(kv[1], max: 64))
+                }
+            case "iova":
+                guard rest.count == 1 else { throw error("expected 'iova START..LAST'", at: head) }
+                b.window = try range(rest[0])
+                windowWord = rest[0]
+            case "lengths":
+                guard !rest.isEmpty else { throw error("expected one or more lengths", at: head) }
+                b.lengths = try rest.map { w throws(Diagnostic) in
+                    let v = try number(w)
+                    guard v > 0 else { throw error("a length of 0", at: w) }
+                    return v
+                }
+            case "pasids":
+                b.pasids = []
+                for w in rest {
+                    if w.value.contains("..") {
+                        let r = try range(w)
+                        guard r.last <= UInt64(UInt32.max), r.last - r.first < 64 else { throw error("a PASID range of at most 64 values below 2^32", at: w) }
+                        b.pasids += (r.first...r.last).map { UInt32($0) }
+                    } else {
+                        b.pasids.append(UInt32(try number(w, max: UInt64(UInt32.max))))
+                    }
+                }
+            case "depth":
+                guard rest.count == 1 else { throw error("expected 'depth N'", at: head) }
+                b.depth = Int(try number(rest[0], max: 1000))
+                b.hasDepth = true
+            case "ops":
+                guard !rest.isEmpty else { throw error("expected operation groups after 'ops'", at: head) }
+                let names = OperationGroup.allCases.map(\.rawValue)
+                var groups: Set<OperationGroup> = rest[0].value.hasPrefix("+") ? b.groups : []
+                for w in rest {
+                    let adding = w.value.hasPrefix("+")
+                    let name = adding ? String(w.value.dropFirst()) : w.value
+                    guard let g = OperationGroup(rawValue: name) else {
+                        throw error(Suggestion.message("unknown operation group '\(name)'", for: name, in: names), at: w)
+                    }
+                    groups.insert(g)
+                }
+                b.groups = groups
+            case "user-va":
+                guard !rest.isEmpty else { throw error("expected addresses after 'user-va'", at: head) }
+                b.userVAs = try rest.map { w throws(Diagnostic) in try number(w) }
+            default:
+                throw error(Suggestion.message("unknown explore statement '\(head.value)'", for: head.value,
+                                               in: ["objects", "iova", "lengths", "pasids", "depth", "ops", "user-va"]), at: head)
+            }
+        }
+        if let w = windowWord {
+            let smallest = b.lengths.min() ?? 1
+            if b.window.length / smallest > 1 << 16 {
+                throw error("the window spans more than 2^16 pages of the smallest length (\(SizeText.format(smallest)))", at: w)
+            }
+        }
+        return b
+    }
+
+    func goal(_ g: GoalSyntax, _ topology: Topology) throws(Diagnostic) -> Goal {
+        var atoms: [GoalAtom] = []
+        for line in g.atoms {
+            let head = line.words[0]
+            var fields: [String: Located<String>] = [:]
+            for w in line.words.dropFirst() {
+                let kv = split(w, on: "=")
+                guard kv.count == 2, !kv[1].value.isEmpty else { throw error("expected field=value", at: w) }
+                fields[kv[0].value] = kv[1]
+            }
+            switch head.value {
+            case "routed":
+                guard let d = fields["dev"] else { throw error("'routed' needs dev=", at: head) }
+                for k in fields.keys where !["dev", "pasid", "enforce-cc"].contains(k) {
+                    throw error("unknown field '\(k)' of 'routed'", at: fields[k]!)
+                }
+                let pasid = try fields["pasid"].map { w throws(Diagnostic) in UInt32(try number(w, max: UInt64(UInt32.max))) } ?? 0
+                var cc: Bool?
+                if let w = fields["enforce-cc"] {
+                    guard w.value == "yes" || w.value == "no" else { throw error("enforce-cc is yes or no", at: w) }
+                    cc = w.value == "yes"
+                }
+                atoms.append(.routed(device: try deviceIndex(d), pasid: pasid, enforceCoherency: cc))
+            case "joined":
+                guard let d = fields["dev"], let f = fields["fd"] else { throw error("'joined' needs dev= and fd=", at: head) }
+                let fd = Int(try number(f, max: 64))
+                guard fd == 1 else { throw error("iommufd models have one fd (fd=1)", at: f) }
+                atoms.append(.joined(device: try deviceIndex(d), fd: fd))
+            default:
+                throw error(Suggestion.message("unknown goal atom '\(head.value)'", for: head.value, in: ["routed", "joined"]), at: head)
+            }
+        }
+        guard !atoms.isEmpty else { throw error("goal '\(g.name.value)' has no atoms", at: g.name) }
+        return Goal(name: g.name.value, atoms: atoms)
+    }
+}

@@ -1,0 +1,140 @@
+/// Scenario steps: operations, fields, bound names and results.
+extension ModelLoader {
+    func scenario(_ s: ScenarioSyntax, _ topology: Topology) throws(Diagnostic) -> Scenario {
+        var bound: Set<String> = []
+        var steps: [ScenarioStep] = []
+        for step in s.steps {
+            let opWord = step.operation
+            guard let spec = IOMMUFDOperation.spec(named: opWord.value) else {
+                throw error(Suggestion.message("unknown operation '\(opWord.value)'", for: opWord.value,
+                                               in: IOMMUFDOperation.specs.map(\.name)), at: opWord)
+            }
+            var fields: [String: ValueExpr] = [:]
+            var arrayCount: Int?
+            for f in step.fields {
+                let key = f.key.value
+                guard let kind = spec.fields[key] else {
+                    throw error(Suggestion.message("\(spec.name) has no field '\(key)'", for: key, in: spec.fieldOrder), at: f.key)
+                }
+                if fields[key] != nil { throw error("field '\(key)' is written twice", at: f.key) }
+                let value = try fieldValue(f.value!, kind, bound: bound)
+                if case .array(let items) = value {
+                    if let n = arrayCount, n != items.count { throw error("array fields must have the same number of items", at: f.value!) }
+                    arrayCount = items.count
+                }
+                fields[key] = value
+            }
+            if spec.fields["dev"] != nil, fields["dev"] == nil {
+                throw error("\(spec.name) needs dev=DEVICE (the device whose fd it is issued on)", at: opWord)
+            }
+            let expected = try result(step, spec, bound: bound)
+            if let b = step.binding {
+                if deviceNames.contains(b.value) || iommuNames.contains(b.value) || groupNames.contains(b.value) {
+                    throw error("'\(b.value)' is a device, IOMMU or group name and cannot be bound", at: b)
+                }
+                if bound.contains(b.value) { throw error("'\(b.value)' is already bound in this scenario", at: b) }
+                if IOMMUFDConstants.named[b.value] != nil || NumberLiteral.constants[b.value] != nil {
+                    throw error("'\(b.value)' is a constant name and cannot be bound", at: b)
+                }
+                bound.insert(b.value)
+            }
+            steps.append(ScenarioStep(binding: step.binding?.value, operation: spec.name, fields: fields, expected: expected,
+                                      location: opWord.location, lineText: step.lineText))
+        }
+        var violation: InvariantName?
+        if let w = s.expectViolation {
+            guard let i = InvariantName(rawValue: w.value) else {
+                throw error(Suggestion.message("unknown invariant '\(w.value)'", for: w.value, in: InvariantName.allCases.map(\.rawValue)), at: w)
+            }
+            violation = i
+        }
+        return Scenario(name: s.name.value, location: s.name.location, steps: steps, expectViolation: violation)
+    }
+
+    /// A number, a bound name, or `NAME±N`.
+    func numberExpr(_ w: Located<String>, bound: Set<String>, max: UInt64 = .max) throws(Diagnostic) -> NumberExpr {
+        if let c = IOMMUFDConstants.named[w.value] { return .literal(c) }
+        if let first = w.value.unicodeScalars.first, ("0"..."9").contains(first) || NumberLiteral.constants[w.value] != nil {
+            return .literal(try number(w, max: max))
+        }
+        // NAME+N / NAME-N when NAME is bound and N starts with a digit; otherwise the whole token.
+        for sign in ["+", "-"] {
+            let parts = split(w, on: sign)
+            if parts.count == 2, bound.contains(parts[0].value), let d = parts[1].value.unicodeScalars.first, ("0"..."9").contains(d) {
+                let n = try number(parts[1], max: UInt64(Int64.max))
+                return .name(parts[0].value, offset: sign == "+" ? Int64(n) : -Int64(n))
+            }
+        }
+        guard bound.contains(w.value) else {
+            let candidates = Array(bound) + Array(IOMMUFDConstants.named.keys)
+            throw error(Suggestion.message("'\(w.value)' is not bound by an earlier step or a known constant", for: w.value, in: candidates), at: w)
+        }
+        return .name(w.value, offset: 0)
+    }
+
+    func fieldValue(_ w: Located<String>, _ kind: FieldKind, bound: Set<String>) throws(Diagnostic) -> ValueExpr {
+        switch kind {
+        case .u32: return .number(try numberExpr(w, bound: bound, max: UInt64(UInt32.max)))
+        case .u64: return .number(try numberExpr(w, bound: bound))
+        case .flags:
+            var v: UInt64 = 0
+            for term in split(w, on: "|") {
+                if let c = IOMMUFDConstants.named[term.value] { v |= c; continue }
+                guard let f = term.value.unicodeScalars.first, ("0"..."9").contains(f) else {
+                    throw error(Suggestion.message("unknown flag '\(term.value)'", for: term.value, in: Array(IOMMUFDConstants.named.keys)), at: term)
+                }
+                v |= try number(term, max: UInt64(UInt32.max))
+            }
+            return .number(.literal(v))
+        case .device: return .device(try deviceIndex(w))
+        case .signed:
+            switch NumberLiteral.parseSigned(Substring(w.value)) {
+            case .success(let v): return .signed(v)
+            case .failure: throw error("expected a signed number, found '\(w.value)'", at: w)
+            }
+        case .array:
+            return .array(try split(w, on: ",").map { p throws(Diagnostic) in try numberExpr(p, bound: bound) })
+        case .preset: return .preset(try preset(w))
+        case .access:
+            guard let a = Access(rawValue: w.value) else { throw error("access is read or write", at: w) }
+            return .access(a)
+        }
+    }
+
+    func result(_ step: StepSyntax, _ spec: OperationSpec, bound: Set<String>) throws(Diagnostic) -> ExpectedResult {
+        let r = step.result
+        let status: ExpectedResult.Status
+        var allowed = spec.outputs
+        if r.value == "ok" {
+            status = .ok
+        } else if r.value == "FAULT" {
+            guard spec.name == "TRANSLATE" else { throw error("only TRANSLATE can fault", at: r) }
+            var stage: Int?, level: Int?
+            for f in step.resultFields {
+                switch f.key.value {
+                case "stage": stage = Int(try number(f.value!, max: 2))
+                case "level": level = Int(try number(f.value!, max: 8))
+                default: throw error("a FAULT reports stage= and level=", at: f.key)
+                }
+            }
+            return ExpectedResult(status: .fault(stage: stage, level: level), outputs: [], text: step.lineText)
+        } else if let e = Errno(name: r.value) {
+            status = .errno(e)
+        } else if let f = r.value.unicodeScalars.first, ("0"..."9").contains(f) {
+            guard spec.name == "TRANSLATE" else { throw error("an address result is for TRANSLATE; expected ok or an errno", at: r) }
+            status = .address(try numberExpr(r, bound: bound))
+            allowed = ["page", "refs"]
+        } else {
+            let names = ["ok", "FAULT"] + Errno.known.map(\.name)
+            throw error(Suggestion.message("unknown result '\(r.value)'", for: r.value, in: names), at: r)
+        }
+        var outputs: [(name: String, value: [NumberExpr])] = []
+        for f in step.resultFields {
+            guard allowed.contains(f.key.value) else {
+                throw error(Suggestion.message("\(spec.name) has no output '\(f.key.value)'", for: f.key.value, in: allowed), at: f.key)
+            }
+            outputs.append((f.key.value, try split(f.value!, on: ",").map { p throws(Diagnostic) in try numberExpr(p, bound: bound) }))
+        }
+        return ExpectedResult(status: status, outputs: outputs, text: step.lineText)
+    }
+}

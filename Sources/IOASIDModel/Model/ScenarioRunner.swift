@@ -1,0 +1,105 @@
+/// How one scenario came out.
+public struct ScenarioResult: Sendable {
+    public var name: String
+    public var passed: Bool
+    /// Why it failed: the step (1-based), what was expected and what happened.
+    public var failure: ScenarioFailure?
+}
+
+public struct ScenarioFailure: Sendable {
+    public var step: Int
+    public var location: SourceLocation
+    public var lineText: String
+    public var expected: String
+    public var actual: String
+    /// The state after the step, one fact a line.
+    public var state: [String]
+}
+
+/// Runs a model's scenarios from the initial state, checking each result and the model's
+/// invariants after every step.
+public enum ScenarioRunner {
+    public static func run(_ model: Model) -> [ScenarioResult] {
+        model.scenarios.map { run($0, in: model) }
+    }
+
+    public static func run(_ scenario: Scenario, in model: Model) -> ScenarioResult {
+        let machine = model.machine
+        var state = machine.initialState
+        var bindings: [String: UInt64] = [:]
+        func fail(_ i: Int, _ step: ScenarioStep, expected: String, actual: String) -> ScenarioResult {
+            ScenarioResult(name: scenario.name, passed: false,
+                           failure: ScenarioFailure(step: i + 1, location: step.location, lineText: step.lineText, expected: expected,
+                                                    actual: actual, state: state.describe(model.topology)))
+        }
+        for (i, step) in scenario.steps.enumerated() {
+            let args = step.fields.mapValues { $0.evaluate(bindings) }
+            guard let op = IOMMUFDOperation.make(step.operation, args) else {
+                return fail(i, step, expected: "a runnable step", actual: "the operation could not be built")
+            }
+            let outcome = machine.apply(op, to: &state)
+            if let mismatch = compare(outcome, step.expected, bindings) {
+                return fail(i, step, expected: step.expected.summary(bindings), actual: mismatch)
+            }
+            if let name = step.binding { bindings[name] = outcome.principal ?? 0 }
+            if let v = Invariants.firstViolation(in: IOMMUFDView(machine: machine, state: state), checking: model.checks) {
+                let isLast = i == scenario.steps.count - 1
+                if isLast, scenario.expectViolation == v.invariant { return ScenarioResult(name: scenario.name, passed: true) }
+                return fail(i, step, expected: scenario.expectViolation.map { "violation \($0) after the last step" } ?? "every invariant to hold",
+                            actual: v.description)
+            }
+        }
+        if let expected = scenario.expectViolation, let last = scenario.steps.indices.last {
+            return fail(last, scenario.steps[last], expected: "violation \(expected)", actual: "every invariant held")
+        }
+        return ScenarioResult(name: scenario.name, passed: true)
+    }
+
+    /// Nil when `outcome` is what was expected; otherwise the actual result in words.
+    static func compare(_ outcome: Outcome, _ expected: ExpectedResult, _ bindings: [String: UInt64]) -> String? {
+        let actual = describe(outcome)
+        switch (expected.status, outcome.status) {
+        case (.ok, .ok), (.ok, .address): break
+        case (.errno(let e), .errno(let a)) where e == a: break
+        case (.address(let e), .address(let a)) where e.evaluate(bindings) == a: break
+        case (.fault(let stage, let level), .fault(let s, let l)):
+            if let stage, stage != s { return actual }
+            if let level, level != l { return actual }
+        default: return actual
+        }
+        for (name, values) in expected.outputs {
+            let want = values.map { $0.evaluate(bindings) }
+            switch outcome.output(name) {
+            case .number(let n)? where want == [n]: continue
+            case .array(let a)? where want == a: continue
+            default: return actual
+            }
+        }
+        return nil
+    }
+
+    /// An outcome as a scenario would write it.
+    public static func describe(_ outcome: Outcome) -> String {
+        var words = [outcome.resultWord]
+        if case .fault(let stage, let level) = outcome.status { words.append("stage=\(stage) level=\(level)") }
+        words += outcome.outputs.map { "\($0.name)=\($0.value)" }
+        return words.joined(separator: " ")
+    }
+}
+
+extension ExpectedResult {
+    /// The RESULT as written, after `=>`.
+    func summary(_ bindings: [String: UInt64]) -> String {
+        let chars = Array(text)
+        guard let arrow = chars.indices.first(where: { $0 + 1 < chars.count && chars[$0] == "=" && chars[$0 + 1] == ">" }) else { return text }
+        var tail = Substring(String(chars[(arrow + 2)...]))
+        if let hash = tail.firstIndex(of: "#") { tail = tail[..<hash] }
+        return tail.trimmingSpaces
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
+    }
+}

@@ -1,0 +1,51 @@
+/// What the guest and the device do beside the ioctls: the guest edits its stage-1 tables
+/// (`SPEC.md` §2 "Nested HWPTs"), and devices issue DMA that the hardware translates.
+extension IOMMUFD {
+    /// `GUEST_S1_MAP`: the guest writes leaves into a nested HWPT's stage-1 table; new table pages
+    /// go at the lowest free granule above the root, or at `table_gpa`.
+    func guestS1Map(hwptID: UInt32, iova: UInt64, gpa: UInt64, length: UInt64, permissions: Permissions, tableGPA: UInt64?,
+                    _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        guard let object = s.object(hwptID) else { throw .ENOENT }
+        guard case .hwptNested(let n) = object.body else { throw .EINVAL }
+        try s.hardware.update(n.domain) { d throws(Errno) in
+            try d.table.map(iova: iova, paddr: gpa, size: length, permissions: permissions, stage: .stage1,
+                            placement: .guest(first: tableGPA))
+        }
+        return .ok
+    }
+
+    /// `GUEST_S1_UNMAP`: the guest clears leaves; the outcome reports the bytes cleared.
+    func guestS1Unmap(hwptID: UInt32, iova: UInt64, length: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        guard let object = s.object(hwptID) else { throw .ENOENT }
+        guard case .hwptNested(let n) = object.body else { throw .EINVAL }
+        var cleared: UInt64 = 0
+        let mode = config.unmapLargeLeaf
+        try s.hardware.update(n.domain) { d in
+            cleared = d.table.unmap(iova: iova, size: length, largeLeaf: mode, placement: .guest(first: nil))
+        }
+        return Outcome(.ok, outputs: [OutputField("length", .number(cleared))], principal: cleared)
+    }
+
+    /// `TRANSLATE`: a DMA from the device at (PASID, IOVA) through whatever table routes it.
+    /// No route: the device is blocked, a fault.
+    func translate(device: Int, pasid: UInt32, iova: UInt64, access: Access, _ s: IOMMUFDState) -> Outcome {
+        let group = topology.devices[device].group
+        guard let route = s.hardware.routes(group: group, pasid: pasid).first(where: { $0.window?.contains(iova) ?? true }),
+              let domain = s.hardware.domain(route.domain) else {
+            return Outcome(.fault(stage: 1, level: 0))
+        }
+        let result: WalkResult
+        if let parentID = domain.parent, let parent = s.hardware.domain(parentID) {
+            result = NestedWalk.walk(stage1: domain.table, stage2: parent.table, iova: iova, access: access)
+        } else {
+            result = domain.table.walk(iova, access: access, stage: domain.stage)
+        }
+        switch result {
+        case .translated(let t):
+            return Outcome(.address(t.output), outputs: [OutputField("page", .number(t.pageSize)), OutputField("refs", .number(UInt64(t.refs)))],
+                           principal: t.output)
+        case .fault(let f):
+            return Outcome(.fault(stage: f.stage.rawValue, level: f.level))
+        }
+    }
+}

@@ -1,0 +1,141 @@
+/// HW page tables (`hw_pagetable.c`, §5) and `IOMMU_DESTROY` (§2.1).
+extension IOMMUFD {
+    /// `IOMMU_HWPT_ALLOC` (§5.1), in its order of checks.
+    func hwptAlloc(_ a: HWPTAllocArgs, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        typealias C = IOMMUFDConstants
+        guard a.reserved == 0 else { throw .EOPNOTSUPP }
+        guard case .device(let device)? = s.object(a.devID)?.body else { throw .ENOENT }
+        // A failed pt_id lookup is EINVAL here, not ENOENT (hw_pagetable.c).
+        guard let pt = s.object(a.ptID) else { throw .EINVAL }
+        let iommu = topology.iommu(of: device)
+        let id: UInt32
+        switch pt.body {
+        case .ioas:
+            let known = C.IOMMU_HWPT_ALLOC_NEST_PARENT | C.IOMMU_HWPT_ALLOC_DIRTY_TRACKING | C.IOMMU_HWPT_FAULT_ID_VALID | C.IOMMU_HWPT_ALLOC_PASID
+            guard a.flags & ~known == 0 else { throw .EOPNOTSUPP }
+            guard a.s1Format == nil else { throw .EOPNOTSUPP }
+            let nestParent = a.flags & C.IOMMU_HWPT_ALLOC_NEST_PARENT != 0
+            let dirty = a.flags & C.IOMMU_HWPT_ALLOC_DIRTY_TRACKING != 0
+            if dirty, !topology.devices[device].dirtyTracking { throw .EOPNOTSUPP }
+            if a.flags & C.IOMMU_HWPT_FAULT_ID_VALID != 0, nestParent { throw .EOPNOTSUPP }
+            // Driver: nest parents need nesting hardware; ARM stage 2 has no dirty tracking.
+            if nestParent, !iommu.nesting { throw .EOPNOTSUPP }
+            if nestParent, dirty, iommu.preset.format.family == .armLPAE { throw .EOPNOTSUPP }
+            id = try allocatePaging(ioasID: a.ptID, device: device, nestParent: nestParent, dirty: dirty,
+                                    pasidCompat: a.flags & C.IOMMU_HWPT_ALLOC_PASID != 0, auto: false, &s)
+            try addDomain(hwptID: id, &s)
+        case .hwptPaging(let parent):
+            guard a.flags & ~(C.IOMMU_HWPT_FAULT_ID_VALID | C.IOMMU_HWPT_ALLOC_PASID) == 0 else { throw .EOPNOTSUPP }
+            guard let s1 = a.s1Format else { throw .EOPNOTSUPP }
+            guard !parent.autoDomain, parent.nestParent,
+                  let parentDomain = s.hardware.domain(parent.domain),
+                  topology.iommus[parentDomain.iommu].preset == iommu.preset else { throw .EINVAL }
+            guard iommu.nesting else { throw .EOPNOTSUPP }
+            guard scopeAllows(parentDomain, behind: topology.devices[device].iommu) else { throw .EINVAL }
+            guard s1 == iommu.stage1Preset, a.s1Root % s1.format.granule == 0 else { throw .EINVAL }
+            let table = (try? PageTable(format: s1.format, rootAddress: a.s1Root)) ?? PageTable(preset: s1, rootAddress: a.s1Root)
+            let domainID = s.hardware.allocateDomain { did in
+                Domain(id: did, iommu: topology.devices[device].iommu, preset: s1, enforcesCoherency: parentDomain.enforcesCoherency,
+                       dirtyTracking: false, stage: .stage1, table: table, parent: parent.domain)
+            }
+            id = s.insertObject(.hwptNested(HWPTNested(parent: a.ptID, domain: domainID, pasidCompat: a.flags & C.IOMMU_HWPT_ALLOC_PASID != 0)))
+            s.addUsers(a.ptID, 1)
+        default:
+            // A nested HWPT cannot parent another; any other object is not a page table.
+            throw .EINVAL
+        }
+        // Fault queues are not modelled: no id names one.
+        if a.flags & C.IOMMU_HWPT_FAULT_ID_VALID != 0 { throw .ENOENT }
+        return Outcome(.ok, outputs: [OutputField("out_hwpt_id", .number(UInt64(id)))], principal: UInt64(id))
+    }
+
+    /// Creates a HWPT_PAGING and its domain for `device` (not yet added to the IOAS). The domain
+    /// enforces coherency when the device's IOMMU can (§4.4).
+    func allocatePaging(ioasID: UInt32, device: Int, nestParent: Bool, dirty: Bool, pasidCompat: Bool, auto: Bool,
+                        _ s: inout IOMMUFDState) throws(Errno) -> UInt32 {
+        let iommuIndex = topology.devices[device].iommu
+        let iommu = topology.iommus[iommuIndex]
+        guard let table = try? PageTable(format: iommu.preset.format, pageSizes: iommu.pageSizes) else { throw .EINVAL }
+        let domainID = s.hardware.allocateDomain { did in
+            Domain(id: did, iommu: iommuIndex, preset: iommu.preset, enforcesCoherency: iommu.canEnforceCoherency,
+                   dirtyTracking: dirty, stage: nestParent ? .stage2 : .stage1, table: table)
+        }
+        let hwpt = HWPTPaging(ioas: ioasID, domain: domainID, autoDomain: auto, nestParent: nestParent, pasidCompat: pasidCompat)
+        let id = s.insertObject(.hwptPaging(hwpt))
+        s.addUsers(ioasID, 1)
+        return id
+    }
+
+    /// `iopt_table_add_domain` (§3.6, §3.7): the domain must accept PAGE_SIZE (EINVAL), its
+    /// aperture complement is reserved (EADDRINUSE over areas or allowed ranges), the alignment
+    /// rises (EADDRINUSE for misaligned areas), and the areas are pinned and laid.
+    func addDomain(hwptID: UInt32, _ s: inout IOMMUFDState) throws(Errno) {
+        guard let h = s.paging(hwptID), let domain = s.hardware.domain(h.domain), let ioas = s.ioas(h.ioas) else { return }
+        guard domain.table.pageSizes.smallest <= pageSize else { throw .EINVAL }
+        let aperture = topology.iommus[domain.iommu].aperture.complement
+        for r in aperture where ioas.areas.contains(where: { $0.range.intersects(r) }) || ioas.allowed.contains(where: { $0.intersects(r) }) {
+            throw .EADDRINUSE
+        }
+        try checkAreasAligned(h.ioas, s)
+        let firstDomain = s.pagingHWPTs(on: h.ioas).count == 1
+        if firstDomain { try pin(ioas.areas, withoutIOAS: h.ioas, s) }
+        try s.hardware.update(h.domain) { d throws(Errno) in
+            for area in ioas.areas { try lay(area, in: &d, smallPages: ioas.disableLargePages) }
+        }
+    }
+
+    /// Pins an IOAS's areas when its first domain arrives (accounted as if it had none yet).
+    private func pin(_ areas: [Area], withoutIOAS ioasID: UInt32, _ s: IOMMUFDState) throws(Errno) {
+        var before = s
+        before.objects.removeAll { o in
+            if case .hwptPaging(let h) = o.body { return h.ioas == ioasID }
+            return false
+        }
+        try pin(areas, before)
+    }
+
+    /// `IOMMU_DESTROY` (§2.1).
+    func destroy(_ id: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        guard let object = s.object(id) else { throw .ENOENT }
+        // A bound device always has its driver as a user; unbinding is CLOSE, not DESTROY.
+        if case .device = object.body { throw .EBUSY }
+        if object.users > 0, config.destroyCheck == .refcount { throw .EBUSY }
+        destroyObject(id, &s)
+        return .ok
+    }
+
+    /// Frees an object and drops the references it held.
+    func destroyObject(_ id: UInt32, _ s: inout IOMMUFDState) {
+        guard let object = s.object(id) else { return }
+        s.removeObject(id)
+        switch object.body {
+        case .ioas, .device:
+            break
+        case .hwptPaging(let h):
+            s.addUsers(h.ioas, -1)
+            s.hardware.freeDomain(h.domain)
+        case .hwptNested(let n):
+            s.addUsers(n.parent, -1)
+            s.hardware.freeDomain(n.domain)
+        }
+    }
+
+    /// Whether the driver lets `domain` be attached behind IOMMU `iommuIndex` (`domain-scope`;
+    /// `domain/proposals.md` §3). Never across presets (another driver: core EINVAL) except
+    /// under `shared`.
+    func scopeAllows(_ domain: Domain, behind iommuIndex: Int) -> Bool {
+        let owner = topology.iommus[domain.iommu], target = topology.iommus[iommuIndex]
+        switch config.domainScope {
+        case .shared:
+            return true
+        case .instance:
+            return domain.iommu == iommuIndex
+        case .compatible:
+            guard owner.preset == target.preset else { return false }
+            // SMMUv3 ties a domain to its instance; VT-d checks page sizes and snoop control
+            // (`paging_domain_compatible`).
+            if owner.preset.format.family == .armLPAE { return domain.iommu == iommuIndex }
+            return owner.pageSizes == target.pageSizes && (!domain.enforcesCoherency || target.canEnforceCoherency)
+        }
+    }
+}

@@ -1,0 +1,185 @@
+/// IOAS ioctls (`ioas.c`), checks in the order of `domain/iommufd.md` §3 and §10.
+extension IOMMUFD {
+    /// `IOMMU_IOAS_ALLOC` (§3.2).
+    func ioasAlloc(flags: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        guard flags == 0 else { throw .EOPNOTSUPP }
+        let id = s.insertObject(.ioas(IOAS()))
+        return Outcome(.ok, outputs: [OutputField("out_ioas_id", .number(UInt64(id)))], principal: UInt64(id))
+    }
+
+    /// `IOMMU_IOAS_MAP` (§3.3).
+    func ioasMap(_ a: IOASMapArgs, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        typealias C = IOMMUFDConstants
+        guard a.flags & ~C.mapFlags == 0, a.reserved == 0 else { throw .EOPNOTSUPP }
+        guard a.iova < Self.ulongMax, a.length < Self.ulongMax else { throw .EOVERFLOW }
+        var perms: Permissions = []
+        if a.flags & C.IOMMU_IOAS_MAP_READABLE != 0 { perms.insert(.read) }
+        if a.flags & C.IOMMU_IOAS_MAP_WRITEABLE != 0 { perms.insert(.write) }
+        guard !perms.isEmpty else { throw .EINVAL }
+        guard s.ioas(a.ioasID) != nil else { throw .ENOENT }
+        // iopt_alloc_pages: the user range itself must not wrap.
+        guard !a.userVA.addingReportingOverflow(a.length).overflow else { throw .EOVERFLOW }
+        let piece = Area(range: IOVARange(first: 0, last: max(a.length, 1) - 1), userVA: a.userVA, permissions: perms,
+                         writablePages: perms.contains(.write))
+        let fixed = a.flags & C.IOMMU_IOAS_MAP_FIXED_IOVA != 0 ? a.iova : nil
+        let iova = try mapPieces([piece], length: a.length, ioasID: a.ioasID, fixedIOVA: fixed, &s)
+        return Outcome(.ok, outputs: [OutputField("iova", .number(iova))], principal: iova)
+    }
+
+    /// `IOMMU_IOAS_UNMAP` (§3.4): whole areas only, in IOVA order, and not atomic — areas removed
+    /// before a failing one stay removed.
+    func ioasUnmap(ioasID: UInt32, iova: UInt64, length: UInt64, _ s: inout IOMMUFDState) -> Step {
+        guard let ioas = s.ioas(ioasID) else { return Step(outcome: .errno(.ENOENT)) }
+        let range: IOVARange
+        let all = iova == 0 && length == UInt64.max
+        if all {
+            range = .all
+        } else {
+            guard iova < Self.ulongMax, length < Self.ulongMax else { return Step(outcome: .errno(.EOVERFLOW)) }
+            guard length > 0 else { return Step(outcome: .errno(.EINVAL)) }
+            guard let r = IOVARange(start: iova, length: length) else { return Step(outcome: .errno(.EOVERFLOW)) }
+            range = r
+        }
+        let locked = lockedRanges(ioasID, s)
+        var unmapped: UInt64 = 0
+        var failure: Errno?
+        for area in ioas.areas where area.range.intersects(range) {
+            if locked.contains(where: { $0.intersects(area.range) }) { failure = .EBUSY; break }
+            guard range.contains(area.range) else { failure = .ENOENT; break }
+            unlay(area, from: ioasID, &s)
+            s.updateIOAS(ioasID) { $0.areas.removeAll { $0.range == area.range } }
+            unmapped += area.range.length
+        }
+        if let failure { return Step(outcome: .errno(failure), keepsPartialState: unmapped > 0) }
+        if unmapped == 0, !all { return Step(outcome: .errno(.ENOENT)) }
+        return Step(outcome: Outcome(.ok, outputs: [OutputField("length", .number(unmapped))], principal: unmapped))
+    }
+
+    /// Stage-2 ranges that hold a live guest stage-1 table page, under `stage2-pin-tables = yes`
+    /// (the memreserve fix of H8: such areas are locked like a HW queue's, §3.4).
+    func lockedRanges(_ ioasID: UInt32, _ s: IOMMUFDState) -> [IOVARange] {
+        guard config.stage2PinTables else { return [] }
+        var out: [IOVARange] = []
+        for o in s.objects {
+            guard case .hwptNested(let n) = o.body, s.paging(n.parent)?.ioas == ioasID,
+                  let d = s.hardware.domain(n.domain) else { continue }
+            let granule = d.table.format.granule
+            for address in [d.table.rootAddress] + d.table.tables.map(\.address) {
+                out.append(IOVARange(first: address, last: address &+ (granule - 1)))
+            }
+        }
+        return out
+    }
+
+    /// `IOMMU_IOAS_COPY` (§3.5): any sub-range of contiguous source areas, mapped like MAP.
+    func ioasCopy(_ a: IOASCopyArgs, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        typealias C = IOMMUFDConstants
+        guard a.flags & ~C.mapFlags == 0 else { throw .EOPNOTSUPP }
+        guard a.length < Self.ulongMax, a.srcIOVA < Self.ulongMax, a.dstIOVA < Self.ulongMax else { throw .EOVERFLOW }
+        var perms: Permissions = []
+        if a.flags & C.IOMMU_IOAS_MAP_READABLE != 0 { perms.insert(.read) }
+        if a.flags & C.IOMMU_IOAS_MAP_WRITEABLE != 0 { perms.insert(.write) }
+        guard !perms.isEmpty else { throw .EINVAL }
+        guard let src = s.ioas(a.srcIOASID) else { throw .ENOENT }
+        // iopt_get_pages: a contiguous run of areas from src_iova to its end.
+        guard a.length > 0 else { throw .EINVAL }
+        guard let want = IOVARange(start: a.srcIOVA, length: a.length) else { throw .EOVERFLOW }
+        var pieces: [Area] = []
+        var cursor = want.first
+        var covered = false
+        for area in src.areas where area.range.last >= cursor {
+            guard area.range.contains(cursor) else { break }
+            let last = min(area.range.last, want.last)
+            pieces.append(Area(range: IOVARange(first: 0, last: last - cursor), userVA: area.userVA + (cursor - area.range.first),
+                               permissions: perms, writablePages: area.writablePages, sharesPages: true))
+            if last == want.last { covered = true; break }
+            cursor = last + 1
+        }
+        guard covered else { throw .ENOENT }
+        guard s.ioas(a.dstIOASID) != nil else { throw .ENOENT }
+        let fixed = a.flags & C.IOMMU_IOAS_MAP_FIXED_IOVA != 0 ? a.dstIOVA : nil
+        let iova = try mapPieces(pieces, length: a.length, ioasID: a.dstIOASID, fixedIOVA: fixed, &s)
+        return Outcome(.ok, outputs: [OutputField("dst_iova", .number(iova))], principal: iova)
+    }
+
+    /// `IOMMU_IOAS_ALLOW_IOVAS` (§3.6): replaces the allow list atomically.
+    func allowIOVAs(ioasID: UInt32, ranges: [IOVARange], reserved: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        guard reserved == 0 else { throw .EOPNOTSUPP }
+        guard s.ioas(ioasID) != nil else { throw .ENOENT }
+        var accepted: [IOVARange] = []
+        for r in ranges {
+            guard r.first < r.last else { throw .EINVAL }
+            guard !accepted.contains(where: { $0.intersects(r) }) else { throw .EINVAL }
+            accepted.append(r)
+        }
+        let held = self.reserved(of: ioasID, s)
+        guard !accepted.contains(where: { r in held.contains { $0.intersects(r) } }) else { throw .EADDRINUSE }
+        s.updateIOAS(ioasID) { $0.allowed = accepted.sorted() }
+        return .ok
+    }
+
+    /// `IOMMU_IOAS_IOVA_RANGES` (§3.6): the holes of the reserved tree; EMSGSIZE with the total
+    /// when they do not fit.
+    func iovaRanges(ioasID: UInt32, capacity: UInt32, reserved: UInt32, _ s: IOMMUFDState) throws(Errno) -> Outcome {
+        guard reserved == 0 else { throw .EOPNOTSUPP }
+        guard s.ioas(ioasID) != nil else { throw .ENOENT }
+        let holes = IOVARange.holes(of: self.reserved(of: ioasID, s))
+        let count = OutputField("num_iovas", .number(UInt64(holes.count)))
+        guard holes.count <= capacity else { throw .EMSGSIZE }
+        return Outcome(.ok, outputs: [count, OutputField("out_iova_alignment", .number(alignment(of: ioasID, s))),
+                                      OutputField("start", .array(holes.map(\.first))), OutputField("last", .array(holes.map(\.last)))],
+                       principal: UInt64(holes.count))
+    }
+
+    /// The outputs `IOMMU_IOAS_IOVA_RANGES` writes back with EMSGSIZE.
+    func iovaRangesOverflow(ioasID: UInt32, _ s: IOMMUFDState) -> [OutputField] {
+        [OutputField("num_iovas", .number(UInt64(IOVARange.holes(of: reserved(of: ioasID, s)).count)))]
+    }
+
+    /// `IOMMU_OPTION` (§3.8). RLIMIT_MODE SET needs CAP_SYS_RESOURCE, which the model's VMM lacks.
+    func option(_ optionID: UInt32, op: UInt16, objectID: UInt32, value: UInt64, reserved: UInt32,
+                _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        typealias C = IOMMUFDConstants
+        guard reserved == 0 else { throw .EOPNOTSUPP }
+        switch optionID {
+        case C.IOMMU_OPTION_RLIMIT_MODE:
+            guard objectID == 0 else { throw .EOPNOTSUPP }
+            if op == C.IOMMU_OPTION_OP_GET { return Outcome(.ok, outputs: [OutputField("val64", .number(0))], principal: 0) }
+            if op == C.IOMMU_OPTION_OP_SET { throw .EPERM }
+            throw .EOPNOTSUPP
+        case C.IOMMU_OPTION_HUGE_PAGES:
+            guard let ioas = s.ioas(objectID) else { throw .ENOENT }
+            if op == C.IOMMU_OPTION_OP_GET {
+                let v: UInt64 = ioas.disableLargePages ? 0 : 1
+                return Outcome(.ok, outputs: [OutputField("val64", .number(v))], principal: v)
+            }
+            guard op == C.IOMMU_OPTION_OP_SET else { throw .EOPNOTSUPP }
+            switch value {
+            case 1:
+                s.updateIOAS(objectID) { $0.disableLargePages = false }
+            case 0:
+                guard !ioas.disableLargePages else { return .ok }
+                // iopt_disable_large_pages: refused once domains hold pages.
+                if !s.pagingHWPTs(on: objectID).isEmpty, !ioas.areas.isEmpty { throw .EINVAL }
+                s.updateIOAS(objectID) { $0.disableLargePages = true }
+                try checkAreasAligned(objectID, s)
+            default:
+                throw .EINVAL
+            }
+            return .ok
+        default:
+            throw .EOPNOTSUPP
+        }
+    }
+
+    /// `iopt_check_iova_alignment` after the alignment rose: every area's IOVA, length and
+    /// in-page VA offset must be aligned, else EADDRINUSE.
+    func checkAreasAligned(_ ioasID: UInt32, _ s: IOMMUFDState) throws(Errno) {
+        let align = alignment(of: ioasID, s)
+        guard align > 1, let ioas = s.ioas(ioasID) else { return }
+        for area in ioas.areas {
+            let offset = area.userVA % pageSize
+            guard area.range.first % align == 0, area.range.length % align == 0, offset % align == 0 else { throw .EADDRINUSE }
+        }
+    }
+}

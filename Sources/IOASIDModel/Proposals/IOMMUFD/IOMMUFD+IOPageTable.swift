@@ -1,0 +1,166 @@
+/// The io_pagetable rules shared by MAP, COPY, attach and HWPT_ALLOC (`io_pagetable.c`).
+extension IOMMUFD {
+    /// `iopt->iova_alignment` (§3.7): the largest smallest-page of the IOAS's domains, with a
+    /// PAGE_SIZE floor under `disable_large_pages`.
+    func alignment(of ioasID: UInt32, _ s: IOMMUFDState) -> UInt64 {
+        var a: UInt64 = (s.ioas(ioasID)?.disableLargePages ?? false) ? pageSize : 1
+        for (_, h) in s.pagingHWPTs(on: ioasID) {
+            if let d = s.hardware.domain(h.domain) { a = max(a, d.table.pageSizes.smallest) }
+        }
+        return a
+    }
+
+    /// `reserved_itree` (§3.6, §4.3): the aperture complement of each domain, and the reserved
+    /// regions of each device that attached its RID to a HWPT of this IOAS.
+    func reserved(of ioasID: UInt32, _ s: IOMMUFDState) -> [IOVARange] {
+        var out: [IOVARange] = []
+        for (_, h) in s.pagingHWPTs(on: ioasID) {
+            if let d = s.hardware.domain(h.domain) { out += topology.iommus[d.iommu].aperture.complement }
+        }
+        for a in s.attachments where a.pasid == 0 && s.ioasID(ofHWPT: a.hwpt) == ioasID {
+            for device in topology.devices.indices where a.devices & (1 << UInt64(device)) != 0 {
+                out += topology.devices[device].reserved
+            }
+        }
+        return out.sorted()
+    }
+
+    /// Bytes pinned across the context: areas of IOASes that have a domain (a COPY shares the
+    /// source's pages and counts nothing).
+    func pinnedBytes(_ s: IOMMUFDState) -> UInt64 {
+        var total: UInt64 = 0
+        for o in s.objects {
+            guard case .ioas(let ioas) = o.body, !s.pagingHWPTs(on: o.id).isEmpty else { continue }
+            for area in ioas.areas where !area.sharesPages { total &+= area.range.length }
+        }
+        return total
+    }
+
+    /// Pins `areas` (EFAULT for memory that cannot be pinned as asked, ENOMEM past RLIMIT_MEMLOCK).
+    func pin(_ areas: [Area], _ s: IOMMUFDState) throws(Errno) {
+        var extra: UInt64 = 0
+        for area in areas {
+            if let e = topology.pinError(userVA: area.userVA, length: area.range.length, writable: area.writablePages) { throw e }
+            if !area.sharesPages { extra &+= area.range.length }
+        }
+        guard extra == 0 || pinnedBytes(s) &+ extra <= topology.host.pinLimit else { throw .ENOMEM }
+    }
+
+    /// Lays `area` in a domain's table (`iopt_area_fill_domain`): IOMMU_CACHE is always added, and
+    /// under `disable_large_pages` the kernel maps one PAGE_SIZE at a time (`batch_iommu_map_small`).
+    func lay(_ area: Area, in domain: inout Domain, smallPages: Bool) throws(Errno) {
+        let perms = area.permissions.union(.cache)
+        let chunk = smallPages ? max(pageSize, domain.table.pageSizes.smallest) : area.range.length
+        var offset: UInt64 = 0
+        while offset < area.range.length {
+            let size = min(chunk, area.range.length - offset)
+            do {
+                try domain.table.map(iova: area.range.first + offset, paddr: area.userVA + offset, size: size,
+                                     permissions: perms, stage: domain.stage)
+            } catch {
+                // The kernel's WARN paths (ERANGE past the table) surface as EINVAL from iommu_map.
+                throw error == .ERANGE ? .EINVAL : error
+            }
+            offset += size
+        }
+    }
+
+    /// Lays new areas in every domain of the IOAS, pinning first when it has domains (§3.3 step 8).
+    func fillDomains(of ioasID: UInt32, with areas: [Area], _ s: inout IOMMUFDState) throws(Errno) {
+        let hwpts = s.pagingHWPTs(on: ioasID)
+        guard !hwpts.isEmpty else { return }
+        try pin(areas, s)
+        let small = s.ioas(ioasID)?.disableLargePages ?? false
+        for (_, h) in hwpts {
+            try s.hardware.update(h.domain) { d throws(Errno) in
+                for area in areas { try lay(area, in: &d, smallPages: small) }
+            }
+        }
+    }
+
+    /// Removes `area` from every domain of the IOAS.
+    func unlay(_ area: Area, from ioasID: UInt32, _ s: inout IOMMUFDState) {
+        let mode = config.unmapLargeLeaf
+        for (_, h) in s.pagingHWPTs(on: ioasID) {
+            try? s.hardware.update(h.domain) { d in
+                d.table.unmap(iova: area.range.first, size: area.range.length, largeLeaf: mode)
+            }
+        }
+    }
+
+    /// `iopt_check_iova` for a fixed IOVA: alignment, overflow, reserved (EINVAL), areas (EEXIST).
+    func checkFixedIOVA(_ iova: UInt64, length: UInt64, ioasID: UInt32, _ s: IOMMUFDState) throws(Errno) -> IOVARange {
+        guard iova % alignment(of: ioasID, s) == 0 else { throw .EINVAL }
+        guard let range = IOVARange(start: iova, length: length) else { throw .EOVERFLOW }
+        if reserved(of: ioasID, s).contains(where: { $0.intersects(range) }) { throw .EINVAL }
+        if s.ioas(ioasID)!.areas.contains(where: { $0.range.intersects(range) }) { throw .EEXIST }
+        return range
+    }
+
+    /// `iopt_alloc_iova`: the lowest hole of reserved ∪ areas inside the allowed spans that fits
+    /// `length` at the alignment the user VA suggests, keeping the VA's in-page offset.
+    func allocateIOVA(userVA: UInt64, length: UInt64, ioasID: UInt32, _ s: IOMMUFDState) throws(Errno) -> UInt64 {
+        guard length > 0, length < Self.ulongMax / 2 else { throw .EOVERFLOW }
+        let pageOffset = userVA % pageSize
+        let lengthAlignment = roundUpPowerOfTwo(length)
+        var align = userVA == 0 ? lengthAlignment : min(lengthAlignment, UInt64(1) << UInt64(userVA.trailingZeroBitCount))
+        if align >= topology.host.hugePageSize { align = topology.host.hugePageSize }
+        guard align >= alignment(of: ioasID, s) else { throw .EINVAL }
+
+        /// `__alloc_iova_check_range`: the aligned start inside [start, last] where length fits.
+        func fit(_ start: UInt64, _ last: UInt64) -> UInt64? {
+            let (bumped, overflow) = start.addingReportingOverflow(align - 1)
+            guard !overflow else { return nil }
+            let aligned = (bumped & ~(align - 1)) | pageOffset
+            guard aligned < last, last - aligned >= length - 1 else { return nil }
+            return aligned
+        }
+        let window = IOVARange(first: pageSize, last: Self.ulongMax - pageSize)
+        let ioas = s.ioas(ioasID)!
+        let spans = ioas.allowed.isEmpty ? [window] : ioas.allowed.sorted().compactMap { r -> IOVARange? in
+            guard r.intersects(window) else { return nil }
+            return IOVARange(first: max(r.first, window.first), last: min(r.last, window.last))
+        }
+        let used = reserved(of: ioasID, s) + ioas.areas.map(\.range)
+        for span in spans {
+            guard let start = fit(span.first, span.last) else { continue }
+            for hole in IOVARange.holes(of: used, in: IOVARange(first: start, last: span.last)) {
+                if let iova = fit(hole.first, hole.last) { return iova }
+            }
+        }
+        throw .ENOSPC
+    }
+
+    func roundUpPowerOfTwo(_ x: UInt64) -> UInt64 {
+        x <= 1 ? 1 : (x - 1).leadingZeroBitCount == 0 ? 1 << 63 : 1 << UInt64(64 - (x - 1).leadingZeroBitCount)
+    }
+
+    /// `iopt_map_pages` after the source pages are known: length and IOVA checks, area insertion
+    /// (EPERM, in-page offset alignment), then the domains are filled.
+    func mapPieces(_ pieces: [Area], length: UInt64, ioasID: UInt32, fixedIOVA: UInt64?, _ s: inout IOMMUFDState) throws(Errno) -> UInt64 {
+        let align = alignment(of: ioasID, s)
+        guard length > 0, length % align == 0 else { throw .EINVAL }
+        let iova: UInt64
+        if let fixedIOVA {
+            iova = try checkFixedIOVA(fixedIOVA, length: length, ioasID: ioasID, s).first
+        } else {
+            iova = try allocateIOVA(userVA: pieces[0].userVA, length: length, ioasID: ioasID, s)
+        }
+        var placed: [Area] = []
+        var cursor = iova
+        for var piece in pieces {
+            if piece.permissions.contains(.write), !piece.writablePages { throw .EPERM }
+            guard (piece.userVA % pageSize) % align == 0 else { throw .EINVAL }
+            guard let range = IOVARange(start: cursor, length: piece.range.length) else { throw .EOVERFLOW }
+            piece.range = range
+            placed.append(piece)
+            cursor &+= piece.range.length
+        }
+        try fillDomains(of: ioasID, with: placed, &s)
+        s.updateIOAS(ioasID) { ioas in
+            ioas.areas.append(contentsOf: placed)
+            ioas.areas.sort { $0.range.first < $1.range.first }
+        }
+        return iova
+    }
+}

@@ -1,0 +1,76 @@
+/// iommufd as merged (`domain/proposals.md` S7), as pure transitions: `apply(op, to: state)`
+/// returns the next state and the outcome, in the kernel's order of checks (`domain/iommufd.md`
+/// §10). A failure leaves the state unchanged, except a multi-area `IOMMU_IOAS_UNMAP`, which the
+/// kernel does not undo either (§3.4).
+public struct IOMMUFD: Hashable, Sendable {
+    public var topology: Topology
+    public var config: IOMMUFDConfig
+
+    public init(topology: Topology, config: IOMMUFDConfig = IOMMUFDConfig()) {
+        self.topology = topology
+        self.config = config
+    }
+
+    /// The state before any operation: nothing allocated, nothing bound, DMA blocked.
+    public var initialState: IOMMUFDState { IOMMUFDState(deviceCount: topology.devices.count) }
+
+    /// `PAGE_SIZE` of the host.
+    var pageSize: UInt64 { topology.host.pageSize }
+    /// `ULONG_MAX` (64-bit kernel).
+    static let ulongMax = UInt64.max
+
+    /// The next state and the outcome of `op`.
+    public func apply(_ op: IOMMUFDOperation, to state: IOMMUFDState) -> (IOMMUFDState, Outcome) {
+        var next = state
+        let outcome = apply(op, on: &next)
+        return outcome.isSuccess || outcome.keepsPartialState ? (next, outcome.outcome) : (state, outcome.outcome)
+    }
+
+    /// In place: `state` is left unchanged on failure (except the non-atomic paths).
+    public func apply(_ op: IOMMUFDOperation, to state: inout IOMMUFDState) -> Outcome {
+        let (next, outcome) = apply(op, to: state)
+        state = next
+        return outcome
+    }
+
+    /// An outcome, and whether a failure still keeps the changes made before it.
+    struct Step {
+        var outcome: Outcome
+        var keepsPartialState = false
+        var isSuccess: Bool { outcome.isSuccess }
+    }
+
+    private func apply(_ op: IOMMUFDOperation, on s: inout IOMMUFDState) -> Step {
+        func run(_ body: (inout IOMMUFDState) throws(Errno) -> Outcome) -> Step {
+            do { return Step(outcome: try body(&s)) } catch { return Step(outcome: .errno(error)) }
+        }
+        switch op {
+        case .ioasAlloc(let flags): return run { s throws(Errno) in try ioasAlloc(flags: flags, &s) }
+        case .ioasMap(let a): return run { s throws(Errno) in try ioasMap(a, &s) }
+        case .ioasUnmap(let id, let iova, let length): return ioasUnmap(ioasID: id, iova: iova, length: length, &s)
+        case .ioasCopy(let a): return run { s throws(Errno) in try ioasCopy(a, &s) }
+        case .ioasAllowIOVAs(let id, let ranges, let reserved):
+            return run { s throws(Errno) in try allowIOVAs(ioasID: id, ranges: ranges, reserved: reserved, &s) }
+        case .ioasIOVARanges(let id, let capacity, let reserved):
+            var step = run { s throws(Errno) in try iovaRanges(ioasID: id, capacity: capacity, reserved: reserved, s) }
+            if step.outcome.status == .errno(.EMSGSIZE) { step.outcome.outputs = iovaRangesOverflow(ioasID: id, s) }
+            return step
+        case .option(let option, let op, let object, let value, let reserved):
+            return run { s throws(Errno) in try self.option(option, op: op, objectID: object, value: value, reserved: reserved, &s) }
+        case .hwptAlloc(let a): return run { s throws(Errno) in try hwptAlloc(a, &s) }
+        case .destroy(let id): return run { s throws(Errno) in try destroy(id, &s) }
+        case .bind(let d, let fd, let flags): return run { s throws(Errno) in try bind(device: d, iommufd: fd, flags: flags, &s) }
+        case .attach(let d, let flags, let pt, let pasid):
+            return run { s throws(Errno) in try vfioAttach(device: d, flags: flags, ptID: pt, pasid: pasid, &s) }
+        case .detach(let d, let flags, let pasid):
+            return run { s throws(Errno) in try vfioDetach(device: d, flags: flags, pasid: pasid, &s) }
+        case .close(let d): return run { s throws(Errno) in close(device: d, &s); return .ok }
+        case .translate(let d, let pasid, let iova, let access):
+            return Step(outcome: translate(device: d, pasid: pasid, iova: iova, access: access, s))
+        case .guestS1Map(let h, let iova, let gpa, let length, let perms, let table):
+            return run { s throws(Errno) in try guestS1Map(hwptID: h, iova: iova, gpa: gpa, length: length, permissions: perms, tableGPA: table, &s) }
+        case .guestS1Unmap(let h, let iova, let length):
+            return run { s throws(Errno) in try guestS1Unmap(hwptID: h, iova: iova, length: length, &s) }
+        }
+    }
+}

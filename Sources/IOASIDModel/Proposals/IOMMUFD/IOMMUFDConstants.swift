@@ -1,0 +1,36 @@
+/// Flag and enum values of `include/uapi/linux/iommufd.h` and `vfio.h` that the model uses.
+public enum IOMMUFDConstants {
+    // enum iommufd_ioas_map_flags
+    public static let IOMMU_IOAS_MAP_FIXED_IOVA: UInt32 = 1 << 0
+    public static let IOMMU_IOAS_MAP_WRITEABLE: UInt32 = 1 << 1
+    public static let IOMMU_IOAS_MAP_READABLE: UInt32 = 1 << 2
+    public static let mapFlags: UInt32 = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE
+
+    // enum iommufd_hwpt_alloc_flags
+    public static let IOMMU_HWPT_ALLOC_NEST_PARENT: UInt32 = 1 << 0
+    public static let IOMMU_HWPT_ALLOC_DIRTY_TRACKING: UInt32 = 1 << 1
+    public static let IOMMU_HWPT_FAULT_ID_VALID: UInt32 = 1 << 2
+    public static let IOMMU_HWPT_ALLOC_PASID: UInt32 = 1 << 3
+
+    // enum iommufd_option / iommufd_option_ops
+    public static let IOMMU_OPTION_RLIMIT_MODE: UInt32 = 0
+    public static let IOMMU_OPTION_HUGE_PAGES: UInt32 = 1
+    public static let IOMMU_OPTION_OP_SET: UInt16 = 0
+    public static let IOMMU_OPTION_OP_GET: UInt16 = 1
+
+    // vfio.h: VFIO_DEVICE_ATTACH_PASID / VFIO_DEVICE_DETACH_PASID
+    public static let VFIO_DEVICE_ATTACH_PASID: UInt32 = 1 << 0
+    public static let VFIO_DEVICE_DETACH_PASID: UInt32 = 1 << 0
+
+    /// Every named constant, for the model language.
+    public static let named: [String: UInt64] = [
+        "IOMMU_IOAS_MAP_FIXED_IOVA": 1, "IOMMU_IOAS_MAP_WRITEABLE": 2, "IOMMU_IOAS_MAP_READABLE": 4,
+        "FIXED_IOVA": 1, "WRITEABLE": 2, "READABLE": 4,
+        "IOMMU_HWPT_ALLOC_NEST_PARENT": 1, "IOMMU_HWPT_ALLOC_DIRTY_TRACKING": 2,
+        "IOMMU_HWPT_FAULT_ID_VALID": 4, "IOMMU_HWPT_ALLOC_PASID": 8,
+        "IOMMU_OPTION_RLIMIT_MODE": 0, "IOMMU_OPTION_HUGE_PAGES": 1,
+        "IOMMU_OPTION_OP_SET": 0, "IOMMU_OPTION_OP_GET": 1,
+        "VFIO_DEVICE_ATTACH_PASID": 1, "VFIO_DEVICE_DETACH_PASID": 1,
+        "IOMMU_HWPT_DATA_NONE": 0,
+    ]
+}

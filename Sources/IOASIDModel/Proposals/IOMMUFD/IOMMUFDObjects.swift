@@ -1,0 +1,87 @@
+/// One mapped area of an IOAS (`struct iopt_area`): a single MAP or COPY, never merged.
+public struct Area: Hashable, Sendable {
+    public var range: IOVARange
+    /// Where the user memory is; physical = user VA on this host.
+    public var userVA: UInt64
+    /// IOMMU_READ / IOMMU_WRITE as asked (IOMMU_CACHE is always added when laid).
+    public var permissions: Permissions
+    /// Whether the backing pages were pinned writable (`iopt_pages->writable`): COPY with WRITE
+    /// from pages that are not → EPERM.
+    public var writablePages: Bool
+    /// A COPY shares the source's pages, so it pins nothing new.
+    public var sharesPages: Bool
+
+    public init(range: IOVARange, userVA: UInt64, permissions: Permissions, writablePages: Bool, sharesPages: Bool = false) {
+        self.range = range
+        self.userVA = userVA
+        self.permissions = permissions
+        self.writablePages = writablePages
+        self.sharesPages = sharesPages
+    }
+}
+
+/// `struct iommufd_ioas` with its `io_pagetable`.
+public struct IOAS: Hashable, Sendable {
+    /// Areas sorted by IOVA; they never overlap.
+    public var areas: [Area] = []
+    /// `allowed_itree`; empty means no restriction.
+    public var allowed: [IOVARange] = []
+    /// `disable_large_pages` (IOMMU_OPTION_HUGE_PAGES = 0).
+    public var disableLargePages = false
+
+    public init() {}
+}
+
+/// A HWPT_PAGING: a domain whose table mirrors an IOAS.
+public struct HWPTPaging: Hashable, Sendable {
+    public var ioas: UInt32
+    public var domain: DomainID
+    public var autoDomain: Bool
+    public var nestParent: Bool
+    /// Allocated with IOMMU_HWPT_ALLOC_PASID.
+    public var pasidCompat: Bool
+}
+
+/// A HWPT_NESTED: a guest stage-1 table over a nest parent.
+public struct HWPTNested: Hashable, Sendable {
+    public var parent: UInt32
+    public var domain: DomainID
+    public var pasidCompat: Bool
+}
+
+/// What an object id names.
+public enum ObjectBody: Hashable, Sendable {
+    case ioas(IOAS)
+    case hwptPaging(HWPTPaging)
+    case hwptNested(HWPTNested)
+    /// A bound device (`struct iommufd_device`), by topology index.
+    case device(Int)
+
+    /// The `IOMMUFD_OBJ_*` name.
+    public var kindName: String {
+        switch self {
+        case .ioas: return "IOAS"
+        case .hwptPaging: return "HWPT_PAGING"
+        case .hwptNested: return "HWPT_NESTED"
+        case .device: return "DEVICE"
+        }
+    }
+}
+
+/// An entry of the per-fd object table.
+public struct FDObject: Hashable, Sendable {
+    public var id: UInt32
+    /// References other objects and drivers hold on it (the kernel's `users` minus the table's
+    /// own): `IOMMU_DESTROY` gives EBUSY unless 0.
+    public var users: UInt32
+    public var body: ObjectBody
+}
+
+/// The devices of a group attached at one PASID, and the HWPT they share (`igroup->pasid_attach`).
+public struct Attachment: Hashable, Sendable {
+    public var group: UInt16
+    public var pasid: UInt32
+    public var hwpt: UInt32
+    /// Bit i set: topology device i attached itself (bookkeeping; the route is per group).
+    public var devices: UInt64
+}

@@ -1,0 +1,98 @@
+/// The operations of iommufd as merged, named as the uAPI names them, with the fields of their
+/// structs (`include/uapi/linux/iommufd.h`, `vfio.h`). Devices are topology indices; `dev` is the
+/// device whose VFIO fd an ioctl is issued on.
+public enum IOMMUFDOperation: Hashable, Sendable {
+    /// `IOMMU_IOAS_ALLOC`.
+    case ioasAlloc(flags: UInt32)
+    /// `IOMMU_IOAS_MAP` (automatic IOVA without `IOMMU_IOAS_MAP_FIXED_IOVA`).
+    case ioasMap(IOASMapArgs)
+    /// `IOMMU_IOAS_UNMAP`; `iova == 0 && length == U64_MAX` unmaps everything.
+    case ioasUnmap(ioasID: UInt32, iova: UInt64, length: UInt64)
+    /// `IOMMU_IOAS_COPY`.
+    case ioasCopy(IOASCopyArgs)
+    /// `IOMMU_IOAS_ALLOW_IOVAS`: replaces the allow list.
+    case ioasAllowIOVAs(ioasID: UInt32, ranges: [IOVARange], reserved: UInt32)
+    /// `IOMMU_IOAS_IOVA_RANGES`: `capacity` is the `num_iovas` passed in.
+    case ioasIOVARanges(ioasID: UInt32, capacity: UInt32, reserved: UInt32)
+    /// `IOMMU_OPTION`.
+    case option(optionID: UInt32, op: UInt16, objectID: UInt32, value: UInt64, reserved: UInt32)
+    /// `IOMMU_HWPT_ALLOC`.
+    case hwptAlloc(HWPTAllocArgs)
+    /// `IOMMU_DESTROY`.
+    case destroy(id: UInt32)
+    /// `VFIO_DEVICE_BIND_IOMMUFD`; `iommufd == nil` is the model's iommufd.
+    case bind(device: Int, iommufd: Int64?, flags: UInt32)
+    /// `VFIO_DEVICE_ATTACH_IOMMUFD_PT` (attach or replace, per VFIO).
+    case attach(device: Int, flags: UInt32, ptID: UInt32, pasid: UInt32)
+    /// `VFIO_DEVICE_DETACH_IOMMUFD_PT`.
+    case detach(device: Int, flags: UInt32, pasid: UInt32)
+    /// Closing the device's VFIO fd: PASIDs then the RID are detached, and the device is unbound.
+    case close(device: Int)
+    /// A DMA by the device: walks the page table routing (device, PASID).
+    case translate(device: Int, pasid: UInt32, iova: UInt64, access: Access)
+    /// The guest writes its stage-1 table of a nested HWPT.
+    case guestS1Map(hwptID: UInt32, iova: UInt64, gpa: UInt64, length: UInt64, permissions: Permissions, tableGPA: UInt64?)
+    /// The guest clears part of its stage-1 table.
+    case guestS1Unmap(hwptID: UInt32, iova: UInt64, length: UInt64)
+}
+
+/// The fields of `struct iommu_ioas_map`.
+public struct IOASMapArgs: Hashable, Sendable {
+    public var flags: UInt32
+    public var ioasID: UInt32
+    public var iova: UInt64
+    public var length: UInt64
+    public var userVA: UInt64
+    public var reserved: UInt32
+
+    public init(flags: UInt32, ioasID: UInt32, iova: UInt64 = 0, length: UInt64, userVA: UInt64, reserved: UInt32 = 0) {
+        self.flags = flags
+        self.ioasID = ioasID
+        self.iova = iova
+        self.length = length
+        self.userVA = userVA
+        self.reserved = reserved
+    }
+}
+
+/// The fields of `struct iommu_ioas_copy`.
+public struct IOASCopyArgs: Hashable, Sendable {
+    public var flags: UInt32
+    public var dstIOASID: UInt32
+    public var srcIOASID: UInt32
+    public var length: UInt64
+    public var dstIOVA: UInt64
+    public var srcIOVA: UInt64
+
+    public init(flags: UInt32, dstIOASID: UInt32, srcIOASID: UInt32, length: UInt64, dstIOVA: UInt64 = 0, srcIOVA: UInt64) {
+        self.flags = flags
+        self.dstIOASID = dstIOASID
+        self.srcIOASID = srcIOASID
+        self.length = length
+        self.dstIOVA = dstIOVA
+        self.srcIOVA = srcIOVA
+    }
+}
+
+/// The fields of `struct iommu_hwpt_alloc`; the stage-1 table a nested HWPT is built over stands in
+/// for the driver data (`SPEC.md` §2: `s1_format=` `s1_root=`).
+public struct HWPTAllocArgs: Hashable, Sendable {
+    public var flags: UInt32
+    public var devID: UInt32
+    public var ptID: UInt32
+    public var faultID: UInt32
+    public var reserved: UInt32
+    public var s1Format: FormatPreset?
+    public var s1Root: UInt64
+
+    public init(flags: UInt32, devID: UInt32, ptID: UInt32, faultID: UInt32 = 0, reserved: UInt32 = 0,
+                s1Format: FormatPreset? = nil, s1Root: UInt64 = 0) {
+        self.flags = flags
+        self.devID = devID
+        self.ptID = ptID
+        self.faultID = faultID
+        self.reserved = reserved
+        self.s1Format = s1Format
+        self.s1Root = s1Root
+    }
+}

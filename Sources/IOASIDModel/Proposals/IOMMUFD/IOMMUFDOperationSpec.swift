@@ -1,0 +1,178 @@
+/// How a field of an operation is written in a model file.
+public enum FieldKind: Hashable, Sendable {
+    case u32, u64
+    /// `A|B|C` of constant names or numbers.
+    case flags
+    /// A device name (`dev=`).
+    case device
+    /// A signed number (`iommufd=-1`).
+    case signed
+    /// A comma list of numbers, parallel across the op's array fields.
+    case array
+    /// A format preset name (`s1_format=`).
+    case preset
+    /// `read` or `write`.
+    case access
+}
+
+/// The language-facing description of one operation: its uAPI name, fields and outputs, for
+/// the parser, `modelcheck list` and the explorer's coverage.
+public struct OperationSpec: Hashable, Sendable {
+    public var name: String
+    public var fields: [String: FieldKind]
+    /// Field order for `list` and traces.
+    public var fieldOrder: [String]
+    public var outputs: [String]
+    public var summary: String
+
+    init(_ name: String, _ fields: KeyValuePairs<String, FieldKind>, outputs: [String] = [], _ summary: String) {
+        self.name = name
+        self.fields = Dictionary(uniqueKeysWithValues: fields.map { ($0.key, $0.value) })
+        self.fieldOrder = fields.map(\.key)
+        self.outputs = outputs
+        self.summary = summary
+    }
+}
+
+/// A field value after names were resolved.
+public enum ArgValue: Hashable, Sendable {
+    case number(UInt64)
+    case signed(Int64)
+    case array([UInt64])
+    case preset(FormatPreset)
+    case access(Access)
+    case device(Int)
+}
+
+extension IOMMUFDOperation {
+    /// Every operation of the iommufd proposal, as the model language spells it.
+    public static let specs: [OperationSpec] = [
+        OperationSpec("IOMMU_IOAS_ALLOC", ["flags": .flags], outputs: ["out_ioas_id"], "allocate an empty IOAS"),
+        OperationSpec("IOMMU_IOAS_MAP", ["flags": .flags, "ioas_id": .u32, "iova": .u64, "length": .u64, "user_va": .u64, "__reserved": .u32],
+                      outputs: ["iova"], "map user memory at a fixed or automatic IOVA"),
+        OperationSpec("IOMMU_IOAS_UNMAP", ["ioas_id": .u32, "iova": .u64, "length": .u64], outputs: ["length"],
+                      "unmap whole areas in a range (iova=0 length=U64_MAX: all)"),
+        OperationSpec("IOMMU_IOAS_COPY", ["flags": .flags, "dst_ioas_id": .u32, "src_ioas_id": .u32, "length": .u64, "dst_iova": .u64, "src_iova": .u64],
+                      outputs: ["dst_iova"], "map the pages behind an IOVA range of one IOAS into another"),
+        OperationSpec("IOMMU_IOAS_ALLOW_IOVAS", ["ioas_id": .u32, "start": .array, "last": .array, "__reserved": .u32],
+                      "replace the allow list for automatic IOVAs"),
+        OperationSpec("IOMMU_IOAS_IOVA_RANGES", ["ioas_id": .u32, "num_iovas": .u32, "__reserved": .u32],
+                      outputs: ["num_iovas", "out_iova_alignment", "start", "last"], "report the usable IOVA ranges and alignment"),
+        OperationSpec("IOMMU_OPTION", ["option_id": .u32, "op": .u32, "object_id": .u32, "val64": .u64, "__reserved": .u32],
+                      outputs: ["val64"], "get or set RLIMIT_MODE or an IOAS's HUGE_PAGES"),
+        OperationSpec("IOMMU_HWPT_ALLOC", ["flags": .flags, "dev_id": .u32, "pt_id": .u32, "fault_id": .u32, "__reserved": .u32,
+                                           "s1_format": .preset, "s1_root": .u64],
+                      outputs: ["out_hwpt_id"], "allocate a paging HWPT on an IOAS, or a nested one over a nest parent"),
+        OperationSpec("IOMMU_DESTROY", ["id": .u32], "destroy an object nobody references"),
+        OperationSpec("VFIO_DEVICE_BIND_IOMMUFD", ["dev": .device, "iommufd": .signed, "flags": .flags],
+                      outputs: ["out_devid"], "bind a VFIO device fd to the iommufd"),
+        OperationSpec("VFIO_DEVICE_ATTACH_IOMMUFD_PT", ["dev": .device, "flags": .flags, "pt_id": .u32, "pasid": .u32],
+                      outputs: ["pt_id"], "attach (or replace) the device's RID or a PASID to an IOAS or HWPT"),
+        OperationSpec("VFIO_DEVICE_DETACH_IOMMUFD_PT", ["dev": .device, "flags": .flags, "pasid": .u32],
+                      "detach the device's RID or a PASID (a no-op when not attached)"),
+        OperationSpec("CLOSE", ["dev": .device], "close the device fd: detach PASIDs and RID, unbind"),
+        OperationSpec("TRANSLATE", ["dev": .device, "pasid": .u32, "iova": .u64, "access": .access],
+                      outputs: ["page", "refs"], "a DMA from the device: walk the table routing (device, PASID)"),
+        OperationSpec("GUEST_S1_MAP", ["hwpt_id": .u32, "iova": .u64, "gpa": .u64, "length": .u64, "flags": .flags, "table_gpa": .u64],
+                      "the guest maps IOVA → GPA in a nested HWPT's stage-1 table"),
+        OperationSpec("GUEST_S1_UNMAP", ["hwpt_id": .u32, "iova": .u64, "length": .u64], outputs: ["length"],
+                      "the guest clears part of its stage-1 table"),
+    ]
+
+    public static func spec(named name: String) -> OperationSpec? { specs.first { $0.name == name } }
+
+    /// Builds the operation from resolved field values; fields not written are zero, as in a
+    /// zeroed struct (`GUEST_S1_MAP` without `flags=` maps read+write).
+    public static func make(_ name: String, _ args: [String: ArgValue]) -> IOMMUFDOperation? {
+        func n(_ k: String) -> UInt64 {
+            if case .number(let v)? = args[k] { return v }
+            return 0
+        }
+        func u32(_ k: String) -> UInt32 { UInt32(truncatingIfNeeded: n(k)) }
+        func array(_ k: String) -> [UInt64] {
+            if case .array(let v)? = args[k] { return v }
+            return []
+        }
+        func device() -> Int? {
+            if case .device(let d)? = args["dev"] { return d }
+            return nil
+        }
+        switch name {
+        case "IOMMU_IOAS_ALLOC": return .ioasAlloc(flags: u32("flags"))
+        case "IOMMU_IOAS_MAP":
+            return .ioasMap(IOASMapArgs(flags: u32("flags"), ioasID: u32("ioas_id"), iova: n("iova"), length: n("length"),
+                                        userVA: n("user_va"), reserved: u32("__reserved")))
+        case "IOMMU_IOAS_UNMAP": return .ioasUnmap(ioasID: u32("ioas_id"), iova: n("iova"), length: n("length"))
+        case "IOMMU_IOAS_COPY":
+            return .ioasCopy(IOASCopyArgs(flags: u32("flags"), dstIOASID: u32("dst_ioas_id"), srcIOASID: u32("src_ioas_id"),
+                                          length: n("length"), dstIOVA: n("dst_iova"), srcIOVA: n("src_iova")))
+        case "IOMMU_IOAS_ALLOW_IOVAS":
+            let starts = array("start"), lasts = array("last")
+            let ranges = zip(starts, lasts).map { IOVARange(first: $0, last: $1) }
+            return .ioasAllowIOVAs(ioasID: u32("ioas_id"), ranges: ranges, reserved: u32("__reserved"))
+        case "IOMMU_IOAS_IOVA_RANGES":
+            return .ioasIOVARanges(ioasID: u32("ioas_id"), capacity: args["num_iovas"] == nil ? 16 : u32("num_iovas"), reserved: u32("__reserved"))
+        case "IOMMU_OPTION":
+            return .option(optionID: u32("option_id"), op: UInt16(truncatingIfNeeded: n("op")), objectID: u32("object_id"),
+                           value: n("val64"), reserved: u32("__reserved"))
+        case "IOMMU_HWPT_ALLOC":
+            var preset: FormatPreset?
+            if case .preset(let p)? = args["s1_format"] { preset = p }
+            return .hwptAlloc(HWPTAllocArgs(flags: u32("flags"), devID: u32("dev_id"), ptID: u32("pt_id"), faultID: u32("fault_id"),
+                                            reserved: u32("__reserved"), s1Format: preset, s1Root: n("s1_root")))
+        case "IOMMU_DESTROY": return .destroy(id: u32("id"))
+        case "VFIO_DEVICE_BIND_IOMMUFD":
+            guard let d = device() else { return nil }
+            var fd: Int64?
+            if case .signed(let v)? = args["iommufd"] { fd = v }
+            return .bind(device: d, iommufd: fd, flags: u32("flags"))
+        case "VFIO_DEVICE_ATTACH_IOMMUFD_PT":
+            guard let d = device() else { return nil }
+            return .attach(device: d, flags: u32("flags"), ptID: u32("pt_id"), pasid: u32("pasid"))
+        case "VFIO_DEVICE_DETACH_IOMMUFD_PT":
+            guard let d = device() else { return nil }
+            return .detach(device: d, flags: u32("flags"), pasid: u32("pasid"))
+        case "CLOSE":
+            guard let d = device() else { return nil }
+            return .close(device: d)
+        case "TRANSLATE":
+            guard let d = device() else { return nil }
+            var access = Access.read
+            if case .access(let a)? = args["access"] { access = a }
+            return .translate(device: d, pasid: u32("pasid"), iova: n("iova"), access: access)
+        case "GUEST_S1_MAP":
+            var perms: Permissions = .readWrite
+            if args["flags"] != nil {
+                perms = []
+                if n("flags") & UInt64(IOMMUFDConstants.IOMMU_IOAS_MAP_READABLE) != 0 { perms.insert(.read) }
+                if n("flags") & UInt64(IOMMUFDConstants.IOMMU_IOAS_MAP_WRITEABLE) != 0 { perms.insert(.write) }
+            }
+            let table: UInt64? = args["table_gpa"] == nil ? nil : n("table_gpa")
+            return .guestS1Map(hwptID: u32("hwpt_id"), iova: n("iova"), gpa: n("gpa"), length: n("length"), permissions: perms, tableGPA: table)
+        case "GUEST_S1_UNMAP": return .guestS1Unmap(hwptID: u32("hwpt_id"), iova: n("iova"), length: n("length"))
+        default: return nil
+        }
+    }
+
+    /// The uAPI name of this operation.
+    public var name: String {
+        switch self {
+        case .ioasAlloc: return "IOMMU_IOAS_ALLOC"
+        case .ioasMap: return "IOMMU_IOAS_MAP"
+        case .ioasUnmap: return "IOMMU_IOAS_UNMAP"
+        case .ioasCopy: return "IOMMU_IOAS_COPY"
+        case .ioasAllowIOVAs: return "IOMMU_IOAS_ALLOW_IOVAS"
+        case .ioasIOVARanges: return "IOMMU_IOAS_IOVA_RANGES"
+        case .option: return "IOMMU_OPTION"
+        case .hwptAlloc: return "IOMMU_HWPT_ALLOC"
+        case .destroy: return "IOMMU_DESTROY"
+        case .bind: return "VFIO_DEVICE_BIND_IOMMUFD"
+        case .attach: return "VFIO_DEVICE_ATTACH_IOMMUFD_PT"
+        case .detach: return "VFIO_DEVICE_DETACH_IOMMUFD_PT"
+        case .close: return "CLOSE"
+        case .translate: return "TRANSLATE"
+        case .guestS1Map: return "GUEST_S1_MAP"
+        case .guestS1Unmap: return "GUEST_S1_UNMAP"
+        }
+    }
+}

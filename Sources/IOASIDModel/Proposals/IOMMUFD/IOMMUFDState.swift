@@ -1,0 +1,117 @@
+/// The state of one iommufd context and the hardware it drives: a value, hashed and compared
+/// whole, small enough to keep millions of in a search.
+public struct IOMMUFDState: Hashable, Sendable {
+    /// The per-fd object table, sorted by id (ids are the lowest free ≥ 1, as `xa_alloc` gives).
+    public var objects: [FDObject] = []
+    /// For each topology device, the id of its DEVICE object while bound, else 0.
+    public var boundIDs: [UInt32]
+    /// Group attachments, sorted by (group, PASID).
+    public var attachments: [Attachment] = []
+    public var hardware = Hardware()
+
+    public init(deviceCount: Int) {
+        boundIDs = Array(repeating: 0, count: deviceCount)
+    }
+
+    // MARK: Object table
+
+    @inlinable public func objectIndex(_ id: UInt32) -> Int? {
+        var lo = 0, hi = objects.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if objects[mid].id < id { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < objects.count && objects[lo].id == id ? lo : nil
+    }
+
+    public func object(_ id: UInt32) -> FDObject? { objectIndex(id).map { objects[$0] } }
+
+    /// The lowest free id ≥ 1.
+    public var nextObjectID: UInt32 {
+        var candidate: UInt32 = 1
+        for o in objects {
+            if o.id == candidate { candidate += 1 } else if o.id > candidate { break }
+        }
+        return candidate
+    }
+
+    /// Adds an object with the next id and returns the id.
+    @discardableResult
+    public mutating func insertObject(_ body: ObjectBody, users: UInt32 = 0) -> UInt32 {
+        let id = nextObjectID
+        objects.insert(FDObject(id: id, users: users, body: body), at: objects.firstIndex { $0.id > id } ?? objects.count)
+        return id
+    }
+
+    public mutating func removeObject(_ id: UInt32) {
+        if let i = objectIndex(id) { objects.remove(at: i) }
+    }
+
+    /// Adds `delta` to an object's `users` (no-op for an id that is gone).
+    public mutating func addUsers(_ id: UInt32, _ delta: Int) {
+        guard let i = objectIndex(id) else { return }
+        objects[i].users = UInt32(max(0, Int(objects[i].users) + delta))
+    }
+
+    public func ioas(_ id: UInt32) -> IOAS? {
+        if case .ioas(let x)? = object(id)?.body { return x }
+        return nil
+    }
+
+    public mutating func updateIOAS(_ id: UInt32, _ body: (inout IOAS) -> Void) {
+        guard let i = objectIndex(id), case .ioas(var x) = objects[i].body else { return }
+        body(&x)
+        objects[i].body = .ioas(x)
+    }
+
+    public func paging(_ id: UInt32) -> HWPTPaging? {
+        if case .hwptPaging(let x)? = object(id)?.body { return x }
+        return nil
+    }
+
+    public func nested(_ id: UInt32) -> HWPTNested? {
+        if case .hwptNested(let x)? = object(id)?.body { return x }
+        return nil
+    }
+
+    /// The HWPT_PAGINGs built on an IOAS, ascending by id: its domains.
+    public func pagingHWPTs(on ioasID: UInt32) -> [(id: UInt32, hwpt: HWPTPaging)] {
+        objects.compactMap { o in
+            if case .hwptPaging(let h) = o.body, h.ioas == ioasID { return (o.id, h) }
+            return nil
+        }
+    }
+
+    /// The domain a HWPT id stands for.
+    public func domainID(ofHWPT id: UInt32) -> DomainID? {
+        switch object(id)?.body {
+        case .hwptPaging(let h)?: return h.domain
+        case .hwptNested(let h)?: return h.domain
+        default: return nil
+        }
+    }
+
+    /// The IOAS whose mappings a HWPT translates (a nested HWPT's through its parent).
+    public func ioasID(ofHWPT id: UInt32) -> UInt32? {
+        switch object(id)?.body {
+        case .hwptPaging(let h)?: return h.ioas
+        case .hwptNested(let h)?: return paging(h.parent)?.ioas
+        default: return nil
+        }
+    }
+
+    // MARK: Attachments
+
+    public func attachmentIndex(group: Int, pasid: UInt32) -> Int? {
+        attachments.firstIndex { Int($0.group) == group && $0.pasid == pasid }
+    }
+
+    public func attachment(group: Int, pasid: UInt32) -> Attachment? {
+        attachmentIndex(group: group, pasid: pasid).map { attachments[$0] }
+    }
+
+    public mutating func insertAttachment(_ a: Attachment) {
+        let at = attachments.firstIndex { ($0.group, $0.pasid) > (a.group, a.pasid) } ?? attachments.count
+        attachments.insert(a, at: at)
+    }
+}

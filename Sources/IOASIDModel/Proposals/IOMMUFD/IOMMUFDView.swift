@@ -1,0 +1,77 @@
+/// An iommufd state seen by the invariants.
+public struct IOMMUFDView: HardwareView {
+    public let machine: IOMMUFD
+    public let state: IOMMUFDState
+
+    public init(machine: IOMMUFD, state: IOMMUFDState) {
+        self.machine = machine
+        self.state = state
+    }
+
+    public var topology: Topology { machine.topology }
+    public var hardware: Hardware { state.hardware }
+
+    /// A paging domain promises its IOAS's areas; a nested domain, the guest's own stage-1 table
+    /// (the guest is the authority on what it mapped).
+    public func intendedSegments(of domain: DomainID) -> [Segment]? {
+        for o in state.objects {
+            switch o.body {
+            case .hwptPaging(let h) where h.domain == domain:
+                guard let ioas = state.ioas(h.ioas) else { return [] }
+                return ioas.areas.map { Segment(range: $0.range, output: $0.userVA, permissions: $0.permissions) }
+            case .hwptNested(let n) where n.domain == domain:
+                return state.hardware.domain(domain).map { Segments.of($0.table) }
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+
+    public func danglingReferences() -> [Violation] {
+        var out: [Violation] = []
+        for o in state.objects {
+            switch o.body {
+            case .hwptPaging(let h) where state.ioas(h.ioas) == nil:
+                out.append(Violation(.lifetime, "a HWPT_PAGING still refers to its destroyed IOAS", objects: ["hwpt \(o.id)", "ioas \(h.ioas)"],
+                                     expected: "a live IOAS", found: "nothing at id \(h.ioas)"))
+            case .hwptNested(let n) where state.paging(n.parent) == nil:
+                out.append(Violation(.lifetime, "a HWPT_NESTED still refers to its destroyed parent", objects: ["hwpt \(o.id)", "hwpt \(n.parent)"],
+                                     expected: "a live nest parent", found: "nothing at id \(n.parent)"))
+            default:
+                break
+            }
+        }
+        for a in state.attachments where state.domainID(ofHWPT: a.hwpt) == nil {
+            let device = topology.devices.indices.first { a.devices & (1 << UInt64($0)) != 0 } ?? 0
+            out.append(Violation(.lifetime, "a device is attached to a destroyed HWPT",
+                                 objects: ["dev \(topology.devices[device].name)"] + (a.pasid == 0 ? [] : ["pasid \(a.pasid)"]) + ["hwpt \(a.hwpt)"],
+                                 expected: "a live HWPT", found: "nothing at id \(a.hwpt)"))
+        }
+        return out
+    }
+
+    /// Reference-count bookkeeping: each object's `users` equals the references that exist
+    /// (an internal consistency check for tests, not one of the five invariants).
+    public func refcountMismatches() -> [String] {
+        var expected: [UInt32: Int] = [:]
+        for o in state.objects {
+            switch o.body {
+            case .hwptPaging(let h): expected[h.ioas, default: 0] += 1
+            case .hwptNested(let n): expected[n.parent, default: 0] += 1
+            case .device: expected[o.id, default: 0] += 1
+            case .ioas: break
+            }
+        }
+        for a in state.attachments {
+            for d in topology.devices.indices where a.devices & (1 << UInt64(d)) != 0 {
+                expected[a.hwpt, default: 0] += 1
+                expected[state.boundIDs[d], default: 0] += 1
+            }
+        }
+        return state.objects.compactMap { o in
+            let want = expected[o.id] ?? 0
+            return Int(o.users) == want ? nil : "\(o.body.kindName) \(o.id): users \(o.users), references \(want)"
+        }
+    }
+}

@@ -1,0 +1,95 @@
+/// The design knobs of `domain/proposals.md` §3: switches a model file sets with `set KNOB = VALUE`.
+public enum Knob: String, Hashable, Sendable, CaseIterable {
+    case compatCheck = "compat-check"
+    case domainScope = "domain-scope"
+    case pgsizeSource = "pgsize-source"
+    case pasidScope = "pasid-scope"
+    case pasidFree = "pasid-free"
+    case multiAttach = "multi-attach"
+    case pasidTableOwner = "pasid-table-owner"
+    case stage2PinTables = "stage2-pin-tables"
+    case unmapLargeLeaf = "unmap-large-leaf"
+    case destroyCheck = "destroy-check"
+    case type1Impl = "type1-impl"
+    case type1Version = "type1-version"
+
+    public var values: [String] {
+        switch self {
+        case .compatCheck: return ["attach", "join", "none"]
+        case .domainScope: return ["instance", "compatible", "shared"]
+        case .pgsizeSource: return ["domain", "ops"]
+        case .pasidScope: return ["per-device", "global", "per-vm"]
+        case .pasidFree: return ["busy-if-bound", "unbind-first", "unchecked"]
+        case .multiAttach: return ["per-pasid", "disjoint-windows", "unchecked"]
+        case .pasidTableOwner: return ["host", "guest"]
+        case .stage2PinTables: return ["no", "yes"]
+        case .unmapLargeLeaf: return UnmapLargeLeaf.allCases.map(\.rawValue)
+        case .destroyCheck: return ["refcount", "none"]
+        case .type1Impl: return ["vfio", "iommufd-compat", "naive"]
+        case .type1Version: return ["v2", "v1"]
+        }
+    }
+
+    /// The default on `proposal` (the merged kernel's behaviour).
+    public func defaultValue(for proposal: ProposalName) -> String {
+        if self == .pasidScope, proposal != .iommufd { return "global" }
+        if self == .domainScope { return "compatible" }
+        return values[0]
+    }
+
+    public var owners: [ProposalName] {
+        switch self {
+        case .compatCheck, .multiAttach: return [.iommufd, .devIOASID]
+        case .domainScope: return [.iommufd, .iommuAPI, .vfioType1, .devIOASID]
+        case .pgsizeSource: return [.iommuAPI, .vfioType1]
+        case .pasidScope: return [.iommufd, .vfioPasidRequest, .devIOASID]
+        case .pasidFree: return [.vfioPasidRequest, .devIOASID]
+        case .pasidTableOwner: return [.bindTable]
+        case .stage2PinTables: return [.bindTable, .iommufd]
+        case .unmapLargeLeaf, .destroyCheck: return ProposalName.allCases
+        case .type1Impl, .type1Version: return [.vfioType1]
+        }
+    }
+
+    /// One line for `modelcheck list`.
+    public var explanation: String {
+        switch self {
+        case .compatCheck: return "where the domain-scope rule is checked: at every attach, when a device joins/binds, or never"
+        case .domainScope: return "where a domain may be attached: behind its own IOMMU only, behind compatible IOMMUs (the kernel's per-driver rule), or anywhere (2015)"
+        case .pgsizeSource: return "where page sizes come from: the domain, or the driver's ops (union over its units)"
+        case .pasidScope: return "who names PASIDs: userspace per device, one global allocator, or one per VM"
+        case .pasidFree: return "freeing a bound PASID: EBUSY, unbind first, or unchecked"
+        case .multiAttach: return "several IOASes on one RID: one per PASID, disjoint IOVA windows, or unchecked"
+        case .pasidTableOwner: return "who owns a delegated PASID table: the host or the guest"
+        case .stage2PinTables: return "whether stage-2 GPAs under live guest tables are pinned (their unmap EBUSY)"
+        case .unmapLargeLeaf: return "unmapping part of a large leaf: refuse, split it, or clear the whole leaf (AMD-style)"
+        case .destroyCheck: return "destroying a referenced object: EBUSY by reference count, or allowed"
+        case .type1Impl: return "VFIO type1 implementation: vfio_iommu_type1.c, iommufd's compat emulation, or the naive design of H11"
+        case .type1Version: return "which VFIO_SET_IOMMU type the explorer issues: TYPE1v2 or TYPE1 (v1)"
+        }
+    }
+}
+
+/// The uAPI designs a model can select with `proposal NAME` (`domain/proposals.md` §1).
+public enum ProposalName: String, Hashable, Sendable, CaseIterable {
+    case iommufd
+    case vfioType1 = "vfio-type1"
+    case iommuAPI = "iommu-api"
+    case bindTable = "bind-table"
+    case vfioPasidRequest = "vfio-pasid-request"
+    case devIOASID = "dev-ioasid"
+
+    /// Whether this version of the tool has its state machine.
+    public var isModelled: Bool { self == .iommufd }
+
+    public var explanation: String {
+        switch self {
+        case .iommufd: return "iommufd as merged (S7): IOAS, HWPT, device bind/attach/replace, PASIDs, nesting"
+        case .vfioType1: return "the VFIO type1 container (S1): several domains behind one container, mappings replayed"
+        case .iommuAPI: return "the in-kernel IOMMU API of 2015 (S2): shared domains, page sizes from ops"
+        case .bindTable: return "bind PASID table vs bind page tables with memreserve (S3)"
+        case .vfioPasidRequest: return "VFIO_IOMMU_PASID_REQUEST (S4): system-wide PASID allocation with a quota"
+        case .devIOASID: return "the /dev/ioasid RFC (S5): join, IOASIDs, ATTACH_IOASID(_PASID)"
+        }
+    }
+}
