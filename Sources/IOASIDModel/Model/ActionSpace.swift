@@ -1,0 +1,161 @@
+/// The candidate operations `check` tries in a state, enumerated from the model's `explore`
+/// bounds as `SPEC.md` §2 "How check chooses actions" says: small enough to exhaust, wide
+/// enough to reach every errno path that needs state.
+public struct ActionSpace: Sendable {
+    public let topology: Topology
+    public let bounds: ExploreBounds
+    /// (IOVA, length) pairs: multiples of the smallest length whose range lies in the window.
+    public let pairs: [(iova: UInt64, length: UInt64)]
+    /// The fixed IOVAs TRANSLATE probes.
+    public let probes: [UInt64]
+
+    public init(topology: Topology, bounds: ExploreBounds) {
+        self.topology = topology
+        self.bounds = bounds
+        let step = bounds.lengths.min() ?? 0x1000
+        var pairs: [(UInt64, UInt64)] = []
+        for length in bounds.lengths.sorted() {
+            var iova = (bounds.window.first + step - 1) / step * step
+            while let r = IOVARange(start: iova, length: length), r.last <= bounds.window.last {
+                pairs.append((iova, length))
+                let (next, o) = iova.addingReportingOverflow(step)
+                if o { break }
+                iova = next
+            }
+        }
+        self.pairs = pairs
+        var probes: [UInt64] = []
+        var p = (bounds.window.first + step - 1) / step * step
+        while p <= bounds.window.last, probes.count < 1 << 16 {
+            probes.append(p)
+            let (next, o) = p.addingReportingOverflow(step)
+            if o { break }
+            p = next
+        }
+        self.probes = probes
+    }
+
+    func userVAs(for iova: UInt64) -> [UInt64] { bounds.userVAs ?? [iova &+ 0x1_0000_0000] }
+
+    /// Ids a field expecting `wanted` kinds takes: the live objects of those kinds, one live
+    /// object of another kind (if any), and one id that does not exist.
+    func ids(_ state: IOMMUFDState, _ wanted: (ObjectBody) -> Bool) -> [UInt32] {
+        var out = state.objects.filter { wanted($0.body) }.map(\.id)
+        if let other = state.objects.first(where: { !wanted($0.body) }) { out.append(other.id) }
+        out.append(state.nextObjectID)
+        return out
+    }
+
+    static func isIOAS(_ b: ObjectBody) -> Bool { if case .ioas = b { return true }; return false }
+    static func isHWPT(_ b: ObjectBody) -> Bool {
+        switch b { case .hwptPaging, .hwptNested: return true; default: return false }
+    }
+    static func isDevice(_ b: ObjectBody) -> Bool { if case .device = b { return true }; return false }
+
+    /// Appends the candidate operations in `state`, in a fixed order.
+    public func actions(of state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
+        typealias C = IOMMUFDConstants
+        let g = bounds.groups
+        let ioasIDs = ids(state, Self.isIOAS)
+        let flagSets: [UInt32] = [C.IOMMU_IOAS_MAP_READABLE, C.IOMMU_IOAS_MAP_WRITEABLE, C.IOMMU_IOAS_MAP_READABLE | C.IOMMU_IOAS_MAP_WRITEABLE]
+        if g.contains(.ioas) { out.append(.ioasAlloc(flags: 0)) }
+        if g.contains(.map) {
+            for id in ioasIDs { for (iova, length) in pairs { for va in userVAs(for: iova) { for f in flagSets {
+                out.append(.ioasMap(IOASMapArgs(flags: f | C.IOMMU_IOAS_MAP_FIXED_IOVA, ioasID: id, iova: iova, length: length, userVA: va)))
+            } } } }
+        }
+        if g.contains(.autoMap) {
+            for id in ioasIDs { for length in bounds.lengths { for va in userVAs(for: bounds.window.first) {
+                out.append(.ioasMap(IOASMapArgs(flags: flagSets[2], ioasID: id, length: length, userVA: va)))
+            } } }
+        }
+        if g.contains(.unmap) {
+            for id in ioasIDs {
+                for (iova, length) in pairs { out.append(.ioasUnmap(ioasID: id, iova: iova, length: length)) }
+                out.append(.ioasUnmap(ioasID: id, iova: 0, length: .max))
+            }
+        }
+        if g.contains(.copy) {
+            for src in ioasIDs { for dst in ioasIDs { for (iova, length) in pairs { for (dIOVA, dLength) in pairs where dLength == length {
+                out.append(.ioasCopy(IOASCopyArgs(flags: flagSets[2] | C.IOMMU_IOAS_MAP_FIXED_IOVA, dstIOASID: dst, srcIOASID: src,
+                                                  length: length, dstIOVA: dIOVA, srcIOVA: iova)))
+            } } } }
+        }
+        if g.contains(.allowIOVAs) {
+            for id in ioasIDs {
+                out.append(.ioasAllowIOVAs(ioasID: id, ranges: [], reserved: 0))
+                out.append(.ioasAllowIOVAs(ioasID: id, ranges: [bounds.window], reserved: 0))
+            }
+        }
+        if g.contains(.option) {
+            for id in ioasIDs { for v: UInt64 in [0, 1] {
+                out.append(.option(optionID: C.IOMMU_OPTION_HUGE_PAGES, op: C.IOMMU_OPTION_OP_SET, objectID: id, value: v, reserved: 0))
+            } }
+        }
+        let deviceIDs = ids(state, Self.isDevice)
+        if g.contains(.hwpt) {
+            let flags = [0, C.IOMMU_HWPT_ALLOC_PASID, C.IOMMU_HWPT_ALLOC_NEST_PARENT]
+            for dev in deviceIDs { for pt in ioasIDs { for f in flags {
+                out.append(.hwptAlloc(HWPTAllocArgs(flags: f, devID: dev, ptID: pt)))
+            } } }
+        }
+        if g.contains(.nested) { nestedActions(state, deviceIDs, into: &out) }
+        if g.contains(.bind) { for d in topology.devices.indices { out.append(.bind(device: d, iommufd: nil, flags: 0)) } }
+        if g.contains(.attach) {
+            let pts = ids(state) { Self.isIOAS($0) || Self.isHWPT($0) }
+            for d in topology.devices.indices {
+                for pt in pts {
+                    out.append(.attach(device: d, flags: 0, ptID: pt, pasid: 0))
+                    for p in bounds.pasids { out.append(.attach(device: d, flags: C.VFIO_DEVICE_ATTACH_PASID, ptID: pt, pasid: p)) }
+                }
+                out.append(.detach(device: d, flags: 0, pasid: 0))
+                for p in bounds.pasids { out.append(.detach(device: d, flags: C.VFIO_DEVICE_DETACH_PASID, pasid: p)) }
+            }
+        }
+        if g.contains(.close) { for d in topology.devices.indices { out.append(.close(device: d)) } }
+        if g.contains(.destroy) {
+            for o in state.objects { out.append(.destroy(id: o.id)) }
+            out.append(.destroy(id: state.nextObjectID))
+        }
+        if g.contains(.translate) {
+            for r in state.hardware.routes { for d in topology.members(of: Int(r.group)) { for iova in probes { for a in Access.allCases {
+                out.append(.translate(device: d, pasid: r.pasid, iova: iova, access: a))
+            } } } }
+        }
+    }
+
+    /// `ops +nested`: nested HWPTs over nest parents, and the guest's stage-1 edits.
+    func nestedActions(_ state: IOMMUFDState, _ deviceIDs: [UInt32], into out: inout [IOMMUFDOperation]) {
+        let parents = state.objects.filter { if case .hwptPaging(let h) = $0.body { return h.nestParent }; return false }.map(\.id)
+        for dev in deviceIDs {
+            let device: Int? = { if case .device(let d)? = state.object(dev)?.body { return d }; return nil }()
+            let s1 = device.map { topology.iommu(of: $0).stage1Preset } ?? topology.iommus.first?.stage1Preset ?? .tiny2x2
+            for parent in parents { for root in probes {
+                out.append(.hwptAlloc(HWPTAllocArgs(flags: 0, devID: dev, ptID: parent, s1Format: s1, s1Root: root)))
+            } }
+        }
+        for o in state.objects {
+            guard case .hwptNested = o.body else { continue }
+            for (iova, length) in pairs {
+                for gpa in probes where gpa &+ length - 1 <= bounds.window.last {
+                    out.append(.guestS1Map(hwptID: o.id, iova: iova, gpa: gpa, length: length, permissions: .readWrite, tableGPA: nil))
+                }
+                out.append(.guestS1Unmap(hwptID: o.id, iova: iova, length: length))
+            }
+        }
+    }
+
+    /// Live objects per `objects` kind (auto HWPTs count as hwpt).
+    public func exceedsCaps(_ state: IOMMUFDState) -> Bool {
+        guard !bounds.objects.isEmpty else { return false }
+        var counts: [String: Int] = [:]
+        for o in state.objects {
+            switch o.body {
+            case .ioas: counts["ioas", default: 0] += 1
+            case .hwptPaging, .hwptNested: counts["hwpt", default: 0] += 1
+            case .device: counts["device", default: 0] += 1
+            }
+        }
+        return bounds.objects.contains { (counts[$0.key] ?? 0) > $0.value }
+    }
+}

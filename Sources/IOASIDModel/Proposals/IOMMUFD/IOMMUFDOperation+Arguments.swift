@@ -1,0 +1,122 @@
+/// An operation's fields as a scenario would write them, so that a printed trace can be pasted
+/// into a model file and replayed.
+public enum ArgumentText: Hashable, Sendable {
+    /// A small number (ids, flags, PASIDs).
+    case number(UInt64)
+    /// An address or length, written in hex.
+    case address(UInt64)
+    /// A name: a device, a preset, an access, or `A|B` flags.
+    case word(String)
+    /// A comma list of addresses.
+    case addresses([UInt64])
+    case signed(Int64)
+
+    public var text: String {
+        switch self {
+        case .number(let n): return String(n)
+        case .address(let a): return SizeText.hex(a)
+        case .word(let w): return w
+        case .addresses(let a): return a.map(SizeText.hex).joined(separator: ",")
+        case .signed(let s): return String(s)
+        }
+    }
+}
+
+extension IOMMUFDOperation {
+    /// `FIXED_IOVA|READABLE|WRITEABLE` for map flags.
+    static func mapFlagsText(_ flags: UInt32) -> ArgumentText {
+        var names: [String] = []
+        if flags & IOMMUFDConstants.IOMMU_IOAS_MAP_FIXED_IOVA != 0 { names.append("FIXED_IOVA") }
+        if flags & IOMMUFDConstants.IOMMU_IOAS_MAP_READABLE != 0 { names.append("READABLE") }
+        if flags & IOMMUFDConstants.IOMMU_IOAS_MAP_WRITEABLE != 0 { names.append("WRITEABLE") }
+        let rest = flags & ~IOMMUFDConstants.mapFlags
+        if rest != 0 { names.append(String(rest)) }
+        return names.isEmpty ? .number(0) : .word(names.joined(separator: "|"))
+    }
+
+    static func hwptFlagsText(_ flags: UInt32) -> ArgumentText {
+        let table: [(UInt32, String)] = [(1, "IOMMU_HWPT_ALLOC_NEST_PARENT"), (2, "IOMMU_HWPT_ALLOC_DIRTY_TRACKING"),
+                                         (4, "IOMMU_HWPT_FAULT_ID_VALID"), (8, "IOMMU_HWPT_ALLOC_PASID")]
+        var names = table.filter { flags & $0.0 != 0 }.map(\.1)
+        let rest = flags & ~15
+        if rest != 0 { names.append(String(rest)) }
+        return names.isEmpty ? .number(0) : .word(names.joined(separator: "|"))
+    }
+
+    /// The fields written (zero fields that the scenario language would default are left out).
+    public func arguments(_ topology: Topology) -> [(String, ArgumentText)] {
+        func dev(_ d: Int) -> (String, ArgumentText) { ("dev", .word(topology.devices[d].name)) }
+        switch self {
+        case .ioasAlloc(let flags):
+            return flags == 0 ? [] : [("flags", .number(UInt64(flags)))]
+        case .ioasMap(let a):
+            var out: [(String, ArgumentText)] = [("flags", Self.mapFlagsText(a.flags)), ("ioas_id", .number(UInt64(a.ioasID)))]
+            if a.flags & IOMMUFDConstants.IOMMU_IOAS_MAP_FIXED_IOVA != 0 { out.append(("iova", .address(a.iova))) }
+            out += [("length", .address(a.length)), ("user_va", .address(a.userVA))]
+            if a.reserved != 0 { out.append(("__reserved", .number(UInt64(a.reserved)))) }
+            return out
+        case .ioasUnmap(let id, let iova, let length):
+            return [("ioas_id", .number(UInt64(id))), ("iova", .address(iova)), ("length", length == .max ? .word("U64_MAX") : .address(length))]
+        case .ioasCopy(let a):
+            return [("flags", Self.mapFlagsText(a.flags)), ("dst_ioas_id", .number(UInt64(a.dstIOASID))), ("src_ioas_id", .number(UInt64(a.srcIOASID))),
+                    ("length", .address(a.length)), ("dst_iova", .address(a.dstIOVA)), ("src_iova", .address(a.srcIOVA))]
+        case .ioasAllowIOVAs(let id, let ranges, let reserved):
+            var out: [(String, ArgumentText)] = [("ioas_id", .number(UInt64(id)))]
+            if !ranges.isEmpty { out += [("start", .addresses(ranges.map(\.first))), ("last", .addresses(ranges.map(\.last)))] }
+            if reserved != 0 { out.append(("__reserved", .number(UInt64(reserved)))) }
+            return out
+        case .ioasIOVARanges(let id, let capacity, _):
+            return [("ioas_id", .number(UInt64(id))), ("num_iovas", .number(UInt64(capacity)))]
+        case .option(let option, let op, let object, let value, _):
+            return [("option_id", .word(option == 1 ? "IOMMU_OPTION_HUGE_PAGES" : option == 0 ? "IOMMU_OPTION_RLIMIT_MODE" : String(option))),
+                    ("op", .word(op == 0 ? "IOMMU_OPTION_OP_SET" : op == 1 ? "IOMMU_OPTION_OP_GET" : String(op))),
+                    ("object_id", .number(UInt64(object))), ("val64", .number(value))]
+        case .hwptAlloc(let a):
+            var out: [(String, ArgumentText)] = [("flags", Self.hwptFlagsText(a.flags)), ("dev_id", .number(UInt64(a.devID))), ("pt_id", .number(UInt64(a.ptID)))]
+            if let f = a.s1Format { out += [("s1_format", .word(f.rawValue)), ("s1_root", .address(a.s1Root))] }
+            if a.faultID != 0 { out.append(("fault_id", .number(UInt64(a.faultID)))) }
+            return out
+        case .destroy(let id):
+            return [("id", .number(UInt64(id)))]
+        case .bind(let d, let fd, let flags):
+            var out = [dev(d)]
+            if let fd { out.append(("iommufd", .signed(fd))) }
+            if flags != 0 { out.append(("flags", .number(UInt64(flags)))) }
+            return out
+        case .attach(let d, let flags, let pt, let pasid):
+            var out = [dev(d)]
+            if flags != 0 { out.append(("flags", flags == 1 ? .word("VFIO_DEVICE_ATTACH_PASID") : .number(UInt64(flags)))) }
+            out.append(("pt_id", .number(UInt64(pt))))
+            if flags != 0 || pasid != 0 { out.append(("pasid", .number(UInt64(pasid)))) }
+            return out
+        case .detach(let d, let flags, let pasid):
+            var out = [dev(d)]
+            if flags != 0 { out.append(("flags", flags == 1 ? .word("VFIO_DEVICE_DETACH_PASID") : .number(UInt64(flags)))) }
+            if flags != 0 || pasid != 0 { out.append(("pasid", .number(UInt64(pasid)))) }
+            return out
+        case .close(let d):
+            return [dev(d)]
+        case .translate(let d, let pasid, let iova, let access):
+            var out = [dev(d)]
+            if pasid != 0 { out.append(("pasid", .number(UInt64(pasid)))) }
+            return out + [("iova", .address(iova)), ("access", .word(access.rawValue))]
+        case .guestS1Map(let h, let iova, let gpa, let length, let perms, let table):
+            var out: [(String, ArgumentText)] = [("hwpt_id", .number(UInt64(h))), ("iova", .address(iova)), ("gpa", .address(gpa)), ("length", .address(length))]
+            if perms != .readWrite {
+                var f: UInt32 = 0
+                if perms.contains(.read) { f |= IOMMUFDConstants.IOMMU_IOAS_MAP_READABLE }
+                if perms.contains(.write) { f |= IOMMUFDConstants.IOMMU_IOAS_MAP_WRITEABLE }
+                out.append(("flags", Self.mapFlagsText(f)))
+            }
+            if let table { out.append(("table_gpa", .address(table))) }
+            return out
+        case .guestS1Unmap(let h, let iova, let length):
+            return [("hwpt_id", .number(UInt64(h))), ("iova", .address(iova)), ("length", .address(length))]
+        }
+    }
+
+    /// `NAME field=value…` as a scenario writes it.
+    public func scenarioText(_ topology: Topology) -> String {
+        ([name] + arguments(topology).map { "\($0.0)=\($0.1.text)" }).joined(separator: " ")
+    }
+}

@@ -1,0 +1,134 @@
+import Explorer
+import Foundation
+import IOASIDModel
+import Synchronization
+
+/// `modelcheck check`: the model's scenarios, then an exhaustive search of its state space
+/// within the `explore` bounds, with verdicts and exit codes per `SPEC.md` §1.
+enum CheckCommand {
+    static let spec = CommandSpec(
+        name: "check",
+        summary: "explore the state space of each model and check its invariants",
+        usage: "modelcheck check [OPTIONS] FILE.model...",
+        options: [
+            OptionSpec(name: "strategy", value: "bfs", help: "search strategy (bfs: shortest counterexamples)"),
+            OptionSpec(name: "max-depth", value: "N", help: "stop at depth N (incomplete if below the model's depth)"),
+            OptionSpec(name: "max-states", value: "N", help: "stop after N distinct states (incomplete)"),
+            OptionSpec(name: "time-limit", value: "SECONDS", help: "stop after this long (incomplete)"),
+            OptionSpec(name: "workers", value: "N", help: "worker threads (this version searches with 1)"),
+            OptionSpec(name: "seed", value: "N", help: "seed for --strategy random"),
+            OptionSpec(name: "walks", value: "N", help: "walks for --strategy random"),
+            OptionSpec(name: "format", value: "text|json", help: "output format (default text)"),
+            OptionSpec(name: "trace-out", value: "PATH", help: "write the JSON result, counterexample included"),
+            OptionSpec(name: "no-symmetry", value: nil, help: "turn symmetry reduction off"),
+            OptionSpec(name: "quiet", value: nil, help: "print only the verdict"),
+            OptionSpec(name: "progress", value: nil, help: "print progress to stderr even when it is not a terminal"),
+            OptionSpec(name: "expected-states", value: "N", help: "pre-size the visited set"),
+        ],
+        details: """
+        The model's scenarios run first; a failing one makes the result 1. The search then checks
+        every state reachable in at most the model's 'depth' operations (states at that depth are
+        checked, not expanded). Exit code: 0 as the model expects ('expect holds' or the expected
+        violation found), 1 an expectation failed, 2 bad input, 3 a limit stopped the search.
+        """)
+
+    struct Options {
+        var limits = SearchLimits()
+        var json = false
+        var traceOut: String?
+        var quiet = false
+        var progress = false
+    }
+
+    static func options(_ parsed: ParsedArguments) throws(UsageError) -> Options {
+        var o = Options()
+        if let s = parsed.values["strategy"], s != "bfs" {
+            guard ["dfs", "random"].contains(s) else { throw UsageError(message: "--strategy must be bfs, dfs or random") }
+            throw UsageError(message: "--strategy \(s) is not available in this version; use bfs")
+        }
+        o.limits.maxDepth = try ArgumentParser.integer(parsed, "max-depth", in: 0...1_000_000)
+        o.limits.maxStates = try ArgumentParser.integer(parsed, "max-states", in: 1...Int(Int32.max))
+        if let t = parsed.values["time-limit"] {
+            guard let seconds = Double(t), seconds > 0, seconds < 1e9 else { throw UsageError(message: "--time-limit takes a positive number of seconds") }
+            o.limits.timeLimit = .milliseconds(Int64(seconds * 1000))
+        }
+        _ = try ArgumentParser.integer(parsed, "workers", in: 1...1024)
+        _ = try ArgumentParser.integer(parsed, "seed", in: 0...Int.max)
+        _ = try ArgumentParser.integer(parsed, "walks", in: 1...Int.max)
+        if let n = try ArgumentParser.integer(parsed, "expected-states", in: 1...(1 << 32)) { o.limits.expectedStates = n }
+        let format = parsed.values["format"] ?? "text"
+        guard format == "text" || format == "json" else { throw UsageError(message: "--format must be text or json") }
+        o.json = format == "json"
+        o.traceOut = parsed.values["trace-out"]
+        o.quiet = parsed.flags.contains("quiet")
+        o.progress = !o.quiet && (parsed.flags.contains("progress") || isatty(2) != 0)
+        return o
+    }
+
+    static func run(_ parsed: ParsedArguments, console: Console) throws(UsageError) -> Int32 {
+        let opts = try options(parsed)
+        var exit: Int32 = 0
+        for path in try ModelFiles.paths(parsed) {
+            guard let model = ModelFiles.load(path, console: console) else { exit = ModelFiles.worst(exit, 2); continue }
+            guard let bounds = model.explore, bounds.hasDepth else {
+                console.err("\(path):1:1: error: check needs an 'explore { … }' block with 'depth N'")
+                exit = ModelFiles.worst(exit, 2)
+                continue
+            }
+            let code = check(model, bounds: bounds, opts, console: console)
+            exit = ModelFiles.worst(exit, code)
+        }
+        return exit
+    }
+
+    static func check(_ model: Model, bounds: ExploreBounds, _ opts: Options, console: Console) -> Int32 {
+        let scenarios = ScenarioRunner.run(model)
+        let failedScenarios = scenarios.filter { !$0.passed }
+        let searchModel = IOMMUFDSearchModel(model: model)
+        var limits = opts.limits
+        limits.modelDepth = bounds.depth
+        let printer = ProgressPrinter(enabled: opts.progress, console: console)
+        let search = BreadthFirstSearch(model: searchModel, limits: limits) { printer.report($0) }
+        let result = search.run()
+        let report = CheckReport(model: model, searchModel: searchModel, result: result, scenarios: scenarios)
+        if let path = opts.traceOut {
+            do {
+                try (report.json.rendered + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            } catch {
+                console.err("modelcheck: error: cannot write '\(path)': \(error.localizedDescription)")
+                return 2
+            }
+        }
+        if opts.json {
+            console.out(report.json.rendered)
+        } else {
+            for r in failedScenarios { console.out(RunCommand.text(model.path, r)) }
+            console.out(report.text(quiet: opts.quiet))
+        }
+        return failedScenarios.isEmpty ? report.exitCode : ModelFiles.worst(report.exitCode, 1)
+    }
+}
+
+/// Progress lines on stderr, at most one every 5 s, the first after about 2 s.
+final class ProgressPrinter: Sendable {
+    let enabled: Bool
+    let console: Console
+    private let next = Mutex<Double>(2)
+
+    init(enabled: Bool, console: Console) {
+        self.enabled = enabled
+        self.console = console
+    }
+
+    func report(_ p: Explorer.Progress) {
+        guard enabled else { return }
+        let due = next.withLock { deadline -> Bool in
+            guard p.seconds >= deadline else { return false }
+            deadline = p.seconds + 5
+            return true
+        }
+        guard due else { return }
+        let rate = p.seconds > 0 ? Double(p.distinctStates) / p.seconds : 0
+        console.err("progress: \(p.distinctStates) states, queue \(p.queue), depth \(p.depth), \(Int(rate)) states/s, \(String(format: "%.1f", p.seconds)) s")
+    }
+}

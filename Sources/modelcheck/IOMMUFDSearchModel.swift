@@ -1,0 +1,122 @@
+import Explorer
+import IOASIDModel
+import Synchronization
+
+/// The iommufd model as the explorer sees it: candidate operations from the `explore` bounds,
+/// successors from the pure transition function, the model's invariants and goals as properties.
+struct IOMMUFDSearchModel: StateMachine {
+    let machine: IOMMUFD
+    let space: ActionSpace
+    let checks: [InvariantName]
+    let goals: [Goal]
+    let coverage = Coverage()
+
+    init(model: Model) {
+        machine = model.machine
+        space = ActionSpace(topology: model.topology, bounds: model.explore ?? ExploreBounds())
+        checks = model.checks
+        goals = model.goals
+    }
+
+    var initialStates: [IOMMUFDState] { [machine.initialState] }
+
+    func actions(of state: IOMMUFDState, into actions: inout [IOMMUFDOperation]) {
+        space.actions(of: state, into: &actions)
+    }
+
+    func successor(of state: IOMMUFDState, after op: IOMMUFDOperation) -> IOMMUFDState? {
+        let (next, outcome) = machine.apply(op, to: state)
+        if space.exceedsCaps(next) {
+            coverage.record(op.name, "capped")
+            return nil
+        }
+        coverage.record(op.name, outcome.isSuccess ? "ok" : outcome.resultWord)
+        return next
+    }
+
+    func fingerprint(of state: IOMMUFDState) -> UInt64 {
+        var f = Fingerprint()
+        state.mix(into: &f)
+        return f.value
+    }
+
+    var properties: [Property<IOMMUFDState>] {
+        let machine = self.machine
+        var out: [Property<IOMMUFDState>] = checks.map { name in
+            .always(name.rawValue) { Invariants.check(name, in: IOMMUFDView(machine: machine, state: $0)) == nil }
+        }
+        for goal in goals {
+            out.append(.sometimes(goal.name) { state in goal.atoms.allSatisfy { Self.holds($0, state, machine) } })
+        }
+        return out
+    }
+
+    static func holds(_ atom: GoalAtom, _ s: IOMMUFDState, _ machine: IOMMUFD) -> Bool {
+        switch atom {
+        case .routed(let device, let pasid, let cc):
+            let group = machine.topology.devices[device].group
+            guard let route = s.hardware.routes(group: group, pasid: pasid).first, let d = s.hardware.domain(route.domain) else { return false }
+            return cc.map { $0 == d.enforcesCoherency } ?? true
+        case .joined(let device, _):
+            return s.boundIDs[device] != 0
+        }
+    }
+
+    /// The violation of `name` in `state`, for the report.
+    func violation(_ name: String, in state: IOMMUFDState) -> Violation? {
+        guard let i = InvariantName(rawValue: name) else { return nil }
+        return Invariants.check(i, in: IOMMUFDView(machine: machine, state: state))
+    }
+}
+
+/// For each operation, how often each outcome occurred (`ok`, an errno, `FAULT`, `capped`).
+final class Coverage: Sendable {
+    private let counts = Mutex<[String: [String: Int]]>([:])
+
+    func record(_ op: String, _ outcome: String) {
+        counts.withLock { $0[op, default: [:]][outcome, default: 0] += 1 }
+    }
+
+    var snapshot: [String: [String: Int]] { counts.withLock { $0 } }
+}
+
+extension IOMMUFDState {
+    /// Folds the whole state into a fingerprint, word by word.
+    func mix(into f: inout Fingerprint) {
+        f.mix(UInt64(objects.count))
+        for o in objects {
+            f.mix(UInt64(o.id) | UInt64(o.users) << 32)
+            switch o.body {
+            case .ioas(let x):
+                f.mix(1 | (x.disableLargePages ? 2 : 0) | UInt64(x.areas.count) << 8 | UInt64(x.allowed.count) << 32)
+                for a in x.areas {
+                    f.mix(a.range.first); f.mix(a.range.last); f.mix(a.userVA)
+                    f.mix(UInt64(a.permissions.rawValue) | (a.writablePages ? 0x100 : 0) | (a.sharesPages ? 0x200 : 0))
+                }
+                for r in x.allowed { f.mix(r.first); f.mix(r.last) }
+            case .hwptPaging(let h):
+                f.mix(2 | UInt64(h.ioas) << 8 | UInt64(h.domain) << 40 | (h.autoDomain ? 4 : 0) | (h.nestParent ? 8 : 0) | (h.pasidCompat ? 16 : 0))
+            case .hwptNested(let n):
+                f.mix(3 | UInt64(n.parent) << 8 | UInt64(n.domain) << 40 | (n.pasidCompat ? 16 : 0))
+            case .device(let d):
+                f.mix(4 | UInt64(d) << 8)
+            }
+        }
+        for id in boundIDs { f.mix(UInt64(id)) }
+        f.mix(UInt64(attachments.count))
+        for a in attachments { f.mix(UInt64(a.group) | UInt64(a.pasid) << 16 | UInt64(a.hwpt) << 48); f.mix(a.devices) }
+        f.mix(UInt64(hardware.domains.count))
+        for d in hardware.domains {
+            f.mix(UInt64(d.id) | UInt64(d.iommu) << 16 | UInt64(d.stage.rawValue) << 32 | (d.enforcesCoherency ? 1 << 40 : 0)
+                  | (d.freed ? 1 << 41 : 0) | (d.dirtyTracking ? 1 << 42 : 0) | UInt64(d.parent ?? 0xffff) << 48)
+            f.mix(d.table.rootAddress)
+            for leaf in d.table.leaves { f.mix(leaf.iova); f.mix(leaf.output ^ UInt64(leaf.level) << 56 ^ UInt64(leaf.permissions.rawValue) << 60) }
+            f.mix(UInt64(d.table.tables.count))
+            for t in d.table.tables { f.mix(t.base ^ UInt64(t.level) << 58); f.mix(t.address) }
+        }
+        for r in hardware.routes {
+            f.mix(UInt64(r.group) | UInt64(r.pasid) << 16 | UInt64(r.domain) << 48)
+            if let w = r.window { f.mix(w.first); f.mix(w.last) }
+        }
+    }
+}
