@@ -70,6 +70,10 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
                 model.actions(of: state, into: &actions)
                 for (position, action) in actions.enumerated() {
                     stats.transitions += 1
+                    // Limits are checked between transitions, so one huge expansion cannot outlast them.
+                    if stats.transitions & 1023 == 0, let t = limits.timeLimit, clock.now - start >= t {
+                        return finish(.incomplete(reason: "--time-limit reached"))
+                    }
                     guard let successor = model.successor(of: state, after: action),
                           visited.insert(model.fingerprint(of: successor)) else { continue }
                     let sid = links.add(parent: id, action: position)

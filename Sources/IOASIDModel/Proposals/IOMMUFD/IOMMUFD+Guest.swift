@@ -8,6 +8,9 @@ extension IOMMUFD {
         guard let object = s.object(hwptID) else { throw .ENOENT }
         guard case .hwptNested(let n) = object.body else { throw .EINVAL }
         try s.hardware.update(n.domain) { d throws(Errno) in
+            // The model's budget: a guest table of more than 2^20 smallest pages is refused, so
+            // that no single step can take unbounded time (a real guest would run out of memory).
+            guard length / d.table.pageSizes.smallest <= 1 << 20 else { throw .ENOMEM }
             try d.table.map(iova: iova, paddr: gpa, size: length, permissions: permissions, stage: .stage1,
                             placement: .guest(first: tableGPA))
         }

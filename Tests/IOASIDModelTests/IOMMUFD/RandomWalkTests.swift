@@ -1,0 +1,56 @@
+import Testing
+@testable import IOASIDModel
+
+/// Thousands of seeded random operation sequences on a small topology: after every step every
+/// invariant holds, the reference counts match the references, and a failed operation changed
+/// nothing (except a multi-area UNMAP, which the kernel does not undo).
+@Suite struct RandomWalkTests {
+    struct SplitMix {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func pick<T>(_ xs: [T]) -> T { xs[Int(next() % UInt64(xs.count))] }
+    }
+
+    @Test(arguments: [1, 2, 3, 4] as [UInt64])
+    func invariantsHoldOnEveryStepOfRandomWalks(seed: UInt64) {
+        var bounds = ExploreBounds()
+        bounds.window = IOVARange(first: 0x10000, last: 0x17fff)
+        bounds.lengths = [0x1000, 0x2000]
+        bounds.pasids = [1, 2]
+        bounds.groups = Set(OperationGroup.allCases).subtracting([.nested])
+        let machine = IOMMUFD(topology: Fixture.topology)
+        let space = ActionSpace(topology: machine.topology, bounds: bounds)
+        var rng = SplitMix(state: seed)
+        var successes = 0
+        for _ in 0..<500 {
+            var state = machine.initialState
+            for _ in 0..<12 {
+                var ops: [IOMMUFDOperation] = []
+                space.actions(of: state, into: &ops)
+                // Pick an operation kind first, so that the many map/unmap candidates do not drown the rest.
+                let kinds = Array(Set(ops.map(\.name))).sorted()
+                let kind = rng.pick(kinds)
+                let op = rng.pick(ops.filter { $0.name == kind })
+                let (next, outcome) = machine.apply(op, to: state)
+                if outcome.isSuccess { successes += 1 } else if case .ioasUnmap = op {} else {
+                    #expect(next == state, "failed \(op) changed the state")
+                }
+                state = next
+                let view = IOMMUFDView(machine: machine, state: state)
+                if let v = Invariants.firstViolation(in: view, checking: InvariantName.allCases) {
+                    Issue.record("after \(op.scenarioText(machine.topology)): \(v)")
+                    return
+                }
+                let mismatches = view.refcountMismatches()
+                #expect(mismatches.isEmpty, "after \(op): \(mismatches)")
+            }
+        }
+        #expect(successes > 1500, "the walks should mostly exercise successful operations too")
+    }
+}
