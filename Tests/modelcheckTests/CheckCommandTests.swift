@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+@testable import modelcheck
+
+/// `run`, `check`, `describe` and `list` from the command line: outputs and exit codes (SPEC §1).
+@Suite struct CheckCommandTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static func model(_ name: String) -> String { root.appendingPathComponent("models/\(name)").path }
+
+    func temporary(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mc-\(UUID().uuidString).model").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static let small = """
+    proposal iommufd
+    iommu smmu format=tiny-4k-2x2 pasid-bits=4
+    device a iommu=smmu pasid-bits=4
+    device b iommu=smmu
+    explore {
+      objects ioas=1 hwpt=2
+      iova 0x0..0x3fff
+      lengths 4K
+      pasids 1
+      depth 4
+    }
+
+    """
+
+    @Test func aKnownBadDesignIsAPassingRegressionTestWhenItsViolationIsFound() throws {
+        let path = try temporary(Self.small + "set destroy-check = none\ncheck lifetime\nexpect violation lifetime\n")
+        let c = Captured()
+        #expect(Tool.run(["check", path], console: c.console) == 0)
+        #expect(c.stdout.contains("violation lifetime"))
+        #expect(c.stdout.contains("counterexample (4 steps):"))
+        #expect(c.stdout.contains("4. IOMMU_DESTROY id=1 => ok"))
+        #expect(c.stdout.contains("a HWPT_PAGING still refers to its destroyed IOAS [hwpt 3, ioas 1]"))
+    }
+
+    @Test func anUnexpectedViolationIsExitOneAndAMissedOneToo() throws {
+        let bad = try temporary(Self.small + "set destroy-check = none\n")
+        #expect(Tool.run(["check", "--quiet", bad], console: Captured().console) == 1)
+        let missed = try temporary(Self.small + "check lifetime\nexpect violation lifetime\n")
+        #expect(Tool.run(["check", "--quiet", missed], console: Captured().console) == 1)
+    }
+
+    @Test func commandLineLimitsAreIncompleteExitThree() throws {
+        let path = try temporary(Self.small)
+        #expect(Tool.run(["check", "--quiet", "--max-states", "10", path], console: Captured().console) == 3)
+        #expect(Tool.run(["check", "--quiet", "--max-depth", "2", path], console: Captured().console) == 3)
+        #expect(Tool.run(["check", "--quiet", path], console: Captured().console) == 0)
+    }
+
+    @Test func jsonHasTheFieldsOfSpecSection3() throws {
+        let path = try temporary(Self.small + "set destroy-check = none\ncheck lifetime\nexpect violation lifetime\n")
+        let out = Captured()
+        let trace = FileManager.default.temporaryDirectory.appendingPathComponent("mc-\(UUID().uuidString).json").path
+        #expect(Tool.run(["check", "--format", "json", "--trace-out", trace, path], console: out.console) == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any]
+        #expect(object?["verdict"] as? String == "violation")
+        #expect(object?["expected"] as? String == "violation lifetime")
+        #expect(object?["ok"] as? Bool == true)
+        let stats = object?["stats"] as? [String: Any]
+        #expect(stats?["distinctStates"] as? Int ?? 0 > 0)
+        let violation = object?["violation"] as? [String: Any]
+        let steps = violation?["trace"] as? [[String: Any]]
+        #expect(steps?.count == 4)
+        #expect(steps?.first?["op"] as? String == "IOMMU_IOAS_ALLOC")
+        #expect(FileManager.default.fileExists(atPath: trace))
+    }
+
+    @Test func aGoalIsReachedWithAWitness() throws {
+        let deeper = Self.small.replacingOccurrences(of: "depth 4", with: "depth 5")
+        let path = try temporary(deeper + "goal shared {\n  routed dev=a\n  routed dev=b\n}\nexpect reachable shared\n")
+        let c = Captured()
+        #expect(Tool.run(["check", path], console: c.console) == 0)
+        #expect(c.stdout.contains("goal shared reached in 5 steps"))
+        let never = try temporary(Self.small + "goal p {\n  routed dev=b pasid=1\n}\n")
+        #expect(Tool.run(["check", "--quiet", never], console: Captured().console) == 1)
+        let unreachable = try temporary(Self.small + "goal p {\n  routed dev=b pasid=1\n}\nexpect unreachable p\n")
+        #expect(Tool.run(["check", "--quiet", unreachable], console: Captured().console) == 0)
+    }
+
+    @Test func runPrintsTheClosingLineAndTAP() throws {
+        let c = Captured()
+        #expect(Tool.run(["run", Self.model("iommufd.model")], console: c.console) == 0)
+        #expect(c.stdout.hasSuffix(" passed, 0 failed"))
+        let failing = try temporary(Self.small + "scenario \"x\" {\n  IOMMU_IOAS_ALLOC => EINVAL\n}\nscenario \"y\" {\n  IOMMU_IOAS_ALLOC => ok\n}\n")
+        let t = Captured()
+        #expect(Tool.run(["run", "--format", "tap", failing], console: t.console) == 1)
+        #expect(t.stdout.hasPrefix("TAP version 13\n1..2\nnot ok 1 - "))
+        #expect(t.stdout.contains("\nok 2 - "))
+        #expect(t.stdout.hasSuffix("# 1 passed, 1 failed"))
+        let text = Captured()
+        #expect(Tool.run(["run", failing], console: text.console) == 1)
+        #expect(text.stdout.contains("expected: EINVAL"))
+        #expect(text.stdout.contains("actual:   ok out_ioas_id=1"))
+    }
+
+    @Test func badInputIsExitTwoWithALocatedMessage() throws {
+        let path = try temporary("proposal iommufd\nscenario \"s\" {\n  IOMMU_IOAS_ALOC => ok\n}\n")
+        let c = Captured()
+        #expect(Tool.run(["run", path], console: c.console) == 2)
+        #expect(c.stderr.hasPrefix("\(path):3:3: error: unknown operation 'IOMMU_IOAS_ALOC'"))
+        #expect(Tool.run(["check", Self.model("missing.model")], console: Captured().console) == 2)
+        #expect(Tool.run(["check", "--strategy", "sideways", Self.model("example.model")], console: Captured().console) == 2)
+    }
+
+    @Test func describeAndListExplainEverything() {
+        let d = Captured()
+        #expect(Tool.run(["describe", Self.model("example.model")], console: d.console) == 0)
+        #expect(d.stdout.contains("domain-scope = compatible (default)"))
+        #expect(d.stdout.contains("device igfx: iommu igd"))
+        let l = Captured()
+        #expect(Tool.run(["list"], console: l.console) == 0)
+        for word in ["iommufd", "vfio-type1", "stage2-pin-tables", "IOMMU_HWPT_ALLOC", "no-overlap", "lifetime"] {
+            #expect(l.stdout.contains(word))
+        }
+    }
+}
