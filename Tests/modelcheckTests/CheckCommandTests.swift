@@ -70,6 +70,24 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: trace))
     }
 
+    @Test func aTraceReplaysAndStopsReproducingWhenTheDesignIsFixed() throws {
+        let bad = try temporary(Self.small + "set destroy-check = none\ncheck lifetime\nexpect violation lifetime\n")
+        let trace = FileManager.default.temporaryDirectory.appendingPathComponent("mc-\(UUID().uuidString).json").path
+        #expect(Tool.run(["check", "--quiet", "--trace-out", trace, bad], console: Captured().console) == 0)
+        let c = Captured()
+        #expect(Tool.run(["replay", bad, trace], console: c.console) == 0)
+        #expect(c.stdout.contains("4. IOMMU_DESTROY id=1 => ok"))
+        let fixed = try temporary(Self.small + "check lifetime\n")
+        let f = Captured()
+        #expect(Tool.run(["replay", fixed, trace], console: f.console) == 1)
+        #expect(f.stdout.contains("=> EBUSY   (trace says ok)"))
+        let truncated = FileManager.default.temporaryDirectory.appendingPathComponent("mc-\(UUID().uuidString).json").path
+        try String(try String(contentsOfFile: trace, encoding: .utf8).prefix(80)).write(toFile: truncated, atomically: true, encoding: .utf8)
+        let t = Captured()
+        #expect(Tool.run(["replay", bad, truncated], console: t.console) == 2)
+        #expect(t.stderr.hasPrefix("\(truncated):1:1: error: "))
+    }
+
     @Test func aGoalIsReachedWithAWitness() throws {
         let deeper = Self.small.replacingOccurrences(of: "depth 4", with: "depth 5")
         let path = try temporary(deeper + "goal shared {\n  routed dev=a\n  routed dev=b\n}\nexpect reachable shared\n")

@@ -1,0 +1,136 @@
+import Foundation
+import IOASIDModel
+
+/// `modelcheck replay`: re-executes a trace written by `check --trace-out` (or `--format json`)
+/// against the model, printing each step and what changed, and checks that it still ends in
+/// its violation.
+enum ReplayCommand {
+    static let spec = CommandSpec(
+        name: "replay",
+        summary: "re-execute a trace, printing each step and what changed",
+        usage: "modelcheck replay [--goal NAME] FILE.model TRACE.json",
+        options: [OptionSpec(name: "goal", value: "NAME", help: "replay the witness of a goal instead of the violation")],
+        details: """
+        Exit code: 0 the trace reproduces (every step gives its recorded result and the recorded
+        invariant is violated at the end), 1 a step's result differs or the violation is gone,
+        2 bad input (a malformed or truncated trace is reported as TRACE:1:1).
+        """)
+
+    struct Malformed: Error { var message: String }
+
+    static func run(_ parsed: ParsedArguments, console: Console) throws(UsageError) -> Int32 {
+        guard parsed.positionals.count == 2 else { throw UsageError(message: "replay: expected FILE.model TRACE.json") }
+        let (modelPath, tracePath) = (parsed.positionals[0], parsed.positionals[1])
+        guard let model = ModelFiles.load(modelPath, console: console) else { return 2 }
+        let text = try InputFiles.read(tracePath)
+        let steps: [[String: Any]]
+        let invariant: String?
+        do {
+            (steps, invariant) = try load(text, goal: parsed.values["goal"])
+        } catch {
+            console.err("\(tracePath):1:1: error: \(error.message)\n\(text.split(separator: "\n").first.map(String.init) ?? "")\n^")
+            return 2
+        }
+        let machine = model.machine
+        var state = machine.initialState
+        var exit: Int32 = 0
+        for (i, step) in steps.enumerated() {
+            let op: IOMMUFDOperation
+            do {
+                op = try operation(step, model.topology)
+            } catch {
+                console.err("\(tracePath):1:1: error: step \(i + 1): \(error.message)")
+                return 2
+            }
+            let before = state
+            let outcome = machine.apply(op, to: &state)
+            let got = ScenarioRunner.describe(outcome)
+            let want = step["result"] as? String ?? "?"
+            console.out("\(i + 1). \(op.scenarioText(model.topology)) => \(got)\(got == want ? "" : "   (trace says \(want))")")
+            for line in state.changes(since: before, model.topology) { console.out("     " + line) }
+            if got != want { exit = 1 }
+        }
+        if let invariant {
+            let view = IOMMUFDView(machine: machine, state: state)
+            if let name = InvariantName(rawValue: invariant), let v = Invariants.check(name, in: view) {
+                console.out(v.description)
+            } else {
+                console.out("the trace no longer ends in a violation of \(invariant)")
+                exit = 1
+            }
+        }
+        return exit
+    }
+
+    /// The steps (and the violated invariant) of a result object, or of one goal's witness.
+    static func load(_ text: String, goal: String?) throws(Malformed) -> ([[String: Any]], String?) {
+        guard let data = text.data(using: .utf8),
+              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw Malformed(message: "not a JSON object (truncated or malformed trace)")
+        }
+        if let goal {
+            guard let steps = (object["witnesses"] as? [String: Any])?[goal] as? [[String: Any]] else {
+                throw Malformed(message: "no witness for goal '\(goal)' in the trace")
+            }
+            return (steps, nil)
+        }
+        guard let violation = object["violation"] as? [String: Any], let steps = violation["trace"] as? [[String: Any]] else {
+            throw Malformed(message: "no violation.trace in the trace")
+        }
+        return (steps, violation["invariant"] as? String)
+    }
+
+    /// One step back into an operation, with the field kinds the language uses.
+    static func operation(_ step: [String: Any], _ topology: Topology) throws(Malformed) -> IOMMUFDOperation {
+        guard let name = step["op"] as? String, let spec = IOMMUFDOperation.spec(named: name) else {
+            throw Malformed(message: "unknown or missing op")
+        }
+        let args = step["args"] as? [String: Any] ?? [:]
+        var values: [String: ArgValue] = [:]
+        for (key, raw) in args {
+            guard let kind = spec.fields[key] else { throw Malformed(message: "\(name) has no field '\(key)'") }
+            values[key] = try value(raw, kind, topology, field: key)
+        }
+        guard let op = IOMMUFDOperation.make(name, values) else { throw Malformed(message: "\(name) is missing a field") }
+        return op
+    }
+
+    static func number(_ raw: Any, field: String) throws(Malformed) -> UInt64 {
+        if let n = raw as? Int, n >= 0 { return UInt64(n) }
+        if let s = raw as? String {
+            var total: UInt64 = 0
+            for term in s.split(separator: "|") {
+                if let c = IOMMUFDConstants.named[String(term)] { total |= c; continue }
+                guard case .success(let v) = NumberLiteral.parse(term) else { throw Malformed(message: "bad number '\(s)' in \(field)") }
+                total |= v
+            }
+            return total
+        }
+        throw Malformed(message: "bad value for \(field)")
+    }
+
+    static func value(_ raw: Any, _ kind: FieldKind, _ topology: Topology, field: String) throws(Malformed) -> ArgValue {
+        switch kind {
+        case .u32, .u64, .flags: return .number(try number(raw, field: field))
+        case .signed:
+            guard let n = raw as? Int else { throw Malformed(message: "bad value for \(field)") }
+            return .signed(Int64(n))
+        case .device:
+            guard let s = raw as? String, let d = topology.devices.firstIndex(where: { $0.name == s }) else {
+                throw Malformed(message: "unknown device in \(field)")
+            }
+            return .device(d)
+        case .array:
+            guard let a = raw as? [Any] else { throw Malformed(message: "bad array for \(field)") }
+            var out: [UInt64] = []
+            for x in a { out.append(try number(x, field: field)) }
+            return .array(out)
+        case .preset:
+            guard let s = raw as? String, let p = FormatPreset(rawValue: s) else { throw Malformed(message: "unknown preset in \(field)") }
+            return .preset(p)
+        case .access:
+            guard let s = raw as? String, let a = Access(rawValue: s) else { throw Malformed(message: "bad access in \(field)") }
+            return .access(a)
+        }
+    }
+}
