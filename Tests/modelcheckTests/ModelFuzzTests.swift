@@ -7,32 +7,20 @@ import Testing
 /// Thousands of mutated model files through the parser, `describe`, `run` and a small `check`, in
 /// process: none may crash, trap or hang, and every rejection is a located diagnostic.
 @Suite struct ModelFuzzTests {
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
-    }
-
     static let huge = ["0xffffffffffffffff", "99999999999999999999999", "U64_MAX", "-1", "0x", "4096G", "18446744073709551615", "0"]
 
-    static func mutate(_ text: String, _ rng: inout SplitMix) -> String {
+    static func mutate(_ text: String, _ rng: inout SplitMix64) -> String {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        for _ in 0...rng.below(3) {
+        for _ in 0...rng.index(3) {
             guard !lines.isEmpty else { break }
-            let i = rng.below(lines.count)
-            switch rng.below(7) {
+            let i = rng.index(lines.count)
+            switch rng.index(7) {
             case 0: // truncate the file inside a line
                 let bytes = Array(lines[i].utf8)
-                lines = Array(lines[..<i]) + [String(decoding: bytes.prefix(rng.below(bytes.count + 1)), as: UTF8.self)]
+                lines = Array(lines[..<i]) + [String(decoding: bytes.prefix(rng.index(bytes.count + 1)), as: UTF8.self)]
             case 1: // flip a byte
                 var bytes = Array(lines[i].utf8)
-                if !bytes.isEmpty { bytes[rng.below(bytes.count)] = UInt8(truncatingIfNeeded: rng.next()) }
+                if !bytes.isEmpty { bytes[rng.index(bytes.count)] = UInt8(truncatingIfNeeded: rng.next()) }
                 lines[i] = String(decoding: bytes, as: UTF8.self)
             case 2: lines.remove(at: i)
             case 3: lines.insert(lines[i], at: i)
@@ -41,16 +29,16 @@ import Testing
                 if let w = words.indices.filter({ words[$0].contains(where: \.isNumber) }).randomElement(using: &rng) {
                     let word = words[w]
                     if let eq = word.firstIndex(of: "=") {
-                        words[w] = String(word[...eq]) + huge[rng.below(huge.count)]
+                        words[w] = String(word[...eq]) + huge[rng.index(huge.count)]
                     } else {
-                        words[w] = huge[rng.below(huge.count)]
+                        words[w] = huge[rng.index(huge.count)]
                     }
                 }
                 lines[i] = words.joined(separator: " ")
             case 5: // deep nesting
-                lines.insert(contentsOf: Array(repeating: "explore {", count: 1 + rng.below(20)), at: i)
+                lines.insert(contentsOf: Array(repeating: "explore {", count: 1 + rng.index(20)), at: i)
             default:
-                lines.swapAt(i, rng.below(lines.count))
+                lines.swapAt(i, rng.index(lines.count))
             }
         }
         return lines.joined(separator: "\n")
@@ -61,7 +49,7 @@ import Testing
         let seeds = try ["models/example.model", "models/iommufd.model"].map {
             try String(contentsOfFile: root.appendingPathComponent($0).path, encoding: .utf8)
         }
-        var rng = SplitMix(state: 20261123)
+        var rng = SplitMix64(state: 20261123)
         var (accepted, rejected) = (0, 0)
         for n in 0..<3000 {
             let text = Self.mutate(seeds[n % seeds.count], &rng)
@@ -91,7 +79,7 @@ import Testing
 }
 
 extension Array {
-    func randomElement(using rng: inout ModelFuzzTests.SplitMix) -> Element? {
-        isEmpty ? nil : self[rng.below(count)]
+    func randomElement(using rng: inout SplitMix64) -> Element? {
+        isEmpty ? nil : self[rng.index(count)]
     }
 }

@@ -22,13 +22,7 @@ public struct Hardware: Hashable, Sendable {
     public func domain(_ id: DomainID) -> Domain? { index(of: id).map { domains[$0] } }
 
     /// The lowest id no domain (freed ones included) uses.
-    public var nextDomainID: DomainID {
-        var candidate: DomainID = 1
-        for d in domains {
-            if d.id == candidate { candidate += 1 } else if d.id > candidate { break }
-        }
-        return candidate
-    }
+    public var nextDomainID: DomainID { lowestFreeID(in: domains.lazy.map(\.id)) }
 
     /// Adds a domain built by `make` with the next free id; returns that id.
     @discardableResult

@@ -5,18 +5,6 @@ import Testing
 /// invariant holds, the reference counts match the references, and a failed operation changed
 /// nothing (except a multi-area UNMAP, which the kernel does not undo).
 @Suite struct RandomWalkTests {
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func pick<T>(_ xs: [T]) -> T { xs[Int(next() % UInt64(xs.count))] }
-    }
-
     @Test(arguments: [1, 2, 3, 4] as [UInt64])
     func invariantsHoldOnEveryStepOfRandomWalks(seed: UInt64) {
         var bounds = ExploreBounds()
@@ -26,7 +14,7 @@ import Testing
         bounds.groups = Set(OperationGroup.allCases).subtracting([.nested])
         let machine = IOMMUFD(topology: Fixture.topology)
         let space = ActionSpace(topology: machine.topology, bounds: bounds)
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(state: seed)
         var successes = 0
         for _ in 0..<500 {
             var state = machine.initialState

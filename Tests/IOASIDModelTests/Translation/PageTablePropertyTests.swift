@@ -1,19 +1,6 @@
 import Testing
 @testable import IOASIDModel
 
-/// A deterministic generator (SplitMix64), so that a failing sequence is the same on every run.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: UInt64) -> UInt64 { n == 0 ? 0 : next() % n }
-}
-
 /// The flat reference: page → (output, permissions), as iommufd's areas would say, with no
 /// notion of levels, tables or page sizes.
 struct FlatReference {

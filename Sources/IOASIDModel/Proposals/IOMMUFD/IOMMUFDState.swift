@@ -27,13 +27,7 @@ public struct IOMMUFDState: Hashable, Sendable {
     public func object(_ id: UInt32) -> FDObject? { objectIndex(id).map { objects[$0] } }
 
     /// The lowest free id ≥ 1.
-    public var nextObjectID: UInt32 {
-        var candidate: UInt32 = 1
-        for o in objects {
-            if o.id == candidate { candidate += 1 } else if o.id > candidate { break }
-        }
-        return candidate
-    }
+    public var nextObjectID: UInt32 { lowestFreeID(in: objects.lazy.map(\.id)) }
 
     /// Adds an object with the next id and returns the id.
     @discardableResult
