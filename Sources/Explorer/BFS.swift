@@ -71,8 +71,8 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
                 for (position, action) in actions.enumerated() {
                     stats.transitions += 1
                     // Limits are checked between transitions, so one huge expansion cannot outlast them.
-                    if stats.transitions & 1023 == 0, let t = limits.timeLimit, clock.now - start >= t {
-                        return finish(.incomplete(reason: "--time-limit reached"))
+                    if stats.transitions & 1023 == 0, let reason = limits.stopReason(since: start, clock) {
+                        return finish(.incomplete(reason: reason))
                     }
                     guard let successor = model.successor(of: state, after: action),
                           visited.insert(model.fingerprint(of: successor)) else { continue }

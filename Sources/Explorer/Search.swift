@@ -8,6 +8,9 @@ public struct SearchLimits: Sendable {
     public var timeLimit: Duration?
     /// Pre-sizes the visited set.
     public var expectedStates: Int
+    /// Polled between transitions (with the time limit): true ends the search `incomplete`
+    /// (the command line sets it on SIGINT).
+    public var shouldStop: (@Sendable () -> Bool)?
 
     public init(modelDepth: Int? = nil, maxDepth: Int? = nil, maxStates: Int? = nil, timeLimit: Duration? = nil, expectedStates: Int = 1 << 16) {
         self.modelDepth = modelDepth
@@ -42,5 +45,14 @@ public struct SearchResult<M: StateMachine>: Sendable {
         self.counterexample = counterexample
         self.witnesses = witnesses
         self.statistics = statistics
+    }
+}
+
+extension SearchLimits {
+    /// Why the search must stop now (time limit or an interrupt), if it must.
+    @inlinable public func stopReason(since start: ContinuousClock.Instant, _ clock: ContinuousClock) -> String? {
+        if let shouldStop, shouldStop() { return "interrupted" }
+        if let timeLimit, clock.now - start >= timeLimit { return "--time-limit reached" }
+        return nil
     }
 }

@@ -11,7 +11,7 @@ enum CheckCommand {
         summary: "explore the state space of each model and check its invariants",
         usage: "modelcheck check [OPTIONS] FILE.model...",
         options: [
-            OptionSpec(name: "strategy", value: "bfs", help: "search strategy (bfs: shortest counterexamples)"),
+            OptionSpec(name: "strategy", value: "bfs|dfs|random", help: "bfs (default: shortest counterexamples), dfs (memory-light), random (seeded walks)"),
             OptionSpec(name: "max-depth", value: "N", help: "stop at depth N (incomplete if below the model's depth)"),
             OptionSpec(name: "max-states", value: "N", help: "stop after N distinct states (incomplete)"),
             OptionSpec(name: "time-limit", value: "SECONDS", help: "stop after this long (incomplete)"),
@@ -32,8 +32,13 @@ enum CheckCommand {
         violation found), 1 an expectation failed, 2 bad input, 3 a limit stopped the search.
         """)
 
+    enum Strategy: String { case bfs, dfs, random }
+
     struct Options {
         var limits = SearchLimits()
+        var strategy = Strategy.bfs
+        var seed: UInt64 = 0
+        var walks = 10_000
         var json = false
         var traceOut: String?
         var quiet = false
@@ -42,9 +47,9 @@ enum CheckCommand {
 
     static func options(_ parsed: ParsedArguments) throws(UsageError) -> Options {
         var o = Options()
-        if let s = parsed.values["strategy"], s != "bfs" {
-            guard ["dfs", "random"].contains(s) else { throw UsageError(message: "--strategy must be bfs, dfs or random") }
-            throw UsageError(message: "--strategy \(s) is not available in this version; use bfs")
+        if let s = parsed.values["strategy"] {
+            guard let strategy = Strategy(rawValue: s) else { throw UsageError(message: "--strategy must be bfs, dfs or random") }
+            o.strategy = strategy
         }
         o.limits.maxDepth = try ArgumentParser.integer(parsed, "max-depth", in: 0...1_000_000)
         o.limits.maxStates = try ArgumentParser.integer(parsed, "max-states", in: 1...Int(Int32.max))
@@ -53,8 +58,9 @@ enum CheckCommand {
             o.limits.timeLimit = .milliseconds(Int64(seconds * 1000))
         }
         _ = try ArgumentParser.integer(parsed, "workers", in: 1...1024)
-        _ = try ArgumentParser.integer(parsed, "seed", in: 0...Int.max)
-        _ = try ArgumentParser.integer(parsed, "walks", in: 1...Int.max)
+        o.seed = UInt64(try ArgumentParser.integer(parsed, "seed", in: 0...Int.max) ?? 0)
+        o.walks = try ArgumentParser.integer(parsed, "walks", in: 1...Int.max) ?? 10_000
+        o.limits.shouldStop = Interrupt.poll
         if let n = try ArgumentParser.integer(parsed, "expected-states", in: 1...(1 << 32)) { o.limits.expectedStates = n }
         let format = parsed.values["format"] ?? "text"
         guard format == "text" || format == "json" else { throw UsageError(message: "--format must be text or json") }
@@ -67,6 +73,7 @@ enum CheckCommand {
 
     static func run(_ parsed: ParsedArguments, console: Console) throws(UsageError) -> Int32 {
         let opts = try options(parsed)
+        Interrupt.install()
         var exit: Int32 = 0
         for path in try ModelFiles.paths(parsed) {
             guard let model = ModelFiles.load(path, console: console) else { exit = ModelFiles.worst(exit, 2); continue }
@@ -88,8 +95,13 @@ enum CheckCommand {
         var limits = opts.limits
         limits.modelDepth = bounds.depth
         let printer = ProgressPrinter(enabled: opts.progress, console: console)
-        let search = BreadthFirstSearch(model: searchModel, limits: limits) { printer.report($0) }
-        let result = search.run()
+        let result: SearchResult<IOMMUFDSearchModel>
+        switch opts.strategy {
+        case .bfs: result = BreadthFirstSearch(model: searchModel, limits: limits) { printer.report($0) }.run()
+        case .dfs: result = DepthFirstSearch(model: searchModel, limits: limits) { printer.report($0) }.run()
+        case .random:
+            result = RandomSimulation(model: searchModel, limits: limits, seed: opts.seed, walks: opts.walks) { printer.report($0) }.run()
+        }
         let report = CheckReport(model: model, searchModel: searchModel, result: result, scenarios: scenarios)
         if let path = opts.traceOut {
             do {

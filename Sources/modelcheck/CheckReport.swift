@@ -58,7 +58,7 @@ struct CheckReport {
         var head = "\(model.path): \(verdictWord)"
         if case .violation(let p) = result.verdict { head += " \(p)" }
         if case .incomplete(let why) = result.verdict { head += " (\(why))" }
-        head += " — expected \(model.expectation); \(exitCode == 0 ? "as expected" : "NOT as expected")"
+        head += " — expected \(model.expectation); \(exitCode == 0 ? "as expected" : exitCode == 3 ? "not settled" : "NOT as expected")"
         out.append(head)
         if quiet { return out.joined(separator: "\n") }
         out.append("  \(s.distinctStates) distinct states, \(s.transitions) transitions, depth \(s.maxDepth), \(String(format3: s.seconds)) s, \(Int(s.statesPerSecond)) states/s, \(String(format3: s.bytesPerState)) bytes/state, \(s.workers) worker(s), collision probability \(String(format: "%.1e", s.collisionProbability))")

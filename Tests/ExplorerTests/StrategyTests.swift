@@ -1,0 +1,57 @@
+import Synchronization
+import Testing
+@testable import Explorer
+
+/// DFS and random simulation against BFS on the counters model.
+@Suite struct StrategyTests {
+    @Test(arguments: [(3, 4, UInt64(5)), (2, 6, 7), (4, 3, 3)])
+    func dfsVisitsExactlyTheStatesBFSVisitsWithinTheDepth(n: Int, depth: Int, modulus: UInt64) {
+        let model = Counters(n: n, modulus: modulus)
+        let limits = SearchLimits(modelDepth: depth)
+        let bfs = BreadthFirstSearch(model: model, limits: limits).run()
+        let dfs = DepthFirstSearch(model: model, limits: limits).run()
+        #expect(bfs.verdict == .holds)
+        #expect(dfs.verdict == .holds)
+        #expect(dfs.statistics.distinctStates == bfs.statistics.distinctStates)
+    }
+
+    @Test func dfsFindsAPlantedViolationWithATraceThatReplays() throws {
+        var model = Counters(n: 3, modulus: 7)
+        model.properties = [.always("sum-not-5") { s in Counters.counter(s, 0) + Counters.counter(s, 1) != 5 }]
+        let result = DepthFirstSearch(model: model, limits: SearchLimits(modelDepth: 8)).run()
+        #expect(result.verdict == .violation(property: "sum-not-5"))
+        let trace = try #require(result.counterexample)
+        var state = trace.initial
+        for step in trace.steps { state = try #require(model.successor(of: state, after: step.action)) }
+        #expect(Counters.counter(state, 0) + Counters.counter(state, 1) == 5)
+    }
+
+    @Test func dfsLimitsAreIncomplete() {
+        let model = Counters(n: 3, modulus: 7)
+        #expect(DepthFirstSearch(model: model, limits: SearchLimits(modelDepth: 6, maxDepth: 2)).run().verdict
+                == .incomplete(reason: "--max-depth 2 reached"))
+        #expect(DepthFirstSearch(model: model, limits: SearchLimits(maxStates: 50)).run().verdict
+                == .incomplete(reason: "--max-states 50 reached"))
+    }
+
+    @Test func randomSimulationFindsAViolationOrEndsIncompleteNeverHolds() throws {
+        var model = Counters(n: 2, modulus: 7)
+        model.properties = [.always("below-3") { s in Counters.counter(s, 0) < 3 }]
+        let found = RandomSimulation(model: model, limits: SearchLimits(modelDepth: 10), seed: 7, walks: 100).run()
+        #expect(found.verdict == .violation(property: "below-3"))
+        let trace = try #require(found.counterexample)
+        #expect(Counters.counter(trace.steps.last!.state, 0) == 3)
+        let quiet = RandomSimulation(model: Counters(n: 2, modulus: 7), limits: SearchLimits(modelDepth: 5), seed: 7, walks: 10).run()
+        guard case .incomplete = quiet.verdict else { Issue.record("random simulation must not say holds"); return }
+        let again = RandomSimulation(model: model, limits: SearchLimits(modelDepth: 10), seed: 7, walks: 100).run()
+        #expect(again.counterexample?.steps.count == trace.steps.count, "the same seed gives the same walk")
+    }
+
+    @Test func aStopRequestEndsEverySearchIncomplete() {
+        var limits = SearchLimits()
+        limits.shouldStop = { true }
+        let model = Counters(n: 8, modulus: 7)
+        #expect(BreadthFirstSearch(model: model, limits: limits).run().verdict == .incomplete(reason: "interrupted"))
+        #expect(DepthFirstSearch(model: model, limits: limits).run().verdict == .incomplete(reason: "interrupted"))
+    }
+}
