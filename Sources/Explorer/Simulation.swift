@@ -58,12 +58,21 @@ public struct RandomSimulation<M: StateMachine>: Sendable {
                 actions.removeAll(keepingCapacity: true)
                 model.actions(of: state, into: &actions)
                 guard !actions.isEmpty else { break }
-                let action = actions[random(actions.count)]
-                stats.transitions += 1
-                if stats.transitions & 1023 == 0, let reason = limits.stopReason(since: start, clock) {
-                    return finish(.incomplete(reason: reason))
+                // A step that leaves the state as it was (an errno) explores nothing a shorter
+                // walk does not: try a few actions for one that changes the state.
+                let here = model.fingerprint(of: state)
+                var chosen: (M.Action, M.State)?
+                for _ in 0..<16 {
+                    let action = actions[random(actions.count)]
+                    stats.transitions += 1
+                    if stats.transitions & 1023 == 0, let reason = limits.stopReason(since: start, clock) {
+                        return finish(.incomplete(reason: reason))
+                    }
+                    guard let next = model.successor(of: state, after: action) else { continue }
+                    chosen = (action, next)
+                    if model.fingerprint(of: next) != here { break }
                 }
-                guard let next = model.successor(of: state, after: action) else { continue }
+                guard let (action, next) = chosen else { break }
                 state = next
                 trace.steps.append((action, state))
                 seen.insert(model.fingerprint(of: state))

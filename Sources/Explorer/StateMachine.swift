@@ -17,6 +17,13 @@ public protocol StateMachine: Sendable {
     func fingerprint(of state: State) -> UInt64
     /// The invariants (`always`) and reachability goals (`sometimes`) to check.
     var properties: [Property<State>] { get }
+    /// A copy that shares no reference-counted storage with `self`, for one parallel worker:
+    /// workers that retain and release the same buffers contend on their reference counts.
+    func replica() -> Self
+}
+
+extension StateMachine {
+    public func replica() -> Self { self }
 }
 
 /// A named property of states.

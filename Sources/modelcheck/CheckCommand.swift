@@ -15,7 +15,7 @@ enum CheckCommand {
             OptionSpec(name: "max-depth", value: "N", help: "stop at depth N (incomplete if below the model's depth)"),
             OptionSpec(name: "max-states", value: "N", help: "stop after N distinct states (incomplete)"),
             OptionSpec(name: "time-limit", value: "SECONDS", help: "stop after this long (incomplete)"),
-            OptionSpec(name: "workers", value: "N", help: "worker threads (this version searches with 1)"),
+            OptionSpec(name: "workers", value: "N", help: "worker threads for bfs (default: all cores)"),
             OptionSpec(name: "seed", value: "N", help: "seed for --strategy random"),
             OptionSpec(name: "walks", value: "N", help: "walks for --strategy random"),
             OptionSpec(name: "format", value: "text|json", help: "output format (default text)"),
@@ -39,6 +39,7 @@ enum CheckCommand {
         var strategy = Strategy.bfs
         var seed: UInt64 = 0
         var walks = 10_000
+        var workers = ProcessInfo.processInfo.activeProcessorCount
         var json = false
         var traceOut: String?
         var quiet = false
@@ -57,7 +58,7 @@ enum CheckCommand {
             guard let seconds = Double(t), seconds > 0, seconds < 1e9 else { throw UsageError(message: "--time-limit takes a positive number of seconds") }
             o.limits.timeLimit = .milliseconds(Int64(seconds * 1000))
         }
-        _ = try ArgumentParser.integer(parsed, "workers", in: 1...1024)
+        if let w = try ArgumentParser.integer(parsed, "workers", in: 1...1024) { o.workers = w }
         o.seed = UInt64(try ArgumentParser.integer(parsed, "seed", in: 0...Int.max) ?? 0)
         o.walks = try ArgumentParser.integer(parsed, "walks", in: 1...Int.max) ?? 10_000
         o.limits.shouldStop = Interrupt.poll
@@ -97,6 +98,8 @@ enum CheckCommand {
         let printer = ProgressPrinter(enabled: opts.progress, console: console)
         let result: SearchResult<IOMMUFDSearchModel>
         switch opts.strategy {
+        case .bfs where opts.workers > 1:
+            result = ParallelBreadthFirstSearch(model: searchModel, limits: limits, workers: opts.workers) { printer.report($0) }.run()
         case .bfs: result = BreadthFirstSearch(model: searchModel, limits: limits) { printer.report($0) }.run()
         case .dfs: result = DepthFirstSearch(model: searchModel, limits: limits) { printer.report($0) }.run()
         case .random:

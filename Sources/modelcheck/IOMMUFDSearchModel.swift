@@ -5,17 +5,25 @@ import Synchronization
 /// The iommufd model as the explorer sees it: candidate operations from the `explore` bounds,
 /// successors from the pure transition function, the model's invariants and goals as properties.
 struct IOMMUFDSearchModel: StateMachine {
-    let machine: IOMMUFD
-    let space: ActionSpace
+    var machine: IOMMUFD
+    var space: ActionSpace
     let checks: [InvariantName]
     let goals: [Goal]
-    let coverage = Coverage()
+    let coverage: Coverage
 
     init(model: Model) {
         machine = model.machine
         space = ActionSpace(topology: model.topology, bounds: model.explore ?? ExploreBounds())
         checks = model.checks
         goals = model.goals
+        coverage = Coverage()
+    }
+
+    func replica() -> IOMMUFDSearchModel {
+        var copy = self
+        copy.machine.topology = machine.topology.replica()
+        copy.space = ActionSpace(topology: copy.machine.topology, bounds: space.bounds)
+        return copy
     }
 
     var initialStates: [IOMMUFDState] { [machine.initialState] }

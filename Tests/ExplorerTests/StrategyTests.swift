@@ -55,3 +55,40 @@ import Testing
         #expect(DepthFirstSearch(model: model, limits: limits).run().verdict == .incomplete(reason: "interrupted"))
     }
 }
+
+/// Parallel BFS gives the single worker's answers.
+@Suite struct ParallelBFSTests {
+    @Test(arguments: [1, 2, 3])
+    func theDistinctStateCountDoesNotDependOnWorkers(workers: Int) {
+        let model = Counters(n: 5, modulus: 5)
+        let one = BreadthFirstSearch(model: model).run()
+        let many = ParallelBreadthFirstSearch(model: model, workers: workers).run()
+        #expect(many.verdict == .holds)
+        #expect(many.statistics.distinctStates == one.statistics.distinctStates)
+        #expect(many.statistics.transitions == one.statistics.transitions)
+        #expect(many.statistics.workers == workers)
+    }
+
+    @Test(arguments: [1, 2])
+    func aPlantedViolationHasTheSameShortestTrace(workers: Int) throws {
+        var model = Counters(n: 3, modulus: 7)
+        model.properties = [.always("sum-not-5") { s in Counters.counter(s, 0) + Counters.counter(s, 1) != 5 }]
+        let one = BreadthFirstSearch(model: model).run()
+        let many = ParallelBreadthFirstSearch(model: model, workers: workers).run()
+        #expect(many.verdict == .violation(property: "sum-not-5"))
+        #expect(many.counterexample?.steps.count == 5)
+        #expect(many.counterexample?.steps.last?.state == one.counterexample?.steps.last?.state)
+    }
+
+    @Test func limitsAndGoalsBehaveAsInTheSingleWorkerSearch() {
+        var model = Counters(n: 2, modulus: 5)
+        model.properties = [.sometimes("both-two") { s in Counters.counter(s, 0) == 2 && Counters.counter(s, 1) == 2 }]
+        let result = ParallelBreadthFirstSearch(model: model, workers: 2).run()
+        #expect(result.witnesses["both-two"]?.steps.count == 4)
+        let limited = ParallelBreadthFirstSearch(model: Counters(n: 4, modulus: 7), limits: SearchLimits(maxDepth: 2), workers: 2).run()
+        #expect(limited.verdict == .incomplete(reason: "--max-depth 2 reached"))
+        #expect(limited.statistics.distinctStates == 15)
+        let bounded = ParallelBreadthFirstSearch(model: Counters(n: 2, modulus: 7), limits: SearchLimits(modelDepth: 3), workers: 2).run()
+        #expect(bounded.statistics.distinctStates == 10)
+    }
+}

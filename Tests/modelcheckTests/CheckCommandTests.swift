@@ -137,3 +137,28 @@ import Testing
         }
     }
 }
+
+extension CheckCommandTests {
+    @Test(arguments: ["bfs", "dfs"])
+    func strategiesAndWorkersAgreeOnTheDistinctStateCount(strategy: String) throws {
+        let path = try temporary(Self.small)
+        var counts: [String] = []
+        for workers in ["1", "2"] {
+            let c = Captured()
+            #expect(Tool.run(["check", "--format", "json", "--strategy", strategy, "--workers", workers, path], console: c.console) == 0)
+            let object = try JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as? [String: Any]
+            counts.append("\((object?["stats"] as? [String: Any])?["distinctStates"] ?? "?")")
+        }
+        #expect(counts[0] == counts[1])
+        let bfs = Captured()
+        _ = Tool.run(["check", "--format", "json", path], console: bfs.console)
+        #expect(bfs.stdout.contains("\"distinctStates\": \(counts[0])"))
+    }
+
+    @Test func randomSimulationIsIncompleteOrFindsTheViolation() throws {
+        let ok = try temporary(Self.small)
+        #expect(Tool.run(["check", "--quiet", "--strategy", "random", "--walks", "50", ok], console: Captured().console) == 3)
+        let bad = try temporary(Self.small + "set destroy-check = none\ncheck lifetime\nexpect violation lifetime\n")
+        #expect(Tool.run(["check", "--quiet", "--strategy", "random", "--seed", "3", bad], console: Captured().console) == 0)
+    }
+}

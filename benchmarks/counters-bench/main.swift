@@ -1,7 +1,7 @@
 // Engine-only benchmark: 8 counters of 0…6, each stepping to (c + 1) mod 7 — 7^8 = 5,764,801
 // states, 8 successors each, an 8-byte state. Run by hand, never in CI:
 //
-//     swift run -c release counters-bench [--expected-states]
+//     swift run -c release counters-bench [--expected-states] [--workers N]
 //
 import Explorer
 
@@ -25,7 +25,12 @@ struct Counters: StateMachine {
 
 let presized = CommandLine.arguments.contains("--expected-states")
 let limits = SearchLimits(expectedStates: presized ? 5_764_801 : 1 << 16)
-let result = BreadthFirstSearch(model: Counters(), limits: limits).run()
+let workersArg = CommandLine.arguments.firstIndex(of: "--workers").flatMap { i in
+    i + 1 < CommandLine.arguments.count ? Int(CommandLine.arguments[i + 1]) : nil
+} ?? 1
+let result = workersArg > 0 && CommandLine.arguments.contains("--parallel")
+    ? ParallelBreadthFirstSearch(model: Counters(), limits: limits, workers: workersArg).run()
+    : BreadthFirstSearch(model: Counters(), limits: limits).run()
 let s = result.statistics
 print("states     transitions  seconds  states/s   visited B/state  trace B/state  workers")
 print("\(s.distinctStates)  \(s.transitions)     \(String(Int(s.seconds * 1000)))ms   \(Int(s.statesPerSecond))    \(Double(s.visitedBytes) / Double(s.distinctStates))   \(Double(s.traceBytes) / Double(s.distinctStates))   \(s.workers)")

@@ -141,3 +141,17 @@ public struct Topology: Hashable, Sendable {
         return nil
     }
 }
+
+extension Topology {
+    /// A copy whose arrays share no storage with `self`, so that parallel workers do not
+    /// contend on the same reference counts.
+    public func replica() -> Topology {
+        var t = self
+        t.iommus = iommus.map { var i = $0; i.name = String(i.name.utf8.map { Character(UnicodeScalar($0)) }); return i }
+        t.devices = devices.map { var d = $0; d.reserved = d.reserved.map { $0 }; return d }
+        t.groups = groups.map { String($0.utf8.map { Character(UnicodeScalar($0)) }) }
+        t.memory = memory.map { $0 }
+        t.vsvaDevices = vsvaDevices.map { $0 }
+        return t
+    }
+}
