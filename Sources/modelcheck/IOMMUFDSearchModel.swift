@@ -126,5 +126,12 @@ extension IOMMUFDState {
             f.mix(UInt64(r.group) | UInt64(r.pasid) << 16 | UInt64(r.domain) << 48)
             if let w = r.window { f.mix(w.first); f.mix(w.last) }
         }
+        f.mix(UInt64(hardware.iotlb.entries.count))
+        for e in hardware.iotlb.entries {
+            f.mix(UInt64(e.key.device) | UInt64(e.key.pasid) << 32)
+            f.mix(e.iova ^ UInt64(e.tag) << 48)
+            f.mix(e.output ^ UInt64(e.permissions.rawValue) << 56 ^ UInt64(e.source.rawValue) << 60)
+            f.mix(e.pageSize)
+        }
     }
 }

@@ -6,6 +6,8 @@ public struct Hardware: Hashable, Sendable {
     /// Routes sorted by (group, PASID, domain). A proposal normally keeps one per (group, PASID);
     /// designs that allow more (`multi-attach`) are what `no-overlap` checks.
     public private(set) var routes: [Route] = []
+    /// Translations cached by TRANSLATE, keyed by (group, PASID) and tagged with the domain walked.
+    public var iotlb = IOTLB()
 
     public init() {}
 
@@ -37,6 +39,7 @@ public struct Hardware: Hashable, Sendable {
     /// dangling reference is visible to `lifetime`.
     public mutating func freeDomain(_ id: DomainID) {
         guard let i = index(of: id) else { return }
+        iotlb.invalidate(tag: UInt32(id))
         let children = domains.contains { $0.parent == id && !$0.freed }
         let referenced = routes.contains { $0.domain == id } || children
         if referenced { domains[i].freed = true } else { domains.remove(at: i) }
@@ -66,8 +69,20 @@ public struct Hardware: Hashable, Sendable {
 
     /// Blocks DMA of (group, PASID): no route.
     public mutating func clearRoutes(group: Int, pasid: UInt32) {
+        iotlb.invalidate(key: Self.key(group: group, pasid: pasid))
         routes.removeAll { Int($0.group) == group && $0.pasid == pasid }
         collectFreed()
+    }
+
+    /// The IOTLB key of a route.
+    public static func key(group: Int, pasid: UInt32) -> RouteKey { RouteKey(device: UInt32(group), pasid: pasid) }
+
+    /// `iommu_iotlb_sync` after the kernel changed a domain's table over `[iova, iova+length)`:
+    /// the domain's entries there go, and so do those of nested domains over it (a stage-2 change
+    /// flushes the combined entries of its VMID).
+    public mutating func syncIOTLB(domain id: DomainID, iova: UInt64, length: UInt64) {
+        iotlb.invalidate(tag: UInt32(id), iova: iova, length: length)
+        for child in domains where child.parent == id { iotlb.invalidate(tag: UInt32(child.id)) }
     }
 
     /// Drops freed domains nothing references any more.

@@ -33,7 +33,27 @@ enum TranslationInvariant {
                 }
             }
         }
-        return nil
+        return staleKernelEntry(view)
+    }
+
+    /// `translation.md` §5: a cached entry that disagrees with the tables. Entries a guest's
+    /// stage 1 filled are the guest's to invalidate (`IOMMU_HWPT_INVALIDATE`), so they are not
+    /// violations; kernel-managed ones must be gone when an operation returns.
+    static func staleKernelEntry(_ view: some HardwareView) -> Violation? {
+        let hardware = view.hardware
+        let stale = hardware.iotlb.staleEntries { entry in
+            guard let route = hardware.routes(group: Int(entry.key.device), pasid: entry.key.pasid).first,
+                  UInt32(route.domain) == entry.tag, let domain = hardware.domain(route.domain) else { return nil }
+            if let parent = domain.parent.flatMap(hardware.domain) {
+                return NestedWalk.walk(stage1: domain.table, stage2: parent.table, iova: entry.iova)
+            }
+            return domain.table.walk(entry.iova, stage: domain.stage)
+        }
+        guard let entry = stale.first(where: { $0.source == .kernel }) else { return nil }
+        let device = view.topology.members(of: Int(entry.key.device)).first ?? 0
+        return Violation(.translation, "a cached IOTLB entry disagrees with the page table",
+                         objects: Invariants.routeObjects(view, device: device, pasid: entry.key.pasid, domain: DomainID(truncatingIfNeeded: entry.tag)),
+                         address: entry.iova, expected: "no stale entry", found: "cached \(SizeText.hex(entry.output)) \(entry.permissions)")
     }
 
     static func describe(_ segment: Segment?, _ at: UInt64) -> String {

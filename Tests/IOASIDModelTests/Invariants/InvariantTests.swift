@@ -159,3 +159,35 @@ struct BrokenView: HardwareView {
         #expect(d.violation()?.invariant == .lifetime)
     }
 }
+
+/// The IOTLB part of `translation` (`translation.md` §5).
+@Suite struct IOTLBInvariantTests {
+    @Test func theKernelInvalidatesOnUnmapSoTheIOTLBStaysCoherent() {
+        var d = Fixture.Driver()
+        let a = UInt32(d.ok(.ioasAlloc(flags: 0)))
+        d.ok(.ioasMap(IOASMapArgs(flags: Fixture.fixedRW, ioasID: a, iova: 0x10000, length: 0x1000, userVA: 0x200000)))
+        d.ok(.bind(device: Fixture.gpu, iommufd: nil, flags: 0))
+        d.ok(.attach(device: Fixture.gpu, flags: 0, ptID: a, pasid: 0))
+        #expect(d.run(.translate(device: Fixture.gpu, pasid: 0, iova: 0x10000, access: .read)).status == .address(0x200000))
+        #expect(d.state.hardware.iotlb.entries.count == 1)
+        d.ok(.ioasUnmap(ioasID: a, iova: 0x10000, length: 0x1000))
+        #expect(d.state.hardware.iotlb.entries.isEmpty)
+        #expect(d.run(.translate(device: Fixture.gpu, pasid: 0, iova: 0x10000, access: .read)).resultWord == "FAULT")
+        #expect(d.violation() == nil)
+    }
+
+    @Test func aKernelEntryLeftBehindIsAViolation() throws {
+        var d = Fixture.Driver()
+        let a = UInt32(d.ok(.ioasAlloc(flags: 0)))
+        d.ok(.ioasMap(IOASMapArgs(flags: Fixture.fixedRW, ioasID: a, iova: 0x10000, length: 0x1000, userVA: 0x200000)))
+        d.ok(.bind(device: Fixture.gpu, iommufd: nil, flags: 0))
+        let h = UInt32(d.ok(.attach(device: Fixture.gpu, flags: 0, ptID: a, pasid: 0)))
+        d.ok(.translate(device: Fixture.gpu, pasid: 0, iova: 0x10000, access: .read))
+        // A deliberately wrong transition: the table changes but nothing syncs the IOTLB.
+        let domain = try #require(d.state.domainID(ofHWPT: h))
+        try d.state.hardware.update(domain) { dom throws(Errno) in dom.table.unmap(iova: 0x10000, size: 0x1000) }
+        d.state.updateIOAS(a) { $0.areas.removeAll() }
+        let v = try #require(d.violation([.translation]))
+        #expect(v.summary == "a cached IOTLB entry disagrees with the page table")
+    }
+}

@@ -85,6 +85,7 @@ extension IOMMUFD {
             try? s.hardware.update(h.domain) { d in
                 d.table.unmap(iova: area.range.first, size: area.range.length, largeLeaf: mode)
             }
+            s.hardware.syncIOTLB(domain: h.domain, iova: area.range.first, length: area.range.length)
         }
     }
 

@@ -66,7 +66,7 @@ public struct IOMMUFD: Hashable, Sendable {
             return run { s throws(Errno) in try vfioDetach(device: d, flags: flags, pasid: pasid, &s) }
         case .close(let d): return run { s throws(Errno) in close(device: d, &s); return .ok }
         case .translate(let d, let pasid, let iova, let access):
-            return Step(outcome: translate(device: d, pasid: pasid, iova: iova, access: access, s))
+            return Step(outcome: translate(device: d, pasid: pasid, iova: iova, access: access, &s))
         case .guestS1Map(let h, let iova, let gpa, let length, let perms, let table):
             return run { s throws(Errno) in try guestS1Map(hwptID: h, iova: iova, gpa: gpa, length: length, permissions: perms, tableGPA: table, &s) }
         case .guestS1Unmap(let h, let iova, let length):

@@ -42,6 +42,10 @@ extension IOMMUFDState {
         for r in hardware.routes {
             out.append("route \(topology.groups[Int(r.group)])\(r.pasid == 0 ? "" : " pasid \(r.pasid)") -> domain \(r.domain)")
         }
+        for e in hardware.iotlb.entries {
+            let pasid = e.key.pasid == 0 ? "" : " pasid \(e.key.pasid)"
+            out.append("iotlb \(topology.groups[Int(e.key.device)])\(pasid) \(SizeText.hex(e.iova)) -> \(SizeText.hex(e.output)) \(SizeText.format(e.pageSize)) \(e.permissions) (domain \(e.tag), \(e.source == .guest ? "guest" : "kernel"))")
+        }
         return out
     }
 
