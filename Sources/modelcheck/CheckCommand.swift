@@ -44,6 +44,7 @@ enum CheckCommand {
         var traceOut: String?
         var quiet = false
         var progress = false
+        var symmetry = true
     }
 
     static func options(_ parsed: ParsedArguments) throws(UsageError) -> Options {
@@ -68,6 +69,7 @@ enum CheckCommand {
         o.json = format == "json"
         o.traceOut = parsed.values["trace-out"]
         o.quiet = parsed.flags.contains("quiet")
+        o.symmetry = !parsed.flags.contains("no-symmetry")
         o.progress = !o.quiet && (parsed.flags.contains("progress") || isatty(2) != 0)
         return o
     }
@@ -92,7 +94,7 @@ enum CheckCommand {
     static func check(_ model: Model, bounds: ExploreBounds, _ opts: Options, console: Console) -> Int32 {
         let scenarios = ScenarioRunner.run(model)
         let failedScenarios = scenarios.filter { !$0.passed }
-        let searchModel = IOMMUFDSearchModel(model: model)
+        let searchModel = IOMMUFDSearchModel(model: model, symmetry: opts.symmetry)
         var limits = opts.limits
         limits.modelDepth = bounds.depth
         let printer = ProgressPrinter(enabled: opts.progress, console: console)

@@ -10,13 +10,27 @@ struct IOMMUFDSearchModel: StateMachine {
     let checks: [InvariantName]
     let goals: [Goal]
     let coverage: Coverage
+    /// Device permutations whose states are one (empty without symmetry reduction).
+    var symmetry: IOMMUFDSymmetry?
 
-    init(model: Model) {
+    init(model: Model, symmetry: Bool = true) {
         machine = model.machine
         space = ActionSpace(topology: model.topology, bounds: model.explore ?? ExploreBounds())
         checks = model.checks
         goals = model.goals
         coverage = Coverage()
+        if symmetry {
+            var named: Set<Int> = []
+            for goal in model.goals {
+                for atom in goal.atoms {
+                    switch atom {
+                    case .routed(let d, _, _), .joined(let d, _): named.insert(d)
+                    }
+                }
+            }
+            let s = IOMMUFDSymmetry(topology: model.topology, distinguished: named)
+            self.symmetry = s.isTrivial ? nil : s
+        }
     }
 
     func replica() -> IOMMUFDSearchModel {
@@ -42,10 +56,19 @@ struct IOMMUFDSearchModel: StateMachine {
         return next
     }
 
+    /// The fingerprint of the state's class: the smallest over the symmetric renamings.
     func fingerprint(of state: IOMMUFDState) -> UInt64 {
         var f = Fingerprint()
         state.mix(into: &f)
-        return f.value
+        var best = f.value
+        if let symmetry {
+            for p in symmetry.permutations {
+                var g = Fingerprint()
+                state.permuted(devices: p.devices, groups: p.groups).mix(into: &g)
+                best = min(best, g.value)
+            }
+        }
+        return best
     }
 
     var properties: [Property<IOMMUFDState>] {

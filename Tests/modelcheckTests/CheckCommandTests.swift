@@ -162,3 +162,47 @@ extension CheckCommandTests {
         #expect(Tool.run(["check", "--quiet", "--strategy", "random", "--seed", "3", bad], console: Captured().console) == 0)
     }
 }
+
+/// Symmetry reduction: fewer states, the same verdicts and counterexample lengths.
+@Suite struct SymmetryTests {
+    static let three = """
+    proposal iommufd
+    iommu smmu format=tiny-4k-2x2 pasid-bits=4
+    device a iommu=smmu pasid-bits=4
+    device b iommu=smmu pasid-bits=4
+    device c iommu=smmu pasid-bits=4
+    explore {
+      objects ioas=1 hwpt=2
+      iova 0x0..0x3fff
+      lengths 4K
+      pasids 1
+      depth 4
+    }
+
+    """
+
+    func run(_ text: String, _ flags: [String]) throws -> [String: Any] {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mc-\(UUID().uuidString).model").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let c = Captured()
+        _ = Tool.run(["check", "--format", "json"] + flags + [path], console: c.console)
+        return try JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as? [String: Any] ?? [:]
+    }
+
+    @Test(arguments: ["", "set destroy-check = none\ncheck lifetime\nexpect violation lifetime\n",
+                      "set domain-scope = shared\n", "goal all {\n  routed dev=a\n  routed dev=b\n}\n"])
+    func reducedAndFullSearchesAgree(extra: String) throws {
+        let reduced = try run(Self.three + extra, [])
+        let full = try run(Self.three + extra, ["--no-symmetry"])
+        #expect(reduced["verdict"] as? String == full["verdict"] as? String)
+        #expect(reduced["ok"] as? Bool == full["ok"] as? Bool)
+        let r = (reduced["violation"] as? [String: Any])?["trace"] as? [Any]
+        let f = (full["violation"] as? [String: Any])?["trace"] as? [Any]
+        #expect(r?.count == f?.count)
+        #expect((reduced["goals"] as? [String: String]) == (full["goals"] as? [String: String]))
+        let rs = (reduced["stats"] as? [String: Any])?["distinctStates"] as? Int ?? 0
+        let fs = (full["stats"] as? [String: Any])?["distinctStates"] as? Int ?? 0
+        #expect(rs <= fs)
+        if extra.isEmpty { #expect(rs * 2 < fs, "three interchangeable devices should cut the space well") }
+    }
+}

@@ -74,6 +74,12 @@ public struct Hardware: Hashable, Sendable {
         collectFreed()
     }
 
+    /// Renames groups (symmetry reduction swaps interchangeable devices, each alone in its group).
+    public mutating func renameGroups(_ rename: (Int) -> Int) {
+        routes = routes.map { var r = $0; r.group = UInt16(rename(Int(r.group))); return r }.sorted()
+        iotlb.renameKeys { RouteKey(device: UInt32(rename(Int($0.device))), pasid: $0.pasid) }
+    }
+
     /// The IOTLB key of a route.
     public static func key(group: Int, pasid: UInt32) -> RouteKey { RouteKey(device: UInt32(group), pasid: pasid) }
 

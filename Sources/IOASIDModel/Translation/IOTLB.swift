@@ -63,6 +63,11 @@ public struct IOTLB: Hashable, Sendable {
         entries.removeAll { $0.tag == tag && $0.iova < iova &+ length && iova < $0.iova &+ $0.pageSize }
     }
 
+    /// Renames the routing keys (symmetry reduction), keeping the entries sorted.
+    public mutating func renameKeys(_ rename: (RouteKey) -> RouteKey) {
+        entries = entries.map { var e = $0; e.key = rename(e.key); return e }.sorted { ($0.key, $0.iova) < ($1.key, $1.iova) }
+    }
+
     /// Removes every entry filled from table `tag`.
     public mutating func invalidate(tag: UInt32) {
         entries.removeAll { $0.tag == tag }
