@@ -122,7 +122,8 @@ public struct ParallelBreadthFirstSearch<M: StateMachine>: Sendable {
                             let lo = level.items.count * slice / slices, hi = level.items.count * (slice + 1) / slices
                             var out = SliceResult()
                             expand: for index in lo..<hi {
-                                let (state, id) = level.items[index]
+                                let (shared, id) = level.items[index]
+                                let state = model.unshared(shared)
                                 actions.removeAll(keepingCapacity: true)
                                 model.actions(of: state, into: &actions)
                                 for (position, action) in actions.enumerated() {

@@ -20,10 +20,15 @@ public protocol StateMachine: Sendable {
     /// A copy that shares no reference-counted storage with `self`, for one parallel worker:
     /// workers that retain and release the same buffers contend on their reference counts.
     func replica() -> Self
+    /// A copy of `state` whose storage is private to the calling worker, for models whose states
+    /// share copy-on-write buffers (siblings share their parent's): expanding it then touches no
+    /// reference count another worker touches.
+    func unshared(_ state: State) -> State
 }
 
 extension StateMachine {
     public func replica() -> Self { self }
+    public func unshared(_ state: State) -> State { state }
 }
 
 /// A named property of states.

@@ -9,7 +9,7 @@ struct IOMMUFDSearchModel: StateMachine {
     var space: ActionSpace
     let checks: [InvariantName]
     let goals: [Goal]
-    let coverage: Coverage
+    var coverage: Coverage
     /// Device permutations whose states are one (empty without symmetry reduction).
     var symmetry: IOMMUFDSymmetry?
 
@@ -37,10 +37,13 @@ struct IOMMUFDSearchModel: StateMachine {
         var copy = self
         copy.machine.topology = machine.topology.replica()
         copy.space = ActionSpace(topology: copy.machine.topology, bounds: space.bounds)
+        copy.coverage = coverage.shard()
         return copy
     }
 
     var initialStates: [IOMMUFDState] { [machine.initialState] }
+
+    func unshared(_ state: IOMMUFDState) -> IOMMUFDState { state.unshared() }
 
     func actions(of state: IOMMUFDState, into actions: inout [IOMMUFDOperation]) {
         space.actions(of: state, into: &actions)
@@ -49,10 +52,14 @@ struct IOMMUFDSearchModel: StateMachine {
     func successor(of state: IOMMUFDState, after op: IOMMUFDOperation) -> IOMMUFDState? {
         let (next, outcome) = machine.apply(op, to: state)
         if space.exceedsCaps(next) {
-            coverage.record(op.name, "capped")
+            coverage.record(op, Coverage.capped)
             return nil
         }
-        coverage.record(op.name, outcome.isSuccess ? "ok" : outcome.resultWord)
+        switch outcome.status {
+        case .ok, .address: coverage.record(op, Coverage.ok)
+        case .fault: coverage.record(op, Coverage.fault)
+        case .errno(let e): coverage.record(op, Int(e.rawValue) & 0xff)
+        }
         return next
     }
 
@@ -100,15 +107,49 @@ struct IOMMUFDSearchModel: StateMachine {
     }
 }
 
-/// For each operation, how often each outcome occurred (`ok`, an errno, `FAULT`, `capped`).
+/// For each operation, how often each outcome occurred (`ok`, an errno, `FAULT`, `capped`):
+/// integer counters indexed by operation kind and outcome code, one shard per worker, so that
+/// counting costs no hashing and no contention.
 final class Coverage: Sendable {
-    private let counts = Mutex<[String: [String: Int]]>([:])
+    static let ok = 256, fault = 257, capped = 258
+    static let codes = 259
+    private let counts: Mutex<[Int]>
+    private let shards: Mutex<[Coverage]>
 
-    func record(_ op: String, _ outcome: String) {
-        counts.withLock { $0[op, default: [:]][outcome, default: 0] += 1 }
+    init() {
+        counts = Mutex(Array(repeating: 0, count: IOMMUFDOperation.specs.count * Self.codes))
+        shards = Mutex([])
     }
 
-    var snapshot: [String: [String: Int]] { counts.withLock { $0 } }
+    /// A counter for one more worker, summed into this one's snapshot.
+    func shard() -> Coverage {
+        let s = Coverage()
+        shards.withLock { $0.append(s) }
+        return s
+    }
+
+    func record(_ op: IOMMUFDOperation, _ code: Int) {
+        let index = op.kindIndex * Self.codes + code
+        counts.withLock { $0[index] += 1 }
+    }
+
+    private var raw: [Int] {
+        var total = counts.withLock { $0 }
+        for s in shards.withLock({ $0 }) { for (i, n) in s.raw.enumerated() { total[i] += n } }
+        return total
+    }
+
+    /// Outcome counts by operation name and outcome word.
+    var snapshot: [String: [String: Int]] {
+        var out: [String: [String: Int]] = [:]
+        for (i, n) in raw.enumerated() where n > 0 {
+            let op = IOMMUFDOperation.specs[i / Self.codes].name
+            let code = i % Self.codes
+            let word = code == Self.ok ? "ok" : code == Self.fault ? "FAULT" : code == Self.capped ? "capped" : Errno(rawValue: Int32(code)).name
+            out[op, default: [:]][word] = n
+        }
+        return out
+    }
 }
 
 extension IOMMUFDState {

@@ -74,6 +74,19 @@ public struct Hardware: Hashable, Sendable {
         collectFreed()
     }
 
+    /// A deep copy sharing no buffer with `self` (see `IOMMUFDState.unshared`).
+    public func unshared() -> Hardware {
+        var h = Hardware()
+        h.domains = domains.map { d in
+            var d = d
+            d.table = d.table.unshared()
+            return d
+        }
+        h.routes = routes.map { $0 }
+        h.iotlb = iotlb.unshared()
+        return h
+    }
+
     /// Renames groups (symmetry reduction swaps interchangeable devices, each alone in its group).
     public mutating func renameGroups(_ rename: (Int) -> Int) {
         routes = routes.map { var r = $0; r.group = UInt16(rename(Int(r.group))); return r }.sorted()

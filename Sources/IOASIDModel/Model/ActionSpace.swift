@@ -8,6 +8,8 @@ public struct ActionSpace: Sendable {
     public let pairs: [(iova: UInt64, length: UInt64)]
     /// The fixed IOVAs TRANSLATE probes.
     public let probes: [UInt64]
+    /// The `objects` caps of the kinds iommufd has (`.max` when not capped).
+    let caps: (ioas: Int, hwpt: Int, device: Int)
 
     public init(topology: Topology, bounds: ExploreBounds) {
         self.topology = topology
@@ -33,6 +35,7 @@ public struct ActionSpace: Sendable {
             p = next
         }
         self.probes = probes
+        caps = (bounds.objects["ioas"] ?? .max, bounds.objects["hwpt"] ?? .max, bounds.objects["device"] ?? .max)
     }
 
     func userVAs(for iova: UInt64) -> [UInt64] { bounds.userVAs ?? [iova &+ 0x1_0000_0000] }
@@ -147,15 +150,15 @@ public struct ActionSpace: Sendable {
 
     /// Live objects per `objects` kind (auto HWPTs count as hwpt).
     public func exceedsCaps(_ state: IOMMUFDState) -> Bool {
-        guard !bounds.objects.isEmpty else { return false }
-        var counts: [String: Int] = [:]
+        guard caps.ioas != .max || caps.hwpt != .max || caps.device != .max else { return false }
+        var ioas = 0, hwpt = 0, device = 0
         for o in state.objects {
             switch o.body {
-            case .ioas: counts["ioas", default: 0] += 1
-            case .hwptPaging, .hwptNested: counts["hwpt", default: 0] += 1
-            case .device: counts["device", default: 0] += 1
+            case .ioas: ioas += 1
+            case .hwptPaging, .hwptNested: hwpt += 1
+            case .device: device += 1
             }
         }
-        return bounds.objects.contains { (counts[$0.key] ?? 0) > $0.value }
+        return ioas > caps.ioas || hwpt > caps.hwpt || device > caps.device
     }
 }

@@ -63,6 +63,13 @@ public struct IOTLB: Hashable, Sendable {
         entries.removeAll { $0.tag == tag && $0.iova < iova &+ length && iova < $0.iova &+ $0.pageSize }
     }
 
+    /// A copy with its own entry buffer.
+    public func unshared() -> IOTLB {
+        var t = IOTLB()
+        t.entries = entries.map { $0 }
+        return t
+    }
+
     /// Renames the routing keys (symmetry reduction), keeping the entries sorted.
     public mutating func renameKeys(_ rename: (RouteKey) -> RouteKey) {
         entries = entries.map { var e = $0; e.key = rename(e.key); return e }.sorted { ($0.key, $0.iova) < ($1.key, $1.iova) }

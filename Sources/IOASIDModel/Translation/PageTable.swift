@@ -81,6 +81,14 @@ public struct PageTable: Hashable, Sendable {
     /// Whether nothing is mapped.
     public var isEmpty: Bool { leafStore.isEmpty }
 
+    /// A copy with its own leaf and table buffers.
+    public func unshared() -> PageTable {
+        var t = self
+        t.leafStore = leafStore.map { $0 }
+        t.tableStore = tableStore.map { $0 }
+        return t
+    }
+
     /// Bytes covered by `leaf`.
     @inlinable public func size(of leaf: Leaf) -> UInt64 { format.entrySize(Int(leaf.level)) }
 }

@@ -154,6 +154,28 @@ extension IOMMUFDOperation {
         }
     }
 
+    /// The position of this operation's kind in `specs`.
+    public var kindIndex: Int {
+        switch self {
+        case .ioasAlloc: return 0
+        case .ioasMap: return 1
+        case .ioasUnmap: return 2
+        case .ioasCopy: return 3
+        case .ioasAllowIOVAs: return 4
+        case .ioasIOVARanges: return 5
+        case .option: return 6
+        case .hwptAlloc: return 7
+        case .destroy: return 8
+        case .bind: return 9
+        case .attach: return 10
+        case .detach: return 11
+        case .close: return 12
+        case .translate: return 13
+        case .guestS1Map: return 14
+        case .guestS1Unmap: return 15
+        }
+    }
+
     /// The uAPI name of this operation.
     public var name: String {
         switch self {

@@ -109,3 +109,24 @@ public struct IOMMUFDState: Hashable, Sendable {
         attachments.insert(a, at: at)
     }
 }
+
+extension IOMMUFDState {
+    /// A deep copy: every array rebuilt, so that no buffer is shared with `self` (parallel
+    /// workers then never contend on the same reference counts).
+    public func unshared() -> IOMMUFDState {
+        var s = IOMMUFDState(deviceCount: 0)
+        s.objects = objects.map { o in
+            var o = o
+            if case .ioas(var x) = o.body {
+                x.areas = x.areas.map { $0 }
+                x.allowed = x.allowed.map { $0 }
+                o.body = .ioas(x)
+            }
+            return o
+        }
+        s.boundIDs = boundIDs.map { $0 }
+        s.attachments = attachments.map { $0 }
+        s.hardware = hardware.unshared()
+        return s
+    }
+}
