@@ -62,6 +62,9 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
 
         var depth = 0
         var sinceProgress = 0
+        // Hoisted: the loop below must not touch the limits struct (it holds a closure) per state.
+        let modelDepth = limits.modelDepth ?? .max
+        let maxStates = limits.maxStates ?? .max
         while !frontier.isEmpty {
             if let d = limits.modelDepth, depth >= d { break }
             if let d = limits.maxDepth, depth >= d { return finish(.incomplete(reason: "--max-depth \(d) reached")) }
@@ -82,8 +85,8 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
                         return finish(.violation(property: broken), counterexample: trace(to: sid))
                     }
                     // States at the model's depth are checked, never expanded: keep them out of the frontier.
-                    if limits.modelDepth.map({ depth + 1 < $0 }) ?? true { next.append((successor, sid)) }
-                    if let m = limits.maxStates, visited.count >= m { return finish(.incomplete(reason: "--max-states \(m) reached")) }
+                    if depth + 1 < modelDepth { next.append((successor, sid)) }
+                    if visited.count >= maxStates { return finish(.incomplete(reason: "--max-states \(maxStates) reached")) }
                 }
                 sinceProgress += 1
                 if sinceProgress >= 4096 {
