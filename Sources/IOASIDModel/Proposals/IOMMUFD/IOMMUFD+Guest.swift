@@ -7,12 +7,23 @@ extension IOMMUFD {
                     _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         guard let object = s.object(hwptID) else { throw .ENOENT }
         guard case .hwptNested(let n) = object.body else { throw .EINVAL }
+        // The guest writes its table pages into its own memory: every table page (root included)
+        // must be guest RAM that the walker can read, i.e. mapped readable in the nest parent's
+        // IOAS (stage 2); otherwise the guest's own store faults and nothing is written (EFAULT).
+        let ram = s.paging(n.parent).flatMap { s.ioas($0.ioas) }?.areas.filter { $0.permissions.contains(.read) }.map(\.range) ?? []
         try s.hardware.update(n.domain) { d throws(Errno) in
             // The model's budget: a guest table of more than 2^20 smallest pages is refused, so
             // that no single step can take unbounded time (a real guest would run out of memory).
             guard length / d.table.pageSizes.smallest <= 1 << 20 else { throw .ENOMEM }
-            try d.table.map(iova: iova, paddr: gpa, size: length, permissions: permissions, stage: .stage1,
-                            placement: .guest(first: tableGPA))
+            var table = d.table
+            try table.map(iova: iova, paddr: gpa, size: length, permissions: permissions, stage: .stage1,
+                          placement: .guest(first: tableGPA))
+            let granule = table.format.granule
+            for address in [table.rootAddress] + table.tables.map(\.address) {
+                let page = IOVARange(first: address, last: address &+ (granule - 1))
+                guard ram.contains(where: { $0.contains(page) }) else { throw .EFAULT }
+            }
+            d.table = table
         }
         return .ok
     }
