@@ -20,6 +20,7 @@ enum CheckCommand {
             OptionSpec(name: "walks", value: "N", help: "walks for --strategy random"),
             OptionSpec(name: "format", value: "text|json", help: "output format (default text)"),
             OptionSpec(name: "trace-out", value: "PATH", help: "write the JSON result, counterexample included"),
+            OptionSpec(name: "dot", value: "PATH", help: "write a Graphviz picture of the counterexample's final state"),
             OptionSpec(name: "no-symmetry", value: nil, help: "turn symmetry reduction off"),
             OptionSpec(name: "quiet", value: nil, help: "print only the verdict"),
             OptionSpec(name: "progress", value: nil, help: "print progress to stderr even when it is not a terminal"),
@@ -45,6 +46,7 @@ enum CheckCommand {
         var quiet = false
         var progress = false
         var symmetry = true
+        var dot: String?
     }
 
     static func options(_ parsed: ParsedArguments) throws(UsageError) -> Options {
@@ -68,6 +70,7 @@ enum CheckCommand {
         guard format == "text" || format == "json" else { throw UsageError(message: "--format must be text or json") }
         o.json = format == "json"
         o.traceOut = parsed.values["trace-out"]
+        o.dot = parsed.values["dot"]
         o.quiet = parsed.flags.contains("quiet")
         o.symmetry = !parsed.flags.contains("no-symmetry")
         o.progress = !o.quiet && (parsed.flags.contains("progress") || isatty(2) != 0)
@@ -111,6 +114,15 @@ enum CheckCommand {
         if let path = opts.traceOut {
             do {
                 try (report.json.rendered + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            } catch {
+                console.err("modelcheck: error: cannot write '\(path)': \(error.localizedDescription)")
+                return 2
+            }
+        }
+        if let path = opts.dot {
+            let final = result.counterexample.map { $0.steps.last?.state ?? $0.initial } ?? searchModel.machine.initialState
+            do {
+                try DotPicture.render(final, model.topology, violation: report.violation).write(toFile: path, atomically: true, encoding: .utf8)
             } catch {
                 console.err("modelcheck: error: cannot write '\(path)': \(error.localizedDescription)")
                 return 2

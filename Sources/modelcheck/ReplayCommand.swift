@@ -9,7 +9,8 @@ enum ReplayCommand {
         name: "replay",
         summary: "re-execute a trace, printing each step and what changed",
         usage: "modelcheck replay [--goal NAME] FILE.model TRACE.json",
-        options: [OptionSpec(name: "goal", value: "NAME", help: "replay the witness of a goal instead of the violation")],
+        options: [OptionSpec(name: "goal", value: "NAME", help: "replay the witness of a goal instead of the violation"),
+                  OptionSpec(name: "dot", value: "PATH", help: "write a Graphviz picture of the final state")],
         details: """
         Exit code: 0 the trace reproduces (every step gives its recorded result and the recorded
         invariant is violated at the end), 1 a step's result differs or the violation is gone,
@@ -50,13 +51,23 @@ enum ReplayCommand {
             for line in state.changes(since: before, model.topology) { console.out("     " + line) }
             if got != want { exit = 1 }
         }
+        var violation: Violation?
         if let invariant {
             let view = IOMMUFDView(machine: machine, state: state)
             if let name = InvariantName(rawValue: invariant), let v = Invariants.check(name, in: view) {
                 console.out(v.description)
+                violation = v
             } else {
                 console.out("the trace no longer ends in a violation of \(invariant)")
                 exit = 1
+            }
+        }
+        if let path = parsed.values["dot"] {
+            do {
+                try DotPicture.render(state, model.topology, violation: violation).write(toFile: path, atomically: true, encoding: .utf8)
+            } catch {
+                console.err("modelcheck: error: cannot write '\(path)': \(error.localizedDescription)")
+                return 2
             }
         }
         return exit

@@ -206,3 +206,32 @@ extension CheckCommandTests {
         if extra.isEmpty { #expect(rs * 2 < fs, "three interchangeable devices should cut the space well") }
     }
 }
+
+extension CheckCommandTests {
+    @Test func dotDrawsTheViolatingRouteInRed() throws {
+        let path = try temporary("""
+        proposal iommufd
+        set compat-check = none
+        iommu a format=vtd-sl-4l pgsizes=4K coherent
+        iommu igd format=vtd-sl-4l pgsizes=4K noncoherent
+        device x iommu=a
+        device gfx iommu=igd
+        explore {
+          objects ioas=1 hwpt=2
+          iova 0x10000..0x11fff
+          lengths 4K
+          ops ioas bind attach
+          depth 5
+        }
+        check compat
+        expect violation compat
+
+        """)
+        let dot = FileManager.default.temporaryDirectory.appendingPathComponent("mc-\(UUID().uuidString).dot").path
+        #expect(Tool.run(["check", "--quiet", "--dot", dot, path], console: Captured().console) == 0)
+        let picture = try String(contentsOfFile: dot, encoding: .utf8)
+        #expect(picture.hasPrefix("digraph state {"))
+        #expect(picture.contains("dev1 -> domain1 [label=\"RID\", color=red, penwidth=2];"))
+        #expect(picture.contains("dev0 -> domain1 [label=\"RID\"];"))
+    }
+}
