@@ -29,17 +29,11 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
         var actions: [M.Action] = []
 
         func finish(_ verdict: Verdict, counterexample: Trace<M>? = nil) -> SearchResult<M> {
-            stats.distinctStates = visited.count
-            stats.visitedBytes = visited.bytes
-            stats.traceBytes = links.bytes
-            stats.seconds = (clock.now - start).inSeconds
+            stats.close(visited: visited, links: links, since: start, clock)
             return SearchResult(verdict: verdict, counterexample: counterexample, witnesses: witnesses, statistics: stats)
         }
 
-        func trace(to id: UInt32) -> Trace<M>? {
-            let path = links.path(to: id)
-            return Trace.replay(model, root: path.root, positions: path.steps)
-        }
+        func trace(to id: UInt32) -> Trace<M>? { links.trace(to: id, in: model) }
 
         /// Checks a newly discovered state; returns the violated invariant's name, if any.
         func check(_ state: M.State, _ id: UInt32) -> String? {

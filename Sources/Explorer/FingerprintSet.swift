@@ -39,13 +39,7 @@ public struct FingerprintSet: Sendable {
 
     /// Whether `fingerprint` is present.
     @inlinable public func contains(_ fingerprint: UInt64) -> Bool {
-        var i = Int(truncatingIfNeeded: fingerprint) & mask
-        while true {
-            let s = slots[i]
-            if s == fingerprint { return true }
-            if s == 0 { return false }
-            i = (i + 1) & mask
-        }
+        withReadOnlyView { $0.contains(fingerprint) }
     }
 
     @usableFromInline mutating func grow() {

@@ -72,16 +72,10 @@ public struct ParallelBreadthFirstSearch<M: StateMachine>: Sendable {
         var frontier: [(M.State, UInt32)] = []
 
         func finish(_ verdict: Verdict, counterexample: Trace<M>? = nil) -> SearchResult<M> {
-            stats.distinctStates = visited.count
-            stats.visitedBytes = visited.bytes
-            stats.traceBytes = links.bytes
-            stats.seconds = (clock.now - start).inSeconds
+            stats.close(visited: visited, links: links, since: start, clock)
             return SearchResult(verdict: verdict, counterexample: counterexample, witnesses: witnesses, statistics: stats)
         }
-        func trace(to id: UInt32) -> Trace<M>? {
-            let path = links.path(to: id)
-            return Trace.replay(model, root: path.root, positions: path.steps)
-        }
+        func trace(to id: UInt32) -> Trace<M>? { links.trace(to: id, in: model) }
         func accept(_ broken: String?, _ goalNames: [String], _ id: UInt32) -> String? {
             if let broken { return broken }
             for g in goalNames where !reached.contains(g) {

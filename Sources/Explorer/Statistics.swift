@@ -40,3 +40,14 @@ public struct Progress: Sendable {
         self.seconds = seconds
     }
 }
+
+extension Statistics {
+    /// Fills in the figures a breadth-first search reports when it ends.
+    @inlinable public mutating func close(visited: FingerprintSet, links: ParentLinks, since start: ContinuousClock.Instant,
+                                          _ clock: ContinuousClock) {
+        distinctStates = visited.count
+        visitedBytes = visited.bytes
+        traceBytes = links.bytes
+        seconds = (clock.now - start).inSeconds
+    }
+}

@@ -60,3 +60,11 @@ public struct Trace<M: StateMachine>: Sendable {
         return trace
     }
 }
+
+extension ParentLinks {
+    /// The trace to state `id`, rebuilt by replaying its actions from its initial state.
+    @inlinable public func trace<M: StateMachine>(to id: UInt32, in model: M) -> Trace<M>? {
+        let path = path(to: id)
+        return Trace.replay(model, root: path.root, positions: path.steps)
+    }
+}
