@@ -69,3 +69,12 @@ import Testing
         #expect(s.collisionProbability > 0 && s.collisionProbability < 1e-9)
     }
 }
+
+extension BFSTests {
+    /// The classic figure of issue 11: 8 counters of 0…6 give exactly 7^8 states.
+    @Test func theCountersModelHasExactly5764801States() {
+        let result = BreadthFirstSearch(model: Counters(n: 8, modulus: 7), limits: SearchLimits(expectedStates: 5_764_801)).run()
+        #expect(result.statistics.distinctStates == 5_764_801)
+        #expect(result.statistics.transitions == 46_118_408)
+    }
+}

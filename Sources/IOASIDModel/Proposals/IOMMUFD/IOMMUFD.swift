@@ -23,7 +23,16 @@ public struct IOMMUFD: Hashable, Sendable {
     public func apply(_ op: IOMMUFDOperation, to state: IOMMUFDState) -> (IOMMUFDState, Outcome) {
         var next = state
         let outcome = apply(op, on: &next)
-        return outcome.isSuccess || outcome.keepsPartialState ? (next, outcome.outcome) : (state, outcome.outcome)
+        let result = outcome.isSuccess || outcome.keepsPartialState ? next : state
+        #if DEBUG
+        // Internal consistency in debug builds: `users` equals the references that exist (not
+        // under `destroy-check = none`, whose whole point is to break that).
+        if config.destroyCheck == .refcount {
+            let mismatches = IOMMUFDView(machine: self, state: result).refcountMismatches()
+            assert(mismatches.isEmpty, "reference counts after \(op): \(mismatches)")
+        }
+        #endif
+        return (result, outcome.outcome)
     }
 
     /// In place: `state` is left unchanged on failure (except the non-atomic paths).
