@@ -7,11 +7,7 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static func model(_ name: String) -> String { root.appendingPathComponent("models/\(name)").path }
 
-    func temporary(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mc-\(UUID().uuidString).model").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    func temporary(_ text: String) throws -> String { try TemporaryFile.write(text, "model") }
 
     static let small = """
     proposal iommufd
@@ -55,7 +51,7 @@ import Testing
     @Test func jsonHasTheFieldsOfSpecSection3() throws {
         let path = try temporary(Self.small + "set destroy-check = none\ncheck lifetime\nexpect violation lifetime\n")
         let out = Captured()
-        let trace = FileManager.default.temporaryDirectory.appendingPathComponent("mc-\(UUID().uuidString).json").path
+        let trace = TemporaryFile.path("json")
         #expect(Tool.run(["check", "--format", "json", "--trace-out", trace, path], console: out.console) == 0)
         let object = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any]
         #expect(object?["verdict"] as? String == "violation")
@@ -72,7 +68,7 @@ import Testing
 
     @Test func aTraceReplaysAndStopsReproducingWhenTheDesignIsFixed() throws {
         let bad = try temporary(Self.small + "set destroy-check = none\ncheck lifetime\nexpect violation lifetime\n")
-        let trace = FileManager.default.temporaryDirectory.appendingPathComponent("mc-\(UUID().uuidString).json").path
+        let trace = TemporaryFile.path("json")
         #expect(Tool.run(["check", "--quiet", "--trace-out", trace, bad], console: Captured().console) == 0)
         let c = Captured()
         #expect(Tool.run(["replay", bad, trace], console: c.console) == 0)
@@ -81,7 +77,7 @@ import Testing
         let f = Captured()
         #expect(Tool.run(["replay", fixed, trace], console: f.console) == 1)
         #expect(f.stdout.contains("=> EBUSY   (trace says ok)"))
-        let truncated = FileManager.default.temporaryDirectory.appendingPathComponent("mc-\(UUID().uuidString).json").path
+        let truncated = TemporaryFile.path("json")
         try String(try String(contentsOfFile: trace, encoding: .utf8).prefix(80)).write(toFile: truncated, atomically: true, encoding: .utf8)
         let t = Captured()
         #expect(Tool.run(["replay", bad, truncated], console: t.console) == 2)
@@ -182,8 +178,7 @@ extension CheckCommandTests {
     """
 
     func run(_ text: String, _ flags: [String]) throws -> [String: Any] {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mc-\(UUID().uuidString).model").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let path = try TemporaryFile.write(text, "model")
         let c = Captured()
         _ = Tool.run(["check", "--format", "json"] + flags + [path], console: c.console)
         return try JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as? [String: Any] ?? [:]
@@ -227,7 +222,7 @@ extension CheckCommandTests {
         expect violation compat
 
         """)
-        let dot = FileManager.default.temporaryDirectory.appendingPathComponent("mc-\(UUID().uuidString).dot").path
+        let dot = TemporaryFile.path("dot")
         #expect(Tool.run(["check", "--quiet", "--dot", dot, path], console: Captured().console) == 0)
         let picture = try String(contentsOfFile: dot, encoding: .utf8)
         #expect(picture.hasPrefix("digraph state {"))

@@ -17,11 +17,7 @@ final class Captured: Sendable {
 @Suite struct SelfcheckCommandTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    func temporary(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mc-\(UUID().uuidString).vectors").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    func temporary(_ text: String) throws -> String { try TemporaryFile.write(text, "vectors") }
 
     @Test func shippedVectorsPassWithATable() {
         let c = Captured()

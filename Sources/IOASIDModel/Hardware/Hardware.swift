@@ -12,13 +12,9 @@ public struct Hardware: Hashable, Sendable {
     public init() {}
 
     /// The index of domain `id` in `domains`.
-    @inlinable public func index(of id: DomainID) -> Int? {
-        var lo = 0, hi = domains.count
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if domains[mid].id < id { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < domains.count && domains[lo].id == id ? lo : nil
+    public func index(of id: DomainID) -> Int? {
+        let i = lowerBound(domains, id, by: \.id)
+        return i < domains.count && domains[i].id == id ? i : nil
     }
 
     public func domain(_ id: DomainID) -> Domain? { index(of: id).map { domains[$0] } }

@@ -37,12 +37,8 @@ public enum Segments {
 
     /// The segment covering `iova`, if any.
     public static func lookup(_ segments: [Segment], _ iova: UInt64) -> Segment? {
-        var lo = 0, hi = segments.count
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if segments[mid].range.last < iova { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < segments.count && segments[lo].range.contains(iova) ? segments[lo] : nil
+        let i = lowerBound(segments, iova, by: \.range.last)
+        return i < segments.count && segments[i].range.contains(iova) ? segments[i] : nil
     }
 
     /// `second ∘ first`: each piece of `first` whose output `second` translates, with the

@@ -147,9 +147,9 @@ extension Topology {
     /// contend on the same reference counts.
     public func replica() -> Topology {
         var t = self
-        t.iommus = iommus.map { var i = $0; i.name = String(i.name.utf8.map { Character(UnicodeScalar($0)) }); return i }
+        t.iommus = iommus.map { $0 }
         t.devices = devices.map { var d = $0; d.reserved = d.reserved.map { $0 }; return d }
-        t.groups = groups.map { String($0.utf8.map { Character(UnicodeScalar($0)) }) }
+        t.groups = groups.map { $0 }
         t.memory = memory.map { $0 }
         t.vsvaDevices = vsvaDevices.map { $0 }
         return t

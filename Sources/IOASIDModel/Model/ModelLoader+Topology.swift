@@ -124,7 +124,7 @@ extension ModelLoader {
             }
         }
         if let g = groupNames.firstIndex(of: groupName) {
-            guard iommus[iommu] == iommus[syntaxDeviceIOMMU(ofGroup: g, iommus)] else {
+            guard groupIOMMU[g] == iommu else {
                 throw error("devices of group '\(groupName)' sit behind different IOMMUs", at: name)
             }
             spec.group = g
@@ -135,8 +135,6 @@ extension ModelLoader {
         }
         return spec
     }
-
-    func syntaxDeviceIOMMU(ofGroup g: Int, _ iommus: [IOMMUSpec]) -> Int { groupIOMMU[g] }
 
     func deviceIndex(_ w: Located<String>) throws(Diagnostic) -> Int {
         guard let i = deviceNames.firstIndex(of: w.value) else {

@@ -22,12 +22,3 @@ public struct SplitMix64: Sendable {
     /// A random element of a non-empty array.
     public mutating func pick<T>(_ xs: [T]) -> T { xs[index(xs.count)] }
 }
-
-/// The lowest id ≥ 1 not in `sorted` (ascending): the kernel's `xa_alloc` with XA_FLAGS_ALLOC1.
-public func lowestFreeID<T: FixedWidthInteger>(in sorted: some Sequence<T>) -> T {
-    var candidate: T = 1
-    for id in sorted {
-        if id == candidate { candidate += 1 } else if id > candidate { break }
-    }
-    return candidate
-}

@@ -15,13 +15,9 @@ public struct IOMMUFDState: Hashable, Sendable {
 
     // MARK: Object table
 
-    @inlinable public func objectIndex(_ id: UInt32) -> Int? {
-        var lo = 0, hi = objects.count
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if objects[mid].id < id { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < objects.count && objects[lo].id == id ? lo : nil
+    public func objectIndex(_ id: UInt32) -> Int? {
+        let i = lowerBound(objects, id, by: \.id)
+        return i < objects.count && objects[i].id == id ? i : nil
     }
 
     public func object(_ id: UInt32) -> FDObject? { objectIndex(id).map { objects[$0] } }
