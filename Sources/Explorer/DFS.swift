@@ -14,6 +14,7 @@ public struct DepthFirstSearch<M: StateMachine>: Sendable {
 
     struct Frame {
         var state: M.State
+        var fingerprint: UInt64
         var actions: [M.Action]
         var next: Int
         /// The action that led here from the frame below.
@@ -60,9 +61,11 @@ public struct DepthFirstSearch<M: StateMachine>: Sendable {
         }
 
         var truncated = false
-        for initial in model.initialStates where seen.lower(model.fingerprint(of: initial), to: 0) {
+        for initial in model.initialStates {
+            let fingerprint = model.fingerprint(of: initial)
+            guard seen.lower(fingerprint, to: 0) else { continue }
             if let broken = check(initial, via: nil) { return finish(.violation(property: broken), counterexample: Trace(initial: initial, steps: [])) }
-            stack = [Frame(state: initial, actions: bound > 0 ? actions(initial) : [], next: 0, via: nil)]
+            stack = [Frame(state: initial, fingerprint: fingerprint, actions: bound > 0 ? actions(initial) : [], next: 0, via: nil)]
             while !stack.isEmpty {
                 let top = stack.count - 1
                 guard stack[top].next < stack[top].actions.count else { stack.removeLast(); continue }
@@ -76,14 +79,16 @@ public struct DepthFirstSearch<M: StateMachine>: Sendable {
                 guard let next = model.successor(of: stack[top].state, after: action) else { continue }
                 let depth = stack.count
                 let before = seen.count
-                guard seen.lower(model.fingerprint(of: next), to: depth) else { continue }
+                let fingerprint = model.fingerprint(of: next)
+                if fingerprint == stack[top].fingerprint { stats.selfLoops += 1 }
+                guard seen.lower(fingerprint, to: depth) else { continue }
                 stats.maxDepth = max(stats.maxDepth, depth)
                 if seen.count > before, let broken = check(next, via: action) {
                     return finish(.violation(property: broken), counterexample: trace(ending: next, via: action))
                 }
                 if let m = limits.maxStates, seen.count >= m { return finish(.incomplete(reason: "--max-states \(m) reached")) }
                 if depth < bound {
-                    stack.append(Frame(state: next, actions: actions(next), next: 0, via: action))
+                    stack.append(Frame(state: next, fingerprint: fingerprint, actions: actions(next), next: 0, via: action))
                 } else if let d = limits.maxDepth, depth >= d, limits.modelDepth.map({ d < $0 }) ?? true {
                     truncated = true
                 }

@@ -71,6 +71,7 @@ public struct RandomSimulation<M: StateMachine>: Sendable {
                     guard let next = model.successor(of: state, after: action) else { continue }
                     chosen = (action, next)
                     if model.fingerprint(of: next) != here { break }
+                    stats.selfLoops += 1
                 }
                 guard let (action, next) = chosen else { break }
                 state = next

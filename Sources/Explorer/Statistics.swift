@@ -2,6 +2,8 @@
 public struct Statistics: Sendable, Equatable {
     public var distinctStates = 0
     public var transitions = 0
+    /// Transitions that left the state unchanged (BFS counts them; most are failing operations).
+    public var selfLoops = 0
     /// Deepest level reached (operations from an initial state).
     public var maxDepth = 0
     public var seconds = 0.0
@@ -14,6 +16,11 @@ public struct Statistics: Sendable, Equatable {
     @inlinable public init() {}
 
     public var statesPerSecond: Double { seconds > 0 ? Double(distinctStates) / seconds : 0 }
+    public var transitionsPerSecond: Double { seconds > 0 ? Double(transitions) / seconds : 0 }
+    /// Transitions that changed the state, per second.
+    public var changingTransitionsPerSecond: Double { seconds > 0 ? Double(transitions - selfLoops) / seconds : 0 }
+    public var visitedBytesPerState: Double { distinctStates > 0 ? Double(visitedBytes) / Double(distinctStates) : 0 }
+    public var traceBytesPerState: Double { distinctStates > 0 ? Double(traceBytes) / Double(distinctStates) : 0 }
     /// Every byte the search keeps per state, divided by distinct states.
     public var bytesPerState: Double {
         distinctStates > 0 ? Double(visitedBytes + traceBytes) / Double(distinctStates) : 0
@@ -43,7 +50,7 @@ public struct Progress: Sendable {
 
 extension Statistics {
     /// Fills in the figures a breadth-first search reports when it ends.
-    @inlinable public mutating func close(visited: FingerprintSet, links: ParentLinks, since start: ContinuousClock.Instant,
+    @inlinable public mutating func close(visited: SharedFingerprintTable, links: ParentLinks, since start: ContinuousClock.Instant,
                                           _ clock: ContinuousClock) {
         distinctStates = visited.count
         visitedBytes = visited.bytes

@@ -22,6 +22,14 @@ public struct ParentLinks: Sendable {
         return id
     }
 
+    /// Appends one worker's links of a level; returns the id of the first.
+    @inlinable mutating func append(parents newParents: [UInt32], actions newActions: [UInt32]) -> UInt32 {
+        let first = UInt32(parents.count)
+        parents.append(contentsOf: newParents)
+        actions.append(contentsOf: newActions)
+        return first
+    }
+
     /// Bytes the links occupy.
     @inlinable public var bytes: Int { parents.count * (MemoryLayout<UInt32>.stride + MemoryLayout<UInt32>.stride) }
 

@@ -103,9 +103,8 @@ enum CheckCommand {
         let printer = ProgressPrinter(enabled: opts.progress, console: console)
         let result: SearchResult<IOMMUFDSearchModel>
         switch opts.strategy {
-        case .bfs where opts.workers > 1:
-            result = ParallelBreadthFirstSearch(model: searchModel, limits: limits, workers: opts.workers) { printer.report($0) }.run()
-        case .bfs: result = BreadthFirstSearch(model: searchModel, limits: limits) { printer.report($0) }.run()
+        case .bfs:
+            result = BreadthFirstSearch(model: searchModel, limits: limits, workers: opts.workers) { printer.report($0) }.run()
         case .dfs: result = DepthFirstSearch(model: searchModel, limits: limits) { printer.report($0) }.run()
         case .random:
             result = RandomSimulation(model: searchModel, limits: limits, seed: opts.seed, walks: opts.walks) { printer.report($0) }.run()

@@ -61,7 +61,8 @@ struct CheckReport {
         head += " — expected \(model.expectation); \(exitCode == 0 ? "as expected" : exitCode == 3 ? "not settled" : "NOT as expected")"
         out.append(head)
         if quiet { return out.joined(separator: "\n") }
-        out.append("  \(s.distinctStates) distinct states, \(s.transitions) transitions, depth \(s.maxDepth), \(String(format3: s.seconds)) s, \(Int(s.statesPerSecond)) states/s, \(String(format3: s.bytesPerState)) bytes/state, \(s.workers) worker(s), collision probability \(String(format: "%.1e", s.collisionProbability))")
+        out.append("  \(s.distinctStates) distinct states, \(s.transitions) transitions (\(s.transitions - s.selfLoops) change the state), depth \(s.maxDepth), \(String(format3: s.seconds)) s, \(s.workers) worker(s)")
+        out.append("  \(Int(s.statesPerSecond)) states/s, \(Int(s.transitionsPerSecond)) transitions/s; bytes/state: \(String(format3: s.visitedBytesPerState)) visited set + \(String(format3: s.traceBytesPerState)) trace; collision probability \(String(format: "%.1e", s.collisionProbability))")
         let passed = scenarios.filter(\.passed).count
         if !scenarios.isEmpty { out.append("  scenarios: \(passed) passed, \(scenarios.count - passed) failed") }
         for (name, trace) in result.witnesses.sorted(by: { $0.key < $1.key }) {
@@ -128,7 +129,10 @@ struct CheckReport {
             ("ok", .bool(exitCode == 0 && scenarios.allSatisfy(\.passed))),
             ("stats", .object([("distinctStates", .int(s.distinctStates)), ("transitions", .int(s.transitions)), ("maxDepth", .int(s.maxDepth)),
                                ("seconds", .double(s.seconds)), ("statesPerSecond", .double(s.statesPerSecond)), ("workers", .int(s.workers)),
-                               ("bytesPerState", .double(s.bytesPerState))])),
+                               ("bytesPerState", .double(s.bytesPerState)),
+                               ("visitedBytesPerState", .double(s.visitedBytesPerState)),
+                               ("traceBytesPerState", .double(s.traceBytesPerState)),
+                               ("stateChangingTransitions", .int(s.transitions - s.selfLoops))])),
             ("coverage", .object(searchModel.coverage.snapshot.sorted { $0.key < $1.key }.map { op, outcomes in
                 (op, .object(outcomes.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) }))
             })),

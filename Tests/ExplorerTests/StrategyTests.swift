@@ -56,39 +56,70 @@ import Testing
     }
 }
 
-/// Parallel BFS gives the single worker's answers.
+/// Several workers give the single worker's answers.
 @Suite struct ParallelBFSTests {
     @Test(arguments: [1, 2, 3])
     func theDistinctStateCountDoesNotDependOnWorkers(workers: Int) {
         let model = Counters(n: 5, modulus: 5)
         let one = BreadthFirstSearch(model: model).run()
-        let many = ParallelBreadthFirstSearch(model: model, workers: workers).run()
+        let many = BreadthFirstSearch(model: model, workers: workers).run()
         #expect(many.verdict == .holds)
         #expect(many.statistics.distinctStates == one.statistics.distinctStates)
         #expect(many.statistics.transitions == one.statistics.transitions)
         #expect(many.statistics.workers == workers)
     }
 
+    /// A table sized for 16 states grows many times, between rounds of a level, while 2 or 3
+    /// workers insert into it: no state may be lost or counted twice.
+    @Test(arguments: [1, 2, 3])
+    func theSharedTableGrowsBetweenRoundsWithoutLosingStates(workers: Int) {
+        let result = BreadthFirstSearch(model: Counters(n: 6, modulus: 7), limits: SearchLimits(expectedStates: 16),
+                                        workers: workers).run()
+        #expect(result.verdict == .holds)
+        #expect(result.statistics.distinctStates == 117_649)
+        #expect(result.statistics.transitions == 117_649 * 6)
+    }
+
     @Test(arguments: [1, 2])
-    func aPlantedViolationHasTheSameShortestTrace(workers: Int) throws {
+    func aPlantedViolationHasAShortestTraceThatReplays(workers: Int) throws {
         var model = Counters(n: 3, modulus: 7)
         model.properties = [.always("sum-not-5") { s in Counters.counter(s, 0) + Counters.counter(s, 1) != 5 }]
-        let one = BreadthFirstSearch(model: model).run()
-        let many = ParallelBreadthFirstSearch(model: model, workers: workers).run()
-        #expect(many.verdict == .violation(property: "sum-not-5"))
-        #expect(many.counterexample?.steps.count == 5)
-        #expect(many.counterexample?.steps.last?.state == one.counterexample?.steps.last?.state)
+        let result = BreadthFirstSearch(model: model, workers: workers).run()
+        #expect(result.verdict == .violation(property: "sum-not-5"))
+        let trace = try #require(result.counterexample)
+        #expect(trace.steps.count == 5)
+        let last = try #require(trace.steps.last?.state)
+        #expect(Counters.counter(last, 0) + Counters.counter(last, 1) == 5)
+        var state = trace.initial
+        for step in trace.steps {
+            state = try #require(model.successor(of: state, after: step.action))
+            #expect(state == step.state)
+        }
+    }
+
+    /// Two invariants break at the same depth: the verdict names the first in the model's order
+    /// whatever the number of workers, even though the other one's state is found first.
+    @Test(arguments: [1, 2, 3])
+    func theFirstInvariantInOrderWinsAtTheSameDepth(workers: Int) {
+        var model = Counters(n: 3, modulus: 7)
+        model.properties = [
+            .always("third-below-3") { s in Counters.counter(s, 2) < 3 },
+            .always("first-below-3") { s in Counters.counter(s, 0) < 3 },
+        ]
+        let result = BreadthFirstSearch(model: model, workers: workers).run()
+        #expect(result.verdict == .violation(property: "third-below-3"))
+        #expect(result.counterexample?.steps.count == 3)
     }
 
     @Test func limitsAndGoalsBehaveAsInTheSingleWorkerSearch() {
         var model = Counters(n: 2, modulus: 5)
         model.properties = [.sometimes("both-two") { s in Counters.counter(s, 0) == 2 && Counters.counter(s, 1) == 2 }]
-        let result = ParallelBreadthFirstSearch(model: model, workers: 2).run()
+        let result = BreadthFirstSearch(model: model, workers: 2).run()
         #expect(result.witnesses["both-two"]?.steps.count == 4)
-        let limited = ParallelBreadthFirstSearch(model: Counters(n: 4, modulus: 7), limits: SearchLimits(maxDepth: 2), workers: 2).run()
+        let limited = BreadthFirstSearch(model: Counters(n: 4, modulus: 7), limits: SearchLimits(maxDepth: 2), workers: 2).run()
         #expect(limited.verdict == .incomplete(reason: "--max-depth 2 reached"))
         #expect(limited.statistics.distinctStates == 15)
-        let bounded = ParallelBreadthFirstSearch(model: Counters(n: 2, modulus: 7), limits: SearchLimits(modelDepth: 3), workers: 2).run()
+        let bounded = BreadthFirstSearch(model: Counters(n: 2, modulus: 7), limits: SearchLimits(modelDepth: 3), workers: 2).run()
         #expect(bounded.statistics.distinctStates == 10)
     }
 }

@@ -1,0 +1,142 @@
+import Synchronization
+
+extension BreadthFirstSearch {
+    /// Successors gathered before their visited-set slots are read: enough loads in flight to
+    /// hide most of the memory latency, few enough to stay in the caches.
+    @inlinable static var batchSuccessors: Int { 512 }
+
+    /// One worker's part of a round: takes pieces of the level, expands their states in small
+    /// batches, inserts the successors into the shared visited set and keeps the new ones in `out`.
+    ///
+    /// A batch computes every successor and fingerprint first, then reads all their slots in one
+    /// tight loop (the table is far larger than the caches, so those loads should overlap), then
+    /// inserts them in order — the same order as one state at a time.
+    @inlinable
+    func work(_ round: LevelRound, _ context: LevelContext<M>, _ out: LevelOutput<M.State>, model: M,
+              invariants: [Property<M.State>], goals: [Property<M.State>], reportsProgress: Bool) {
+        let table = context.table.view
+        // A lone worker shares buffers with nobody: the copy would be pure cost.
+        let privateCopies = workers > 1
+        var budget = 0
+        var actions: [M.Action] = []
+        // Two batches: one is gathered and its slots read while the other waits to be inserted,
+        // so the reads of one batch have the time of a whole batch to arrive.
+        var gathering = SuccessorBatch<M.State>()
+        var pending = SuccessorBatch<M.State>()
+        defer {
+            gathering.deallocate()
+            pending.deallocate()
+        }
+        var goalSeen = [Bool](repeating: false, count: goals.count)
+        for (g, _) in out.goals { goalSeen[g] = true }
+        var sink: UInt64 = 0
+        var expanded = 0
+        // The output is taken into locals for the loop: every write to a class's stored property
+        // is a dynamic exclusivity check, which costs more than the rest of a transition.
+        var states: [M.State] = [], parents: [UInt32] = [], links: [UInt32] = []
+        swap(&states, &out.states)
+        swap(&parents, &out.parents)
+        swap(&links, &out.actions)
+        var transitions = out.transitions, maxActions = out.maxActions, inserted = 0, selfLoops = out.selfLoops
+        let roomForStates = context.maxStates - context.table.count
+        defer {
+            swap(&states, &out.states)
+            swap(&parents, &out.parents)
+            swap(&links, &out.actions)
+            out.transitions = transitions
+            out.selfLoops = selfLoops
+            out.maxActions = maxActions
+            out.inserted += inserted
+            out.sink ^= sink
+        }
+
+        /// Inserts a gathered batch in order; false when the search must stop.
+        func insert(_ batch: SuccessorBatch<M.State>) -> Bool {
+            var k = 0
+            for (parent, end) in batch.parents {
+                while k < end {
+                    defer { k += 1 }
+                    guard table.insert(batch.fingerprints[k]) else { continue }
+                    let index = parents.count
+                    inserted += 1
+                    parents.append(parent)
+                    links.append(batch.positions[k])
+                    let next = batch.successors[k]
+                    let best = context.bestViolation.load(ordering: .relaxed)
+                    for p in 0..<min(best, invariants.count) where !invariants[p].holds(next) {
+                        out.violations.append((p, batch.fingerprints[k], index))
+                        context.lowerBestViolation(to: p)
+                        // Nothing can beat the first invariant: the level need not finish.
+                        if p == 0 { context.halt(round) }
+                        break
+                    }
+                    for g in context.pendingGoals where !goalSeen[g] && goals[g].holds(next) {
+                        goalSeen[g] = true
+                        out.goals.append((g, index))
+                    }
+                    if context.enqueue { states.append(next) }
+                    // Exact with one worker; with several, each sees only its own inserts of this round.
+                    if inserted >= roomForStates {
+                        context.stop("--max-states \(context.maxStates) reached", round)
+                        return false
+                    }
+                }
+            }
+            return true
+        }
+
+        pieces: while !round.pause.load(ordering: .relaxed), let piece = round.claim() {
+            var i = piece.lowerBound
+            while i < piece.upperBound {
+                // Gather a batch; stop gathering (but insert what was gathered) when told to pause.
+                gathering.removeAll()
+                var handBack = false
+                while i < piece.upperBound && gathering.count < Self.batchSuccessors {
+                    if round.pause.load(ordering: .relaxed) { handBack = true; break }
+                    let state = privateCopies ? model.unshared(context.level[i]) : context.level[i]
+                    actions.removeAll(keepingCapacity: true)
+                    model.actions(of: state, into: &actions)
+                    maxActions = max(maxActions, actions.count)
+                    guard round.reserve(actions.count, local: &budget) else { handBack = true; break }
+                    let before = transitions
+                    transitions += actions.count
+                    // Limits are polled every ~1024 transitions, so one huge level cannot outlast them.
+                    if before >> 10 != transitions >> 10,
+                       let reason = context.limits.stopReason(since: context.start, ContinuousClock()) {
+                        context.stop(reason, round)
+                        return
+                    }
+                    // A step that leaves the state as it was (most failing operations) is counted and
+                    // dropped here: its state is the parent, already visited.
+                    let own = model.fingerprint(of: state)
+                    for (position, action) in actions.enumerated() {
+                        guard let next = model.successor(of: state, after: action) else { continue }
+                        let fingerprint = model.fingerprint(of: next)
+                        if fingerprint == own {
+                            selfLoops += 1
+                            continue
+                        }
+                        gathering.append(next, fingerprint: fingerprint, position: position)
+                    }
+                    gathering.endParent(context.firstID &+ UInt32(truncatingIfNeeded: i))
+                    i += 1
+                }
+                sink ^= gathering.touch(table)
+                guard insert(pending) else { return }
+                swap(&gathering, &pending)
+
+                expanded += pending.parents.count
+                if reportsProgress, expanded >= 4096, let onProgress = context.onProgress {
+                    expanded = 0
+                    onProgress(Progress(distinctStates: context.table.count + inserted, queue: context.level.count - i,
+                                        depth: context.depth + 1, seconds: (ContinuousClock().now - context.start).inSeconds))
+                }
+                if handBack {
+                    round.handBack(i..<piece.upperBound)
+                    break pieces
+                }
+            }
+        }
+        _ = insert(pending)
+    }
+}
