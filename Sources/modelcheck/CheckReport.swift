@@ -108,16 +108,8 @@ struct CheckReport {
         return .array(trace.steps.map { step in
             let (_, outcome) = searchModel.machine.apply(step.action, to: before)
             before = step.state
-            let args: [(String, JSON)] = step.action.arguments(model.topology).map { name, value in
-                switch value {
-                case .number(let n): return (name, .int(Int(truncatingIfNeeded: n)))
-                case .signed(let n): return (name, .int(Int(n)))
-                case .address(let a): return (name, .address(a))
-                case .word(let w): return (name, .string(w))
-                case .addresses(let a): return (name, .array(a.map(JSON.address)))
-                }
-            }
-            return .object([("op", .string(step.action.name)), ("args", .object(args)), ("result", .string(ScenarioRunner.describe(outcome)))])
+            return .object([("op", .string(step.action.name)), ("args", step.action.argumentsJSON(model.topology)),
+                            ("result", .string(ScenarioRunner.describe(outcome)))])
         })
     }
 
@@ -147,5 +139,20 @@ struct CheckReport {
             fields.append(("witnesses", .object(result.witnesses.sorted { $0.key < $1.key }.map { ($0.key, traceJSON($0.value)) })))
         }
         return .object(fields)
+    }
+}
+
+extension IOMMUFDOperation {
+    /// The operation's fields as SPEC §3 writes a trace step's `args`.
+    func argumentsJSON(_ topology: Topology) -> JSON {
+        .object(arguments(topology).map { name, value in
+            switch value {
+            case .number(let n): return (name, .int(Int(truncatingIfNeeded: n)))
+            case .signed(let n): return (name, .int(Int(n)))
+            case .address(let a): return (name, .address(a))
+            case .word(let w): return (name, .string(w))
+            case .addresses(let a): return (name, .array(a.map(JSON.address)))
+            }
+        })
     }
 }

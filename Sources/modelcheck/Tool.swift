@@ -5,7 +5,7 @@ import IOASIDModel
 enum Tool {
     static let version = "0.1.0"
 
-    static let commands: [CommandSpec] = [CheckCommand.spec, RunCommand.spec, ReplayCommand.spec, DescribeCommand.spec, ListCommand.spec, SelfcheckCommand.spec]
+    static let commands: [CommandSpec] = [CheckCommand.spec, RunCommand.spec, ReplayCommand.spec, DiffCommand.spec, DescribeCommand.spec, ListCommand.spec, SelfcheckCommand.spec]
 
     /// Runs `arguments` (without the program name).
     static func run(_ arguments: [String], console: Console) -> Int32 {
@@ -26,6 +26,7 @@ enum Tool {
             switch parsed.command {
             case CheckCommand.spec.name: return try CheckCommand.run(parsed, console: console)
             case ReplayCommand.spec.name: return try ReplayCommand.run(parsed, console: console)
+            case DiffCommand.spec.name: return try DiffCommand.run(parsed, console: console)
             case RunCommand.spec.name: return try RunCommand.run(parsed, console: console)
             case DescribeCommand.spec.name: return try DescribeCommand.run(parsed, console: console)
             case ListCommand.spec.name: return try ListCommand.run(parsed, console: console)
