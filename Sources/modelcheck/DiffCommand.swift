@@ -93,13 +93,13 @@ struct DiffReport {
         }
     }
 
-    /// Each step with both outcomes: (operation text, old outcome, new outcome).
-    var steps: [(IOMMUFDOperation, Outcome, Outcome)] {
+    /// Each step with both outcomes: (the step, old outcome, new outcome).
+    var steps: [(DiffSearchModel.Step, Outcome, Outcome)] {
         guard let trace = result.counterexample else { return [] }
         var before = trace.initial
         return trace.steps.map { step in
-            let (_, a) = search.old.machine.apply(step.action, to: before.old)
-            let (_, b) = search.new.machine.apply(step.action, to: before.new)
+            let (_, a) = search.old.machine.apply(step.action.old, to: before.old)
+            let (_, b) = search.new.machine.apply(step.action.new, to: before.new)
             before = step.state
             return (step.action, a, b)
         }
@@ -117,8 +117,9 @@ struct DiffReport {
         case .violation:
             let all = steps
             out.append("  the outcomes differ after \(all.count) step\(all.count == 1 ? "" : "s"):")
-            for (i, (op, a, b)) in all.enumerated() {
-                let text = op.scenarioText(old.topology)
+            for (i, (step, a, b)) in all.enumerated() {
+                var text = step.old.scenarioText(old.topology)
+                if step.new != step.old { text += " (new: \(step.new.scenarioText(new.topology)))" }
                 let oldText = ScenarioRunner.describe(a), newText = ScenarioRunner.describe(b)
                 out.append(oldText == newText && i < all.count - 1 ? "    \(i + 1). \(text) => \(oldText)"
                                                                    : "    \(i + 1). \(text) => old: \(oldText)   new: \(newText)")
@@ -139,8 +140,9 @@ struct DiffReport {
         ]
         if case .incomplete(let why) = result.verdict { fields.append(("reason", .string(why))) }
         if case .violation = result.verdict {
-            fields.append(("trace", .array(steps.map { op, a, b in
-                .object([("op", .string(op.name)), ("args", op.argumentsJSON(old.topology)),
+            fields.append(("trace", .array(steps.map { step, a, b in
+                .object([("op", .string(step.old.name)), ("args", step.old.argumentsJSON(old.topology)),
+                         ("newArgs", step.new.argumentsJSON(new.topology)),
                          ("old", .string(ScenarioRunner.describe(a))), ("new", .string(ScenarioRunner.describe(b)))])
             })))
         }

@@ -34,21 +34,35 @@ struct DiffSearchModel: StateMachine {
 
     func unshared(_ state: State) -> State { State(old: state.old.unshared(), new: state.new.unshared(), differs: state.differs) }
 
-    /// The old side's candidates that the new side also offers, in the old side's order. Both
+    /// One operation as each side issues it: the same but for the fields a `set` line fixes.
+    struct Step: Sendable {
+        var old: IOMMUFDOperation
+        var new: IOMMUFDOperation
+    }
+
+    /// The old side's candidates matched with the new side's, in the old side's order. Both
     /// enumerate from the same bounds, so they differ only where the two states do.
-    func actions(of state: State, into actions: inout [IOMMUFDOperation]) {
+    func actions(of state: State, into actions: inout [Step]) {
         guard !state.differs else { return }
         var offered: [IOMMUFDOperation] = []
         new.actions(of: state.new, into: &offered)
-        let theirs = Set(offered)
+        var theirs: [IOMMUFDOperation: IOMMUFDOperation] = [:]
+        for op in offered { theirs[Self.matchKey(op)] = op }
         var mine: [IOMMUFDOperation] = []
         old.actions(of: state.old, into: &mine)
-        actions.append(contentsOf: mine.lazy.filter { theirs.contains($0) })
+        for op in mine { if let other = theirs[Self.matchKey(op)] { actions.append(Step(old: op, new: other)) } }
     }
 
-    func successor(of state: State, after op: IOMMUFDOperation) -> State? {
-        let (a, oldOutcome) = old.machine.apply(op, to: state.old)
-        let (b, newOutcome) = new.machine.apply(op, to: state.new)
+    /// Steps are matched by operation and fields, except the fields a knob fixes:
+    /// `VFIO_SET_IOMMU arg=` is whatever `type1-version` says on each side.
+    static func matchKey(_ op: IOMMUFDOperation) -> IOMMUFDOperation {
+        if case .vfioSetIOMMU = op { return .vfioSetIOMMU(type: 0) }
+        return op
+    }
+
+    func successor(of state: State, after step: Step) -> State? {
+        let (a, oldOutcome) = old.machine.apply(step.old, to: state.old)
+        let (b, newOutcome) = new.machine.apply(step.new, to: state.new)
         // An operation an `objects` cap forbids on either side is not taken (as in `check`).
         if old.space.exceedsCaps(a) || new.space.exceedsCaps(b) { return nil }
         return State(old: a, new: b, differs: Self.verdict(oldOutcome) != Self.verdict(newOutcome))

@@ -15,7 +15,7 @@ struct IOMMUFDSearchModel: StateMachine {
 
     init(model: Model, symmetry: Bool = true) {
         machine = model.machine
-        space = ActionSpace(topology: model.topology, bounds: model.explore ?? ExploreBounds())
+        space = ActionSpace(topology: model.topology, bounds: model.explore ?? ExploreBounds(), config: model.config)
         checks = model.checks
         goals = model.goals
         coverage = Coverage()
@@ -36,7 +36,7 @@ struct IOMMUFDSearchModel: StateMachine {
     func replica() -> IOMMUFDSearchModel {
         var copy = self
         copy.machine.topology = machine.topology.replica()
-        copy.space = ActionSpace(topology: copy.machine.topology, bounds: space.bounds)
+        copy.space = ActionSpace(topology: copy.machine.topology, bounds: space.bounds, config: space.config)
         copy.coverage = coverage.shard()
         return copy
     }
@@ -175,6 +175,8 @@ extension IOMMUFDState {
             }
         }
         for id in boundIDs { f.mix(UInt64(id)) }
+        f.mix(UInt64(container.ioasID) | UInt64(container.version == nil ? 0 : container.version == .v1 ? 1 : 2) << 32)
+        for g in container.groups { f.mix(UInt64(g)) }
         f.mix(UInt64(attachments.count))
         for a in attachments { f.mix(UInt64(a.group) | UInt64(a.pasid) << 16 | UInt64(a.hwpt) << 48); f.mix(a.devices) }
         f.mix(UInt64(hardware.domains.count))

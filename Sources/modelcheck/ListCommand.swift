@@ -14,18 +14,25 @@ enum ListCommand {
         for p in ProposalName.allCases {
             out.append("  \(p.rawValue.padded(20)) \(p.explanation)\(p.isModelled ? "" : " [not modelled yet]")")
         }
-        out.append("knobs (values, first is the default unless noted):")
+        out.append("knobs (values; the default on each owner is marked *):")
         for k in Knob.allCases {
-            out.append("  \(k.rawValue.padded(20)) \(k.values.joined(separator: "|")) — \(k.explanation); owners: \(k.owners.map(\.rawValue).joined(separator: ", "))")
+            let defaults = Set(k.owners.map { k.defaultValue(for: $0) })
+            let values = k.values.map { defaults.contains($0) ? $0 + "*" : $0 }.joined(separator: "|")
+            out.append("  \(k.rawValue.padded(20)) \(values) — \(k.explanation); owners: \(k.owners.map(\.rawValue).joined(separator: ", "))")
         }
-        out.append("operations (iommufd):")
-        for s in IOMMUFDOperation.specs {
-            let fields = s.fieldOrder.map { "\($0)=" }.joined(separator: " ")
-            out.append("  \(s.name) \(fields)".padded(70) + " \(s.summary)")
+        for p in ProposalName.allCases where p.isModelled {
+            out.append("operations (\(p.rawValue)):")
+            for s in IOMMUFDOperation.specs(for: p) {
+                let fields = s.fieldOrder.map { "\($0)=" }.joined(separator: " ")
+                out.append("  \(s.name) \(fields)".padded(70) + " \(s.summary)")
+            }
         }
         out.append("operation groups for explore 'ops' (default: \(OperationGroup.allCases.filter(OperationGroup.defaults.contains).map(\.rawValue).joined(separator: " "))):")
         out.append("  " + OperationGroup.allCases.map(\.rawValue).joined(separator: " "))
-        out.append("object kinds for explore 'objects' (iommufd): ioas hwpt device fault viommu")
+        out.append("  vfio-type1: attach = VFIO_GROUP_SET_CONTAINER, ioas = VFIO_SET_IOMMU (the type1-version's type), map, unmap, translate")
+        out.append("object kinds for explore 'objects': iommufd: ioas hwpt device fault viommu; vfio-type1: ioas (the container's address space) hwpt (its domains) device")
+        out.append("vfio-type1 choices: one 'container NAME' per model; the other VFIO_SET_IOMMU type than type1-version is EINVAL, an unknown one ENODEV;")
+        out.append("  type1-impl=vfio and naive report attach conflicts as EINVAL (vfio_iommu_type1_attach_group), iommufd-compat as iommufd does (EADDRINUSE)")
         out.append("invariants:")
         for i in InvariantName.allCases { out.append("  \(i.rawValue.padded(14)) \(i.explanation)") }
         console.out(out.joined(separator: "\n"))

@@ -142,6 +142,12 @@ enum ReplayCommand {
         case .access:
             guard let s = raw as? String, let a = Access(rawValue: s) else { throw Malformed(message: "bad access in \(field)") }
             return .access(a)
+        case .group:
+            guard let s = raw as? String, let g = topology.groups.firstIndex(of: s) else { throw Malformed(message: "unknown group in \(field)") }
+            return .number(UInt64(g))
+        case .container:
+            guard let s = raw as? String, let c = topology.containers.firstIndex(of: s) else { throw Malformed(message: "unknown container in \(field)") }
+            return .number(UInt64(c))
         }
     }
 }

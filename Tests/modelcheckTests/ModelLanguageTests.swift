@@ -51,9 +51,40 @@ import Testing
     }
 
     @Test func proposalsNotModelledYetAreRefusedByName() throws {
-        let d = try #require(diagnostic("proposal vfio-type1\n"))
+        let d = try #require(diagnostic("proposal iommu-api\n"))
         #expect(d.message.contains("not modelled"))
         #expect(diagnostic("proposal iommufdd\n")?.message == "unknown proposal 'iommufdd'; did you mean 'iommufd'?")
+    }
+
+    static let type1 = """
+    proposal vfio-type1
+    iommu a format=tiny-4k-2x2
+    device x iommu=a
+
+    """
+
+    /// The container's operations belong to vfio-type1, and need a declared container.
+    @Test(arguments: [
+        (header + "container c", 4, 11, "'container' needs a proposal with containers; iommufd has none"),
+        (header + "scenario \"s\" {\n  VFIO_SET_IOMMU arg=TYPE1v2 => ok\n}", 5, 3,
+         "VFIO_SET_IOMMU is not an operation of proposal 'iommufd' (see 'modelcheck list')"),
+        (type1 + "container c\ncontainer d", 5, 11, "this version models one container per model"),
+        (type1 + "scenario \"s\" {\n  VFIO_SET_IOMMU arg=TYPE1v2 => ok\n}", 5, 3,
+         "VFIO_SET_IOMMU needs a container: declare one with 'container NAME'"),
+        (type1 + "container c\nscenario \"s\" {\n  VFIO_GROUP_SET_CONTAINER group=z container=c => ok\n}", 6, 34,
+         "unknown group 'z'; did you mean 'x'?"),
+        (type1 + "container c\nscenario \"s\" {\n  VFIO_GROUP_SET_CONTAINER container=c => ok\n}", 6, 3,
+         "VFIO_GROUP_SET_CONTAINER needs group=GROUP"),
+        (type1 + "container c\nscenario \"s\" {\n  IOMMU_IOAS_ALLOC => ok\n}", 6, 3,
+         "IOMMU_IOAS_ALLOC is not an operation of proposal 'vfio-type1' (see 'modelcheck list')"),
+        (type1 + "set compat-check = join", 4, 5, "knob 'compat-check' does not belong to proposal 'vfio-type1' (owners: iommufd, dev-ioasid)"),
+        (type1 + "set pgsize-source = ops", 4, 21, "'pgsize-source = ops' is not modelled for vfio-type1 in this version"),
+    ] as [(String, Int, Int, String)])
+    func containerMistakesAreLocatedErrors(_ text: String, _ line: Int, _ column: Int, _ message: String) throws {
+        let d = try #require(diagnostic(text))
+        #expect(d.message == message)
+        #expect(d.location.line == line)
+        #expect(d.location.column == column)
     }
 
     @Test func theSpecExampleParsesAsWritten() throws {

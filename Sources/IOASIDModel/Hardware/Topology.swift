@@ -111,6 +111,8 @@ public struct Topology: Hashable, Sendable {
     public var host: HostConfig
     /// Devices whose guest PASIDs share one per-VM translation (`vsva`); empty when not declared.
     public var vsvaDevices: [Int]
+    /// VFIO containers (`container NAME`, proposal vfio-type1), indexed by the `container=` field.
+    public var containers: [String] = []
 
     public init(iommus: [IOMMUSpec], devices: [DeviceSpec], groups: [String]? = nil, memory: [MemoryRegion] = [],
                 host: HostConfig = HostConfig(), vsvaDevices: [Int] = []) {

@@ -4,6 +4,8 @@
 public struct ActionSpace: Sendable {
     public let topology: Topology
     public let bounds: ExploreBounds
+    /// The proposal and knobs: which operations exist, and which `VFIO_SET_IOMMU` type is issued.
+    public let config: IOMMUFDConfig
     /// (IOVA, length) pairs: multiples of the smallest length whose range lies in the window.
     public let pairs: [(iova: UInt64, length: UInt64)]
     /// The fixed IOVAs TRANSLATE probes.
@@ -11,9 +13,10 @@ public struct ActionSpace: Sendable {
     /// The `objects` caps of the kinds iommufd has (`.max` when not capped).
     let caps: (ioas: Int, hwpt: Int, device: Int)
 
-    public init(topology: Topology, bounds: ExploreBounds) {
+    public init(topology: Topology, bounds: ExploreBounds, config: IOMMUFDConfig = IOMMUFDConfig()) {
         self.topology = topology
         self.bounds = bounds
+        self.config = config
         let step = bounds.lengths.min() ?? 0x1000
         var pairs: [(UInt64, UInt64)] = []
         for length in bounds.lengths.sorted() {
@@ -57,6 +60,7 @@ public struct ActionSpace: Sendable {
 
     /// Appends the candidate operations in `state`, in a fixed order.
     public func actions(of state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
+        if config.proposal == .vfioType1 { return type1Actions(state, into: &out) }
         typealias C = IOMMUFDConstants
         let g = bounds.groups
         let ioasIDs = ids(state, Self.isIOAS)
@@ -120,11 +124,36 @@ public struct ActionSpace: Sendable {
             for o in state.objects { out.append(.destroy(id: o.id)) }
             out.append(.destroy(id: state.nextObjectID))
         }
-        if g.contains(.translate) {
-            for r in state.hardware.routes { for d in topology.members(of: Int(r.group)) { for iova in probes { for a in Access.allCases {
-                out.append(.translate(device: d, pasid: r.pasid, iova: iova, access: a))
-            } } } }
+        if g.contains(.translate) { translateActions(state, into: &out) }
+    }
+
+    func translateActions(_ state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
+        for r in state.hardware.routes { for d in topology.members(of: Int(r.group)) { for iova in probes { for a in Access.allCases {
+            out.append(.translate(device: d, pasid: r.pasid, iova: iova, access: a))
+        } } } }
+    }
+
+    /// The VFIO type1 container's operations, by `ops` group: `attach` adds a group to the
+    /// container, `ioas` sets the IOMMU type (the one `type1-version` names), `map` / `unmap` are
+    /// MAP_DMA / UNMAP_DMA over the (IOVA, length) pairs (and UNMAP_ALL), `translate` as for iommufd.
+    func type1Actions(_ state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
+        typealias C = IOMMUFDConstants
+        let g = bounds.groups
+        if g.contains(.attach) { for group in topology.groups.indices { out.append(.vfioGroupSetContainer(group: group)) } }
+        if g.contains(.ioas) {
+            out.append(.vfioSetIOMMU(type: config.type1Version == .v1 ? C.VFIO_TYPE1_IOMMU : C.VFIO_TYPE1v2_IOMMU))
         }
+        if g.contains(.map) {
+            let flagSets = [C.VFIO_DMA_MAP_FLAG_READ | C.VFIO_DMA_MAP_FLAG_WRITE, C.VFIO_DMA_MAP_FLAG_READ]
+            for (iova, length) in pairs { for va in userVAs(for: iova) { for f in flagSets {
+                out.append(.vfioMapDMA(vaddr: va, iova: iova, size: length, flags: f))
+            } } }
+        }
+        if g.contains(.unmap) {
+            for (iova, length) in pairs { out.append(.vfioUnmapDMA(iova: iova, size: length, flags: 0)) }
+            out.append(.vfioUnmapDMA(iova: 0, size: 0, flags: C.VFIO_DMA_UNMAP_FLAG_ALL))
+        }
+        if g.contains(.translate) { translateActions(state, into: &out) }
     }
 
     /// `ops +nested`: nested HWPTs over nest parents, and the guest's stage-1 edits.

@@ -7,7 +7,13 @@ extension ModelLoader {
             let opWord = step.operation
             guard let spec = IOMMUFDOperation.spec(named: opWord.value) else {
                 throw error(Suggestion.message("unknown operation '\(opWord.value)'", for: opWord.value,
-                                               in: IOMMUFDOperation.specs.map(\.name)), at: opWord)
+                                               in: IOMMUFDOperation.specs(for: proposal).map(\.name)), at: opWord)
+            }
+            guard spec.proposals.contains(proposal) else {
+                throw error("\(spec.name) is not an operation of proposal '\(proposal.rawValue)' (see 'modelcheck list')", at: opWord)
+            }
+            if spec.fields["container"] != nil, containerNames.isEmpty {
+                throw error("\(spec.name) needs a container: declare one with 'container NAME'", at: opWord)
             }
             var fields: [String: ValueExpr] = [:]
             var arrayCount: Int?
@@ -26,6 +32,9 @@ extension ModelLoader {
             }
             if spec.fields["dev"] != nil, fields["dev"] == nil {
                 throw error("\(spec.name) needs dev=DEVICE (the device whose fd it is issued on)", at: opWord)
+            }
+            if spec.fields["group"] != nil, fields["group"] == nil {
+                throw error("\(spec.name) needs group=GROUP", at: opWord)
             }
             let expected = try result(step, spec, bound: bound)
             if let b = step.binding {
@@ -87,6 +96,17 @@ extension ModelLoader {
             }
             return .number(.literal(v))
         case .device: return .device(try deviceIndex(w))
+        case .group:
+            guard let g = groupNames.firstIndex(of: w.value) else {
+                throw error(Suggestion.message("unknown group '\(w.value)'", for: w.value, in: groupNames), at: w)
+            }
+            return .number(.literal(UInt64(g)))
+        case .container:
+            guard let c = containerNames.firstIndex(of: w.value) else {
+                let known = containerNames.isEmpty ? " (declare it with 'container \(w.value)')" : ""
+                throw error(Suggestion.message("unknown container '\(w.value)'\(known)", for: w.value, in: containerNames), at: w)
+            }
+            return .number(.literal(UInt64(c)))
         case .signed:
             switch NumberLiteral.parseSigned(Substring(w.value)) {
             case .success(let v): return .signed(v)

@@ -3,6 +3,8 @@ public struct ModelLoader {
     let syntax: ModelSyntax
     var iommuNames: [String] = []
     var deviceNames: [String] = []
+    var containerNames: [String] = []
+    var proposal: ProposalName = .iommufd
     var groupNames: [String] = []
     var groupIOMMU: [Int] = []
 
@@ -101,12 +103,14 @@ public struct ModelLoader {
             throw error(Suggestion.message("unknown proposal '\(proposalWord.value)'", for: proposalWord.value,
                                            in: ProposalName.allCases.map(\.rawValue)), at: proposalWord)
         }
+        self.proposal = proposal
         guard proposal.isModelled else {
-            throw error("proposal '\(proposal.rawValue)' is not modelled in this version (only iommufd is)", at: proposalWord)
+            throw error("proposal '\(proposal.rawValue)' is not modelled in this version (only iommufd and vfio-type1 are)", at: proposalWord)
         }
         let (knobs, config) = try knobSettings(proposal)
-        let topology = try buildTopology()
-        if let c = syntax.containers.first { throw error("'container' needs a proposal with containers; iommufd has none", at: c) }
+        var topology = try buildTopology()
+        topology.containers = try containers(proposal)
+        containerNames = topology.containers
         let explore = try syntax.explore.map { lines throws(Diagnostic) in try exploreBounds(lines, topology) }
         let checks = try checkList()
         let (expectation, goalExpectations) = try expectations(checks)
@@ -126,6 +130,7 @@ public struct ModelLoader {
 
     func knobSettings(_ proposal: ProposalName) throws(Diagnostic) -> ([(Knob, String)], IOMMUFDConfig) {
         var config = IOMMUFDConfig()
+        config.proposal = proposal
         var seen: [(Knob, String)] = []
         for (k, v) in syntax.knobs {
             guard let knob = Knob(rawValue: k.value) else {
@@ -140,12 +145,27 @@ public struct ModelLoader {
             }
             if seen.contains(where: { $0.0 == knob }) { throw error("knob '\(knob.rawValue)' is set twice", at: k) }
             if IOMMUFDConfig.unmodelled[knob]?.contains(v.value) == true {
-                throw error("'\(knob.rawValue) = \(v.value)' is not modelled for iommufd in this version", at: v)
+                throw error("'\(knob.rawValue) = \(v.value)' is not modelled for \(proposal.rawValue) in this version", at: v)
             }
             _ = config.set(knob, v.value)
             seen.append((knob, v.value))
         }
         return (seen, config)
+    }
+
+    /// `container NAME` lines: only the VFIO type1 proposal has containers, and this version
+    /// models one per model.
+    func containers(_ proposal: ProposalName) throws(Diagnostic) -> [String] {
+        let lines = syntax.containers
+        guard proposal == .vfioType1 else {
+            if let c = lines.first { throw error("'container' needs a proposal with containers; \(proposal.rawValue) has none", at: c) }
+            return []
+        }
+        if lines.count > 1 { throw error("this version models one container per model", at: lines[1]) }
+        for c in lines where deviceNames.contains(c.value) || iommuNames.contains(c.value) || groupNames.contains(c.value) {
+            throw error("'\(c.value)' is already a device, IOMMU or group name", at: c)
+        }
+        return lines.map(\.value)
     }
 
     func checkList() throws(Diagnostic) -> [InvariantName] {

@@ -80,6 +80,11 @@ public struct IOMMUFD: Hashable, Sendable {
             return run { s throws(Errno) in try guestS1Map(hwptID: h, iova: iova, gpa: gpa, length: length, permissions: perms, tableGPA: table, &s) }
         case .guestS1Unmap(let h, let iova, let length):
             return run { s throws(Errno) in try guestS1Unmap(hwptID: h, iova: iova, length: length, &s) }
+        case .vfioGroupSetContainer(let g): return run { s throws(Errno) in try vfioGroupSetContainer(group: g, &s) }
+        case .vfioSetIOMMU(let type): return run { s throws(Errno) in try vfioSetIOMMU(type: type, &s) }
+        case .vfioMapDMA(let vaddr, let iova, let size, let flags):
+            return run { s throws(Errno) in try vfioMapDMA(vaddr: vaddr, iova: iova, size: size, flags: flags, &s) }
+        case .vfioUnmapDMA(let iova, let size, let flags): return vfioUnmapDMA(iova: iova, size: size, flags: flags, &s)
         }
     }
 }

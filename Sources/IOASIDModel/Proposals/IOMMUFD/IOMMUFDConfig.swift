@@ -1,5 +1,10 @@
-/// The knobs the iommufd proposal owns, with the merged kernel's behaviour as the default.
+/// The knobs of the proposals the iommufd machine runs (iommufd, and the VFIO type1 container
+/// over the same io_pagetable code), with the merged kernel's behaviour as the default.
 public struct IOMMUFDConfig: Hashable, Sendable {
+    /// `type1-impl`: whose VFIO type1 semantics the container follows.
+    public enum Type1Impl: String, Hashable, Sendable { case vfio, iommufdCompat = "iommufd-compat", naive }
+    public enum Type1Version: String, Hashable, Sendable { case v1, v2 }
+
     public enum CompatCheck: String, Hashable, Sendable { case attach, join, none }
     public enum DomainScope: String, Hashable, Sendable { case instance, compatible, shared }
     public enum DestroyCheck: String, Hashable, Sendable { case refcount, none }
@@ -9,14 +14,18 @@ public struct IOMMUFDConfig: Hashable, Sendable {
     public var stage2PinTables = false
     public var unmapLargeLeaf: UnmapLargeLeaf = .refuse
     public var destroyCheck: DestroyCheck = .refcount
+    public var proposal: ProposalName = .iommufd
+    public var type1Impl: Type1Impl = .vfio
+    public var type1Version: Type1Version = .v2
 
     public init() {}
 
-    /// Knob values this version accepts on iommufd but does not model yet (a model that sets
-    /// them is refused rather than silently run with the default).
+    /// Knob values this version accepts but does not model yet (a model that sets them is
+    /// refused rather than silently run with the default).
     public static let unmodelled: [Knob: Set<String>] = [
         .multiAttach: ["disjoint-windows", "unchecked"],
         .pasidScope: ["global", "per-vm"],
+        .pgsizeSource: ["ops"],
     ]
 
     /// Applies `set KNOB = VALUE`; returns false for a value this proposal does not know.
@@ -27,7 +36,9 @@ public struct IOMMUFDConfig: Hashable, Sendable {
         case .stage2PinTables: guard value == "yes" || value == "no" else { return false }; stage2PinTables = value == "yes"
         case .unmapLargeLeaf: guard let v = UnmapLargeLeaf(rawValue: value) else { return false }; unmapLargeLeaf = v
         case .destroyCheck: guard let v = DestroyCheck(rawValue: value) else { return false }; destroyCheck = v
-        case .multiAttach, .pasidScope: return knob.values.contains(value)
+        case .type1Impl: guard let v = Type1Impl(rawValue: value) else { return false }; type1Impl = v
+        case .type1Version: guard let v = Type1Version(rawValue: value) else { return false }; type1Version = v
+        case .multiAttach, .pasidScope, .pgsizeSource: return knob.values.contains(value)
         default: return false
         }
         return true

@@ -22,6 +22,13 @@ public enum IOMMUFDConstants {
     public static let VFIO_DEVICE_ATTACH_PASID: UInt32 = 1 << 0
     public static let VFIO_DEVICE_DETACH_PASID: UInt32 = 1 << 0
 
+    // vfio.h: the type1 container
+    public static let VFIO_TYPE1_IOMMU: UInt64 = 1
+    public static let VFIO_TYPE1v2_IOMMU: UInt64 = 3
+    public static let VFIO_DMA_MAP_FLAG_READ: UInt32 = 1 << 0
+    public static let VFIO_DMA_MAP_FLAG_WRITE: UInt32 = 1 << 1
+    public static let VFIO_DMA_UNMAP_FLAG_ALL: UInt32 = 1 << 1
+
     /// Every named constant, for the model language.
     public static let named: [String: UInt64] = [
         "IOMMU_IOAS_MAP_FIXED_IOVA": 1, "IOMMU_IOAS_MAP_WRITEABLE": 2, "IOMMU_IOAS_MAP_READABLE": 4,
@@ -32,5 +39,7 @@ public enum IOMMUFDConstants {
         "IOMMU_OPTION_OP_SET": 0, "IOMMU_OPTION_OP_GET": 1,
         "VFIO_DEVICE_ATTACH_PASID": 1, "VFIO_DEVICE_DETACH_PASID": 1,
         "IOMMU_HWPT_DATA_NONE": 0,
+        "VFIO_TYPE1_IOMMU": 1, "VFIO_TYPE1v2_IOMMU": 3, "TYPE1": 1, "TYPE1v2": 3,
+        "VFIO_DMA_MAP_FLAG_READ": 1, "VFIO_DMA_MAP_FLAG_WRITE": 2, "VFIO_DMA_UNMAP_FLAG_ALL": 2,
     ]
 }

@@ -112,7 +112,31 @@ extension IOMMUFDOperation {
             return out
         case .guestS1Unmap(let h, let iova, let length):
             return [("hwpt_id", .number(UInt64(h))), ("iova", .address(iova)), ("length", .address(length))]
+        case .vfioGroupSetContainer(let g):
+            return [("group", .word(topology.groups.indices.contains(g) ? topology.groups[g] : String(g))), container(topology)]
+        case .vfioSetIOMMU(let type):
+            let name = type == IOMMUFDConstants.VFIO_TYPE1_IOMMU ? "TYPE1" : type == IOMMUFDConstants.VFIO_TYPE1v2_IOMMU ? "TYPE1v2" : String(type)
+            return [("arg", .word(name)), container(topology)]
+        case .vfioMapDMA(let vaddr, let iova, let size, let flags):
+            return [("vaddr", .address(vaddr)), ("iova", .address(iova)), ("size", .address(size)), ("flags", Self.dmaFlagsText(flags)),
+                    container(topology)]
+        case .vfioUnmapDMA(let iova, let size, let flags):
+            var out: [(String, ArgumentText)] = [("iova", .address(iova)), ("size", .address(size))]
+            if flags != 0 { out.append(("flags", flags == IOMMUFDConstants.VFIO_DMA_UNMAP_FLAG_ALL ? .word("VFIO_DMA_UNMAP_FLAG_ALL") : .number(UInt64(flags)))) }
+            return out + [container(topology)]
         }
+    }
+
+    /// `container=NAME` (the model's one container).
+    func container(_ topology: Topology) -> (String, ArgumentText) { ("container", .word(topology.containers.first ?? "0")) }
+
+    static func dmaFlagsText(_ flags: UInt32) -> ArgumentText {
+        var names: [String] = []
+        if flags & IOMMUFDConstants.VFIO_DMA_MAP_FLAG_READ != 0 { names.append("VFIO_DMA_MAP_FLAG_READ") }
+        if flags & IOMMUFDConstants.VFIO_DMA_MAP_FLAG_WRITE != 0 { names.append("VFIO_DMA_MAP_FLAG_WRITE") }
+        let rest = flags & ~3
+        if rest != 0 { names.append(String(rest)) }
+        return names.isEmpty ? .number(0) : .word(names.joined(separator: "|"))
     }
 
     /// `NAME field=value…` as a scenario writes it.

@@ -13,6 +13,10 @@ public enum FieldKind: Hashable, Sendable {
     case preset
     /// `read` or `write`.
     case access
+    /// A group name (`group=`), resolved to its index.
+    case group
+    /// A container name (`container=`), resolved to its index.
+    case container
 }
 
 /// The language-facing description of one operation: its uAPI name, fields and outputs, for
@@ -24,9 +28,13 @@ public struct OperationSpec: Hashable, Sendable {
     public var fieldOrder: [String]
     public var outputs: [String]
     public var summary: String
+    /// The proposals that have this operation.
+    public var proposals: Set<ProposalName>
 
-    init(_ name: String, _ fields: KeyValuePairs<String, FieldKind>, outputs: [String] = [], _ summary: String) {
+    init(_ name: String, _ fields: KeyValuePairs<String, FieldKind>, outputs: [String] = [], _ summary: String,
+         proposals: Set<ProposalName> = [.iommufd]) {
         self.name = name
+        self.proposals = proposals
         self.fields = Dictionary(uniqueKeysWithValues: fields.map { ($0.key, $0.value) })
         self.fieldOrder = fields.map(\.key)
         self.outputs = outputs
@@ -72,14 +80,28 @@ extension IOMMUFDOperation {
                       "detach the device's RID or a PASID (a no-op when not attached)"),
         OperationSpec("CLOSE", ["dev": .device], "close the device fd: detach PASIDs and RID, unbind"),
         OperationSpec("TRANSLATE", ["dev": .device, "pasid": .u32, "iova": .u64, "access": .access],
-                      outputs: ["page", "refs"], "a DMA from the device: walk the table routing (device, PASID)"),
+                      outputs: ["page", "refs"], "a DMA from the device: walk the table routing (device, PASID)",
+                      proposals: [.iommufd, .vfioType1]),
         OperationSpec("GUEST_S1_MAP", ["hwpt_id": .u32, "iova": .u64, "gpa": .u64, "length": .u64, "flags": .flags, "table_gpa": .u64],
                       "the guest maps IOVA → GPA in a nested HWPT's stage-1 table"),
         OperationSpec("GUEST_S1_UNMAP", ["hwpt_id": .u32, "iova": .u64, "length": .u64], outputs: ["length"],
                       "the guest clears part of its stage-1 table"),
+        OperationSpec("VFIO_GROUP_SET_CONTAINER", ["group": .group, "container": .container],
+                      "add a group to the container (its devices are attached at once if the IOMMU type is set)",
+                      proposals: [.vfioType1]),
+        OperationSpec("VFIO_SET_IOMMU", ["arg": .flags, "container": .container],
+                      "choose the IOMMU type (TYPE1 or TYPE1v2) and attach every group of the container",
+                      proposals: [.vfioType1]),
+        OperationSpec("VFIO_IOMMU_MAP_DMA", ["vaddr": .u64, "iova": .u64, "size": .u64, "flags": .flags, "container": .container],
+                      "map user memory at an IOVA in every domain of the container", proposals: [.vfioType1]),
+        OperationSpec("VFIO_IOMMU_UNMAP_DMA", ["iova": .u64, "size": .u64, "flags": .flags, "container": .container],
+                      outputs: ["size"], "unmap mappings in a range (v1 and v2 differ on partial ranges)", proposals: [.vfioType1]),
     ]
 
     public static func spec(named name: String) -> OperationSpec? { specs.first { $0.name == name } }
+
+    /// The operations of `proposal`, in `specs` order.
+    public static func specs(for proposal: ProposalName) -> [OperationSpec] { specs.filter { $0.proposals.contains(proposal) } }
 
     /// Builds the operation from resolved field values; fields not written are zero, as in a
     /// zeroed struct (`GUEST_S1_MAP` without `flags=` maps read+write).
@@ -150,6 +172,10 @@ extension IOMMUFDOperation {
             let table: UInt64? = args["table_gpa"] == nil ? nil : n("table_gpa")
             return .guestS1Map(hwptID: u32("hwpt_id"), iova: n("iova"), gpa: n("gpa"), length: n("length"), permissions: perms, tableGPA: table)
         case "GUEST_S1_UNMAP": return .guestS1Unmap(hwptID: u32("hwpt_id"), iova: n("iova"), length: n("length"))
+        case "VFIO_GROUP_SET_CONTAINER": return .vfioGroupSetContainer(group: Int(n("group")))
+        case "VFIO_SET_IOMMU": return .vfioSetIOMMU(type: n("arg"))
+        case "VFIO_IOMMU_MAP_DMA": return .vfioMapDMA(vaddr: n("vaddr"), iova: n("iova"), size: n("size"), flags: u32("flags"))
+        case "VFIO_IOMMU_UNMAP_DMA": return .vfioUnmapDMA(iova: n("iova"), size: n("size"), flags: u32("flags"))
         default: return nil
         }
     }
@@ -173,6 +199,10 @@ extension IOMMUFDOperation {
         case .translate: return 13
         case .guestS1Map: return 14
         case .guestS1Unmap: return 15
+        case .vfioGroupSetContainer: return 16
+        case .vfioSetIOMMU: return 17
+        case .vfioMapDMA: return 18
+        case .vfioUnmapDMA: return 19
         }
     }
 
@@ -195,6 +225,10 @@ extension IOMMUFDOperation {
         case .translate: return "TRANSLATE"
         case .guestS1Map: return "GUEST_S1_MAP"
         case .guestS1Unmap: return "GUEST_S1_UNMAP"
+        case .vfioGroupSetContainer: return "VFIO_GROUP_SET_CONTAINER"
+        case .vfioSetIOMMU: return "VFIO_SET_IOMMU"
+        case .vfioMapDMA: return "VFIO_IOMMU_MAP_DMA"
+        case .vfioUnmapDMA: return "VFIO_IOMMU_UNMAP_DMA"
         }
     }
 }

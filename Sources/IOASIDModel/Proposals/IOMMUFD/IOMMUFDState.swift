@@ -8,6 +8,8 @@ public struct IOMMUFDState: Hashable, Sendable {
     /// Group attachments, sorted by (group, PASID).
     public var attachments: [Attachment] = []
     public var hardware = Hardware()
+    /// The VFIO type1 container (proposal vfio-type1; empty otherwise).
+    public var container = Type1Container()
 
     public init(deviceCount: Int) {
         boundIDs = Array(repeating: 0, count: deviceCount)
@@ -123,6 +125,8 @@ extension IOMMUFDState {
         s.boundIDs = boundIDs.map { $0 }
         s.attachments = attachments.map { $0 }
         s.hardware = hardware.unshared()
+        s.container = container
+        s.container.groups = container.groups.map { $0 }
         return s
     }
 }

@@ -71,6 +71,7 @@ extension IOMMUFDState {
             return b
         }.sorted { ($0.group, $0.pasid) < ($1.group, $1.pasid) }
         s.hardware.renameGroups { groups[$0] }
+        s.container.groups = container.groups.map { UInt16(groups[Int($0)]) }.sorted()
         return s
     }
 }
