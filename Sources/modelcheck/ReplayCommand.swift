@@ -148,6 +148,9 @@ enum ReplayCommand {
         case .container:
             guard let s = raw as? String, let c = topology.containers.firstIndex(of: s) else { throw Malformed(message: "unknown container in \(field)") }
             return .number(UInt64(c))
+        case .iommu:
+            guard let s = raw as? String, let i = topology.iommus.firstIndex(where: { $0.name == s }) else { throw Malformed(message: "unknown IOMMU in \(field)") }
+            return .number(UInt64(i))
         }
     }
 }

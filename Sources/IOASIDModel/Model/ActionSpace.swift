@@ -11,7 +11,7 @@ public struct ActionSpace: Sendable {
     /// The fixed IOVAs TRANSLATE probes.
     public let probes: [UInt64]
     /// The `objects` caps of the kinds iommufd has (`.max` when not capped).
-    let caps: (ioas: Int, hwpt: Int, device: Int)
+    let caps: (ioas: Int, hwpt: Int, device: Int, domain: Int)
 
     public init(topology: Topology, bounds: ExploreBounds, config: IOMMUFDConfig = IOMMUFDConfig()) {
         self.topology = topology
@@ -38,7 +38,8 @@ public struct ActionSpace: Sendable {
             p = next
         }
         self.probes = probes
-        caps = (bounds.objects["ioas"] ?? .max, bounds.objects["hwpt"] ?? .max, bounds.objects["device"] ?? .max)
+        caps = (bounds.objects["ioas"] ?? .max, bounds.objects["hwpt"] ?? .max, bounds.objects["device"] ?? .max,
+                bounds.objects["domain"] ?? .max)
     }
 
     func userVAs(for iova: UInt64) -> [UInt64] { bounds.userVAs ?? [iova &+ 0x1_0000_0000] }
@@ -61,6 +62,7 @@ public struct ActionSpace: Sendable {
     /// Appends the candidate operations in `state`, in a fixed order.
     public func actions(of state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
         if config.proposal == .vfioType1 { return type1Actions(state, into: &out) }
+        if config.proposal == .iommuAPI { return apiActions(state, into: &out) }
         typealias C = IOMMUFDConstants
         let g = bounds.groups
         let ioasIDs = ids(state, Self.isIOAS)
@@ -156,6 +158,30 @@ public struct ActionSpace: Sendable {
         if g.contains(.translate) { translateActions(state, into: &out) }
     }
 
+    /// The in-kernel API's calls, by `ops` group: `ioas` allocates a domain for each IOMMU,
+    /// `attach` attaches and detaches every device to every live domain, `map` / `unmap` edit every
+    /// live domain over the (IOVA, length) pairs (read+write, physical address = the user VA),
+    /// `destroy` frees a domain, `translate` as for iommufd.
+    func apiActions(_ state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
+        let g = bounds.groups
+        let live = state.hardware.domains.filter { !$0.freed }.map { UInt32($0.id) }
+        if g.contains(.ioas) { for i in topology.iommus.indices { out.append(.apiDomainAlloc(iommu: i)) } }
+        if g.contains(.attach) {
+            for id in live { for d in topology.devices.indices {
+                out.append(.apiAttachDevice(domain: id, device: d))
+                out.append(.apiDetachDevice(domain: id, device: d))
+            } }
+        }
+        if g.contains(.map) {
+            for id in live { for (iova, length) in pairs { for va in userVAs(for: iova) {
+                out.append(.apiMap(domain: id, iova: iova, paddr: va, size: length, prot: 3))
+            } } }
+        }
+        if g.contains(.unmap) { for id in live { for (iova, length) in pairs { out.append(.apiUnmap(domain: id, iova: iova, size: length)) } } }
+        if g.contains(.destroy) { for id in live { out.append(.apiDomainFree(domain: id)) } }
+        if g.contains(.translate) { translateActions(state, into: &out) }
+    }
+
     /// `ops +nested`: nested HWPTs over nest parents, and the guest's stage-1 edits.
     func nestedActions(_ state: IOMMUFDState, _ deviceIDs: [UInt32], into out: inout [IOMMUFDOperation]) {
         let parents = state.objects.filter { if case .hwptPaging(let h) = $0.body { return h.nestParent }; return false }.map(\.id)
@@ -179,6 +205,7 @@ public struct ActionSpace: Sendable {
 
     /// Live objects per `objects` kind (auto HWPTs count as hwpt).
     public func exceedsCaps(_ state: IOMMUFDState) -> Bool {
+        if caps.domain != .max, state.hardware.domains.lazy.filter({ !$0.freed }).count > caps.domain { return true }
         guard caps.ioas != .max || caps.hwpt != .max || caps.device != .max else { return false }
         var ioas = 0, hwpt = 0, device = 0
         for o in state.objects {

@@ -1,6 +1,6 @@
 /// The `explore { }` block and goals.
 extension ModelLoader {
-    static let objectKinds = ["ioas", "hwpt", "device", "fault", "viommu"]
+    static let objectKinds = ["ioas", "hwpt", "device", "fault", "viommu", "domain"]
 
     func exploreBounds(_ lines: [StatementLine], _ topology: Topology) throws(Diagnostic) -> ExploreBounds {
         var b = ExploreBounds()

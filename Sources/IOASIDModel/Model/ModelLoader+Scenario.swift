@@ -33,8 +33,8 @@ extension ModelLoader {
             if spec.fields["dev"] != nil, fields["dev"] == nil {
                 throw error("\(spec.name) needs dev=DEVICE (the device whose fd it is issued on)", at: opWord)
             }
-            if spec.fields["group"] != nil, fields["group"] == nil {
-                throw error("\(spec.name) needs group=GROUP", at: opWord)
+            for (field, what) in [("group", "GROUP"), ("iommu", "IOMMU")] where spec.fields[field] != nil && fields[field] == nil {
+                throw error("\(spec.name) needs \(field)=\(what)", at: opWord)
             }
             let expected = try result(step, spec, bound: bound)
             if let b = step.binding {
@@ -101,6 +101,11 @@ extension ModelLoader {
                 throw error(Suggestion.message("unknown group '\(w.value)'", for: w.value, in: groupNames), at: w)
             }
             return .number(.literal(UInt64(g)))
+        case .iommu:
+            guard let i = iommuNames.firstIndex(of: w.value) else {
+                throw error(Suggestion.message("unknown IOMMU '\(w.value)'", for: w.value, in: iommuNames), at: w)
+            }
+            return .number(.literal(UInt64(i)))
         case .container:
             guard let c = containerNames.firstIndex(of: w.value) else {
                 let known = containerNames.isEmpty ? " (declare it with 'container \(w.value)')" : ""

@@ -105,7 +105,7 @@ public struct ModelLoader {
         }
         self.proposal = proposal
         guard proposal.isModelled else {
-            throw error("proposal '\(proposal.rawValue)' is not modelled in this version (only iommufd and vfio-type1 are)", at: proposalWord)
+            throw error("proposal '\(proposal.rawValue)' is not modelled in this version (only iommufd, vfio-type1 and iommu-api are)", at: proposalWord)
         }
         let (knobs, config) = try knobSettings(proposal)
         var topology = try buildTopology()
@@ -144,7 +144,7 @@ public struct ModelLoader {
                                                for: v.value, in: knob.values), at: v)
             }
             if seen.contains(where: { $0.0 == knob }) { throw error("knob '\(knob.rawValue)' is set twice", at: k) }
-            if IOMMUFDConfig.unmodelled[knob]?.contains(v.value) == true {
+            if IOMMUFDConfig.unmodelled(on: proposal)[knob]?.contains(v.value) == true {
                 throw error("'\(knob.rawValue) = \(v.value)' is not modelled for \(proposal.rawValue) in this version", at: v)
             }
             _ = config.set(knob, v.value)

@@ -17,16 +17,18 @@ public struct IOMMUFDConfig: Hashable, Sendable {
     public var proposal: ProposalName = .iommufd
     public var type1Impl: Type1Impl = .vfio
     public var type1Version: Type1Version = .v2
+    /// `pgsize-source = ops`: a domain's page sizes are the union over its driver's IOMMUs.
+    public var pageSizesFromOps = false
 
     public init() {}
 
     /// Knob values this version accepts but does not model yet (a model that sets them is
     /// refused rather than silently run with the default).
-    public static let unmodelled: [Knob: Set<String>] = [
-        .multiAttach: ["disjoint-windows", "unchecked"],
-        .pasidScope: ["global", "per-vm"],
-        .pgsizeSource: ["ops"],
-    ]
+    public static func unmodelled(on proposal: ProposalName) -> [Knob: Set<String>] {
+        var out: [Knob: Set<String>] = [.multiAttach: ["disjoint-windows", "unchecked"], .pasidScope: ["global", "per-vm"]]
+        if proposal != .iommuAPI { out[.pgsizeSource] = ["ops"] }
+        return out
+    }
 
     /// Applies `set KNOB = VALUE`; returns false for a value this proposal does not know.
     public mutating func set(_ knob: Knob, _ value: String) -> Bool {
@@ -38,7 +40,8 @@ public struct IOMMUFDConfig: Hashable, Sendable {
         case .destroyCheck: guard let v = DestroyCheck(rawValue: value) else { return false }; destroyCheck = v
         case .type1Impl: guard let v = Type1Impl(rawValue: value) else { return false }; type1Impl = v
         case .type1Version: guard let v = Type1Version(rawValue: value) else { return false }; type1Version = v
-        case .multiAttach, .pasidScope, .pgsizeSource: return knob.values.contains(value)
+        case .pgsizeSource: guard knob.values.contains(value) else { return false }; pageSizesFromOps = value == "ops"
+        case .multiAttach, .pasidScope: return knob.values.contains(value)
         default: return false
         }
         return true

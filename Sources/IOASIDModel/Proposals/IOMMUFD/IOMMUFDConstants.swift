@@ -41,5 +41,6 @@ public enum IOMMUFDConstants {
         "IOMMU_HWPT_DATA_NONE": 0,
         "VFIO_TYPE1_IOMMU": 1, "VFIO_TYPE1v2_IOMMU": 3, "TYPE1": 1, "TYPE1v2": 3,
         "VFIO_DMA_MAP_FLAG_READ": 1, "VFIO_DMA_MAP_FLAG_WRITE": 2, "VFIO_DMA_UNMAP_FLAG_ALL": 2,
+        "IOMMU_READ": 1, "IOMMU_WRITE": 2, "IOMMU_CACHE": 4,
     ]
 }

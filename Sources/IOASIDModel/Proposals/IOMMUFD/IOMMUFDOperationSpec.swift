@@ -17,6 +17,8 @@ public enum FieldKind: Hashable, Sendable {
     case group
     /// A container name (`container=`), resolved to its index.
     case container
+    /// An IOMMU name (`iommu=`), resolved to its index.
+    case iommu
 }
 
 /// The language-facing description of one operation: its uAPI name, fields and outputs, for
@@ -81,7 +83,7 @@ extension IOMMUFDOperation {
         OperationSpec("CLOSE", ["dev": .device], "close the device fd: detach PASIDs and RID, unbind"),
         OperationSpec("TRANSLATE", ["dev": .device, "pasid": .u32, "iova": .u64, "access": .access],
                       outputs: ["page", "refs"], "a DMA from the device: walk the table routing (device, PASID)",
-                      proposals: [.iommufd, .vfioType1]),
+                      proposals: [.iommufd, .vfioType1, .iommuAPI]),
         OperationSpec("GUEST_S1_MAP", ["hwpt_id": .u32, "iova": .u64, "gpa": .u64, "length": .u64, "flags": .flags, "table_gpa": .u64],
                       "the guest maps IOVA → GPA in a nested HWPT's stage-1 table"),
         OperationSpec("GUEST_S1_UNMAP", ["hwpt_id": .u32, "iova": .u64, "length": .u64], outputs: ["length"],
@@ -96,6 +98,16 @@ extension IOMMUFDOperation {
                       "map user memory at an IOVA in every domain of the container", proposals: [.vfioType1]),
         OperationSpec("VFIO_IOMMU_UNMAP_DMA", ["iova": .u64, "size": .u64, "flags": .flags, "container": .container],
                       outputs: ["size"], "unmap mappings in a range (v1 and v2 differ on partial ranges)", proposals: [.vfioType1]),
+        OperationSpec("iommu_domain_alloc", ["iommu": .iommu], outputs: ["domain"],
+                      "allocate a paging domain with the driver of an IOMMU", proposals: [.iommuAPI]),
+        OperationSpec("iommu_attach_device", ["domain": .u32, "dev": .device], "attach a device (alone in its group) to a domain",
+                      proposals: [.iommuAPI]),
+        OperationSpec("iommu_detach_device", ["domain": .u32, "dev": .device], "detach a device from a domain", proposals: [.iommuAPI]),
+        OperationSpec("iommu_map", ["domain": .u32, "iova": .u64, "paddr": .u64, "size": .u64, "prot": .flags],
+                      "map physical memory in a domain with the largest page sizes that fit", proposals: [.iommuAPI]),
+        OperationSpec("iommu_unmap", ["domain": .u32, "iova": .u64, "size": .u64], outputs: ["size"],
+                      "unmap a range of a domain; returns the bytes unmapped", proposals: [.iommuAPI]),
+        OperationSpec("iommu_domain_free", ["domain": .u32], "free a domain", proposals: [.iommuAPI]),
     ]
 
     public static func spec(named name: String) -> OperationSpec? { specs.first { $0.name == name } }
@@ -176,6 +188,16 @@ extension IOMMUFDOperation {
         case "VFIO_SET_IOMMU": return .vfioSetIOMMU(type: n("arg"))
         case "VFIO_IOMMU_MAP_DMA": return .vfioMapDMA(vaddr: n("vaddr"), iova: n("iova"), size: n("size"), flags: u32("flags"))
         case "VFIO_IOMMU_UNMAP_DMA": return .vfioUnmapDMA(iova: n("iova"), size: n("size"), flags: u32("flags"))
+        case "iommu_domain_alloc": return .apiDomainAlloc(iommu: Int(n("iommu")))
+        case "iommu_attach_device":
+            guard let d = device() else { return nil }
+            return .apiAttachDevice(domain: u32("domain"), device: d)
+        case "iommu_detach_device":
+            guard let d = device() else { return nil }
+            return .apiDetachDevice(domain: u32("domain"), device: d)
+        case "iommu_map": return .apiMap(domain: u32("domain"), iova: n("iova"), paddr: n("paddr"), size: n("size"), prot: u32("prot"))
+        case "iommu_unmap": return .apiUnmap(domain: u32("domain"), iova: n("iova"), size: n("size"))
+        case "iommu_domain_free": return .apiDomainFree(domain: u32("domain"))
         default: return nil
         }
     }
@@ -203,6 +225,12 @@ extension IOMMUFDOperation {
         case .vfioSetIOMMU: return 17
         case .vfioMapDMA: return 18
         case .vfioUnmapDMA: return 19
+        case .apiDomainAlloc: return 20
+        case .apiAttachDevice: return 21
+        case .apiDetachDevice: return 22
+        case .apiMap: return 23
+        case .apiUnmap: return 24
+        case .apiDomainFree: return 25
         }
     }
 
@@ -229,6 +257,12 @@ extension IOMMUFDOperation {
         case .vfioSetIOMMU: return "VFIO_SET_IOMMU"
         case .vfioMapDMA: return "VFIO_IOMMU_MAP_DMA"
         case .vfioUnmapDMA: return "VFIO_IOMMU_UNMAP_DMA"
+        case .apiDomainAlloc: return "iommu_domain_alloc"
+        case .apiAttachDevice: return "iommu_attach_device"
+        case .apiDetachDevice: return "iommu_detach_device"
+        case .apiMap: return "iommu_map"
+        case .apiUnmap: return "iommu_unmap"
+        case .apiDomainFree: return "iommu_domain_free"
         }
     }
 }
