@@ -12,7 +12,7 @@ public struct SearchLimits: Sendable {
     /// (the command line sets it on SIGINT).
     public var shouldStop: (@Sendable () -> Bool)?
 
-    public init(modelDepth: Int? = nil, maxDepth: Int? = nil, maxStates: Int? = nil, timeLimit: Duration? = nil, expectedStates: Int = 1 << 16) {
+    public init(modelDepth: Int? = nil, maxDepth: Int? = nil, maxStates: Int? = nil, timeLimit: Duration? = nil, expectedStates: Int = 1 << 12) {
         self.modelDepth = modelDepth
         self.maxDepth = maxDepth
         self.maxStates = maxStates

@@ -177,6 +177,8 @@ extension IOMMUFDState {
         for id in boundIDs { f.mix(UInt64(id)) }
         f.mix(UInt64(container.ioasID) | UInt64(container.version == nil ? 0 : container.version == .v1 ? 1 : 2) << 32)
         for g in container.groups { f.mix(UInt64(g)) }
+        f.mix(UInt64(pasids.count) | 0x5A5A << 32)
+        for p in pasids { f.mix(UInt64(p)) }
         f.mix(UInt64(attachments.count))
         for a in attachments { f.mix(UInt64(a.group) | UInt64(a.pasid) << 16 | UInt64(a.hwpt) << 48); f.mix(a.devices) }
         f.mix(UInt64(hardware.domains.count))

@@ -63,6 +63,7 @@ public struct ActionSpace: Sendable {
     public func actions(of state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
         if config.proposal == .vfioType1 { return type1Actions(state, into: &out) }
         if config.proposal == .iommuAPI { return apiActions(state, into: &out) }
+        if config.proposal == .vfioPasidRequest { return pasidRequestActions(state, into: &out) }
         typealias C = IOMMUFDConstants
         let g = bounds.groups
         let ioasIDs = ids(state, Self.isIOAS)
@@ -182,6 +183,27 @@ public struct ActionSpace: Sendable {
         if g.contains(.translate) { translateActions(state, into: &out) }
     }
 
+    /// The VM's PASID requests and binds, by `ops` group: `ioas` → ALLOC over [1, largest of
+    /// `pasids`], `destroy` → FREE of every PASID held and of one not held, `attach` → BIND of every
+    /// held PASID on every device to one of two guest page tables (the first two probes of the IOVA
+    /// window stand for their GPAs), and UNBIND.
+    func pasidRequestActions(_ state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
+        let g = bounds.groups
+        let top = bounds.pasids.max() ?? 1
+        if g.contains(.ioas) { out.append(.pasidRequest(flags: 1, min: 1, max: top, freePasid: 0)) }
+        if g.contains(.destroy) {
+            for p in state.pasids { out.append(.pasidRequest(flags: 2, min: 0, max: 0, freePasid: p)) }
+            if let free = (1...top).first(where: { !state.pasids.contains($0) }) { out.append(.pasidRequest(flags: 2, min: 0, max: 0, freePasid: free)) }
+        }
+        if g.contains(.attach) {
+            let tables = Array(probes.prefix(2))
+            for d in topology.devices.indices { for p in state.pasids {
+                for gpgd in tables { out.append(.vfioBind(flags: 1, device: d, hpasid: p, gpasid: p, gpgd: gpgd)) }
+                out.append(.vfioBind(flags: 2, device: d, hpasid: p, gpasid: 0, gpgd: 0))
+            } }
+        }
+    }
+
     /// `ops +nested`: nested HWPTs over nest parents, and the guest's stage-1 edits.
     func nestedActions(_ state: IOMMUFDState, _ deviceIDs: [UInt32], into out: inout [IOMMUFDOperation]) {
         let parents = state.objects.filter { if case .hwptPaging(let h) = $0.body { return h.nestParent }; return false }.map(\.id)
@@ -206,6 +228,7 @@ public struct ActionSpace: Sendable {
     /// Live objects per `objects` kind (auto HWPTs count as hwpt).
     public func exceedsCaps(_ state: IOMMUFDState) -> Bool {
         if caps.domain != .max, state.hardware.domains.lazy.filter({ !$0.freed }).count > caps.domain { return true }
+        if let cap = bounds.objects["pasid"], state.pasids.count > cap { return true }
         guard caps.ioas != .max || caps.hwpt != .max || caps.device != .max else { return false }
         var ioas = 0, hwpt = 0, device = 0
         for o in state.objects {

@@ -1,6 +1,6 @@
 /// The `explore { }` block and goals.
 extension ModelLoader {
-    static let objectKinds = ["ioas", "hwpt", "device", "fault", "viommu", "domain"]
+    static let objectKinds = ["ioas", "hwpt", "device", "fault", "viommu", "domain", "pasid"]
 
     func exploreBounds(_ lines: [StatementLine], _ topology: Topology) throws(Diagnostic) -> ExploreBounds {
         var b = ExploreBounds()

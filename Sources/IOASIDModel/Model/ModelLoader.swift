@@ -105,7 +105,7 @@ public struct ModelLoader {
         }
         self.proposal = proposal
         guard proposal.isModelled else {
-            throw error("proposal '\(proposal.rawValue)' is not modelled in this version (only iommufd, vfio-type1 and iommu-api are)", at: proposalWord)
+            throw error("proposal '\(proposal.rawValue)' is not modelled in this version (only iommufd, vfio-type1, iommu-api and vfio-pasid-request are)", at: proposalWord)
         }
         let (knobs, config) = try knobSettings(proposal)
         var topology = try buildTopology()
@@ -153,11 +153,11 @@ public struct ModelLoader {
         return (seen, config)
     }
 
-    /// `container NAME` lines: only the VFIO type1 proposal has containers, and this version
-    /// models one per model.
+    /// `container NAME` lines: the VFIO type1 container, or the VM of vfio-pasid-request; this
+    /// version models one per model.
     func containers(_ proposal: ProposalName) throws(Diagnostic) -> [String] {
         let lines = syntax.containers
-        guard proposal == .vfioType1 else {
+        guard proposal == .vfioType1 || proposal == .vfioPasidRequest else {
             if let c = lines.first { throw error("'container' needs a proposal with containers; \(proposal.rawValue) has none", at: c) }
             return []
         }

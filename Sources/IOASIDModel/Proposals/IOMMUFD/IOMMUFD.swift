@@ -92,6 +92,10 @@ public struct IOMMUFD: Hashable, Sendable {
             return run { s throws(Errno) in try apiMap(domain: domain, iova: iova, paddr: paddr, size: size, prot: prot, &s) }
         case .apiUnmap(let domain, let iova, let size): return run { s throws(Errno) in try apiUnmap(domain: domain, iova: iova, size: size, &s) }
         case .apiDomainFree(let domain): return run { s throws(Errno) in try apiDomainFree(domain: domain, &s) }
+        case .pasidRequest(let flags, let lo, let hi, let freePasid):
+            return run { s throws(Errno) in try pasidRequest(flags: flags, min: lo, max: hi, freePasid: freePasid, &s) }
+        case .vfioBind(let flags, let d, let hpasid, _, let gpgd):
+            return run { s throws(Errno) in try vfioBind(flags: flags, device: d, hpasid: hpasid, gpgd: gpgd, &s) }
         }
     }
 }

@@ -4,6 +4,8 @@ public struct IOMMUFDConfig: Hashable, Sendable {
     /// `type1-impl`: whose VFIO type1 semantics the container follows.
     public enum Type1Impl: String, Hashable, Sendable { case vfio, iommufdCompat = "iommufd-compat", naive }
     public enum Type1Version: String, Hashable, Sendable { case v1, v2 }
+    /// `pasid-free`: what `VFIO_IOMMU_PASID_REQUEST flags=FREE` does with a PASID still bound.
+    public enum PasidFree: String, Hashable, Sendable { case busyIfBound = "busy-if-bound", unbindFirst = "unbind-first", unchecked }
 
     public enum CompatCheck: String, Hashable, Sendable { case attach, join, none }
     public enum DomainScope: String, Hashable, Sendable { case instance, compatible, shared }
@@ -19,6 +21,7 @@ public struct IOMMUFDConfig: Hashable, Sendable {
     public var type1Version: Type1Version = .v2
     /// `pgsize-source = ops`: a domain's page sizes are the union over its driver's IOMMUs.
     public var pageSizesFromOps = false
+    public var pasidFree: PasidFree = .busyIfBound
 
     public init() {}
 
@@ -27,6 +30,8 @@ public struct IOMMUFDConfig: Hashable, Sendable {
     public static func unmodelled(on proposal: ProposalName) -> [Knob: Set<String>] {
         var out: [Knob: Set<String>] = [.multiAttach: ["disjoint-windows", "unchecked"], .pasidScope: ["global", "per-vm"]]
         if proposal != .iommuAPI { out[.pgsizeSource] = ["ops"] }
+        // One container is one VM here, and PASIDs come from its allocator: only `global` is modelled.
+        if proposal == .vfioPasidRequest { out[.pasidScope] = ["per-device", "per-vm"] }
         return out
     }
 
@@ -41,6 +46,7 @@ public struct IOMMUFDConfig: Hashable, Sendable {
         case .type1Impl: guard let v = Type1Impl(rawValue: value) else { return false }; type1Impl = v
         case .type1Version: guard let v = Type1Version(rawValue: value) else { return false }; type1Version = v
         case .pgsizeSource: guard knob.values.contains(value) else { return false }; pageSizesFromOps = value == "ops"
+        case .pasidFree: guard let v = PasidFree(rawValue: value) else { return false }; pasidFree = v
         case .multiAttach, .pasidScope: return knob.values.contains(value)
         default: return false
         }

@@ -135,6 +135,19 @@ extension IOMMUFDOperation {
             return [("domain", .number(UInt64(domain))), ("iova", .address(iova)), ("size", .address(size))]
         case .apiDomainFree(let domain):
             return [("domain", .number(UInt64(domain)))]
+        case .pasidRequest(let flags, let lo, let hi, let freePasid):
+            switch flags {
+            case 1: return [container(topology), ("flags", .word("ALLOC")), ("min", .number(UInt64(lo))), ("max", .number(UInt64(hi)))]
+            case 2: return [container(topology), ("flags", .word("FREE")), ("free_pasid", .number(UInt64(freePasid)))]
+            default:
+                return [container(topology), ("flags", .number(UInt64(flags))), ("min", .number(UInt64(lo))), ("max", .number(UInt64(hi))),
+                        ("free_pasid", .number(UInt64(freePasid)))]
+            }
+        case .vfioBind(let flags, let d, let hpasid, let gpasid, let gpgd):
+            let name: ArgumentText = flags == 1 ? .word("BIND_GUEST_PGTBL") : flags == 2 ? .word("UNBIND_GUEST_PGTBL") : .number(UInt64(flags))
+            var out: [(String, ArgumentText)] = [("flags", name), dev(d), ("hpasid", .number(UInt64(hpasid)))]
+            if flags != 2 { out += [("gpasid", .number(UInt64(gpasid))), ("gpgd", .address(gpgd))] }
+            return out
         }
     }
 

@@ -58,6 +58,14 @@ public enum IOMMUFDOperation: Hashable, Sendable {
     case apiUnmap(domain: UInt32, iova: UInt64, size: UInt64)
     /// `iommu_domain_free`.
     case apiDomainFree(domain: UInt32)
+
+    // VFIO_IOMMU_PASID_REQUEST (proposal vfio-pasid-request; the model's one container is the VM).
+    /// `VFIO_IOMMU_PASID_REQUEST`: `flags=ALLOC min= max=` (the lowest free PASID in the range) or
+    /// `flags=FREE free_pasid=`.
+    case pasidRequest(flags: UInt32, min: UInt32, max: UInt32, freePasid: UInt32)
+    /// `VFIO_IOMMU_BIND`: `flags=BIND_GUEST_PGTBL` (the guest page table at `gpgd` serves `hpasid`
+    /// on the device) or `UNBIND_GUEST_PGTBL`.
+    case vfioBind(flags: UInt32, device: Int, hpasid: UInt32, gpasid: UInt32, gpgd: UInt64)
 }
 
 /// The fields of `struct iommu_ioas_map`.

@@ -108,6 +108,12 @@ extension IOMMUFDOperation {
         OperationSpec("iommu_unmap", ["domain": .u32, "iova": .u64, "size": .u64], outputs: ["size"],
                       "unmap a range of a domain; returns the bytes unmapped", proposals: [.iommuAPI]),
         OperationSpec("iommu_domain_free", ["domain": .u32], "free a domain", proposals: [.iommuAPI]),
+        OperationSpec("VFIO_IOMMU_PASID_REQUEST", ["container": .container, "flags": .flags, "min": .u32, "max": .u32, "free_pasid": .u32],
+                      outputs: ["result"], "flags=ALLOC min= max=: allocate the lowest free PASID in [min, max]; flags=FREE free_pasid=: free one",
+                      proposals: [.vfioPasidRequest]),
+        OperationSpec("VFIO_IOMMU_BIND", ["flags": .flags, "dev": .device, "hpasid": .u32, "gpasid": .u32, "gpgd": .u64],
+                      "flags=BIND_GUEST_PGTBL: the guest page table at gpgd serves hpasid on dev; UNBIND_GUEST_PGTBL undoes it",
+                      proposals: [.vfioPasidRequest]),
     ]
 
     public static func spec(named name: String) -> OperationSpec? { specs.first { $0.name == name } }
@@ -198,6 +204,11 @@ extension IOMMUFDOperation {
         case "iommu_map": return .apiMap(domain: u32("domain"), iova: n("iova"), paddr: n("paddr"), size: n("size"), prot: u32("prot"))
         case "iommu_unmap": return .apiUnmap(domain: u32("domain"), iova: n("iova"), size: n("size"))
         case "iommu_domain_free": return .apiDomainFree(domain: u32("domain"))
+        case "VFIO_IOMMU_PASID_REQUEST":
+            return .pasidRequest(flags: u32("flags"), min: u32("min"), max: u32("max"), freePasid: u32("free_pasid"))
+        case "VFIO_IOMMU_BIND":
+            guard let d = device() else { return nil }
+            return .vfioBind(flags: u32("flags"), device: d, hpasid: u32("hpasid"), gpasid: u32("gpasid"), gpgd: n("gpgd"))
         default: return nil
         }
     }
@@ -231,6 +242,8 @@ extension IOMMUFDOperation {
         case .apiMap: return 23
         case .apiUnmap: return 24
         case .apiDomainFree: return 25
+        case .pasidRequest: return 26
+        case .vfioBind: return 27
         }
     }
 
@@ -263,6 +276,8 @@ extension IOMMUFDOperation {
         case .apiMap: return "iommu_map"
         case .apiUnmap: return "iommu_unmap"
         case .apiDomainFree: return "iommu_domain_free"
+        case .pasidRequest: return "VFIO_IOMMU_PASID_REQUEST"
+        case .vfioBind: return "VFIO_IOMMU_BIND"
         }
     }
 }

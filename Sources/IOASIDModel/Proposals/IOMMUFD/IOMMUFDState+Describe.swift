@@ -8,6 +8,7 @@ extension IOMMUFDState {
             if let v = container.version { line += ", \(v == .v1 ? "TYPE1" : "TYPE1v2") on ioas \(container.ioasID)" }
             out.append(line)
         }
+        if !pasids.isEmpty { out.append("pasids held by the VM: " + pasids.map(String.init).joined(separator: ",")) }
         for o in objects {
             switch o.body {
             case .ioas(let x):

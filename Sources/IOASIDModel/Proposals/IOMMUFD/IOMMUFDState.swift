@@ -10,6 +10,8 @@ public struct IOMMUFDState: Hashable, Sendable {
     public var hardware = Hardware()
     /// The VFIO type1 container (proposal vfio-type1; empty otherwise).
     public var container = Type1Container()
+    /// PASIDs the VM holds from `VFIO_IOMMU_PASID_REQUEST` (proposal vfio-pasid-request), ascending.
+    public var pasids: [UInt32] = []
 
     public init(deviceCount: Int) {
         boundIDs = Array(repeating: 0, count: deviceCount)
@@ -127,6 +129,7 @@ extension IOMMUFDState {
         s.hardware = hardware.unshared()
         s.container = container
         s.container.groups = container.groups.map { $0 }
+        s.pasids = pasids.map { $0 }
         return s
     }
 }

@@ -51,6 +51,31 @@ public struct IOMMUFDView: HardwareView {
         return out
     }
 
+    /// Under vfio-pasid-request: a device must not keep using a PASID its VM gave back (the
+    /// allocator may hand it to another owner), and with the global scope one PASID serves one
+    /// guest address space.
+    public func pasidOwnershipViolations() -> [Violation] {
+        guard machine.config.proposal == .vfioPasidRequest else { return [] }
+        var out: [Violation] = []
+        var served: [UInt32: (root: UInt64, group: UInt16)] = [:]
+        for r in state.hardware.routes where r.pasid != 0 {
+            let device = topology.members(of: Int(r.group)).first ?? 0
+            let objects = Invariants.routeObjects(self, device: device, pasid: r.pasid, domain: r.domain)
+            if !state.pasids.contains(r.pasid) {
+                out.append(Violation(.pasidUnique, "a device still uses a PASID its VM freed", objects: objects,
+                                     expected: "a PASID the VM holds", found: "PASID \(r.pasid) free"))
+            }
+            let root = state.hardware.domain(r.domain)?.table.rootAddress ?? 0
+            if let other = served[r.pasid], other.root != root {
+                out.append(Violation(.pasidUnique, "one PASID serves two guest address spaces", objects: objects,
+                                     expected: "gpgd \(SizeText.hex(other.root)) (group \(topology.groups[Int(other.group)]))",
+                                     found: "gpgd \(SizeText.hex(root))"))
+            }
+            served[r.pasid] = (root, r.group)
+        }
+        return out
+    }
+
     /// Reference-count bookkeeping: each object's `users` equals the references that exist
     /// (an internal consistency check for tests, not one of the five invariants).
     public func refcountMismatches() -> [String] {

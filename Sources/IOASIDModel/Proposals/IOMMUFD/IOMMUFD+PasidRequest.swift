@@ -1,0 +1,91 @@
+/// `VFIO_IOMMU_PASID_REQUEST` and `VFIO_IOMMU_BIND` (proposal `vfio-pasid-request`,
+/// `domain/proposals.md` S4: Liu Yi L's 2020 series). The model's one container is the VM: it
+/// allocates system-wide PASIDs, then binds guest page tables to them on its devices. PASID
+/// scope is `global`: once PASID p serves a guest address space (a `gpgd`) on some device, p may
+/// serve only that address space on any device, and that address space only at p.
+///
+/// Where the series was vague the model chooses (`docs/vfio-pasid-request.md`): ALLOC hands out
+/// the lowest free PASID of [max(min, 1), max] or ENOSPC; FREE of a PASID the VM does not hold is
+/// EINVAL; UNBIND of a PASID not bound on the device is ENOENT; a guest page table stands for an
+/// address space whose contents the host never sees (a domain of the IOMMU's format rooted at
+/// `gpgd`, with no promise the `translation` invariant could check).
+extension IOMMUFD {
+    static let pasidAllocFlag: UInt32 = 1
+    static let pasidFreeFlag: UInt32 = 2
+    static let bindFlag: UInt32 = 1
+    static let unbindFlag: UInt32 = 2
+
+    func pasidRequest(flags: UInt32, min: UInt32, max: UInt32, freePasid: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        switch flags {
+        case Self.pasidAllocFlag:
+            // 20-bit PASIDs; PASID 0 is the RID (IOMMU_NO_PASID) and never handed out.
+            guard min <= max, max < 1 << 20 else { throw .EINVAL }
+            guard let p = (Swift.max(min, 1)...max).first(where: { !s.pasids.contains($0) }) else { throw .ENOSPC }
+            s.pasids.insert(p, at: s.pasids.firstIndex { $0 > p } ?? s.pasids.count)
+            return Outcome(.ok, outputs: [OutputField("result", .number(UInt64(p)))], principal: UInt64(p))
+        case Self.pasidFreeFlag:
+            guard let i = s.pasids.firstIndex(of: freePasid) else { throw .EINVAL }
+            let bound = s.hardware.routes.filter { $0.pasid == freePasid }
+            switch config.pasidFree {
+            case .busyIfBound:
+                guard bound.isEmpty else { throw .EBUSY }
+            case .unbindFirst:
+                for r in bound { unbindGuest(group: Int(r.group), pasid: freePasid, &s) }
+            case .unchecked:
+                break
+            }
+            s.pasids.remove(at: i)
+            return .ok
+        default:
+            throw .EINVAL
+        }
+    }
+
+    func vfioBind(flags: UInt32, device: Int, hpasid: UInt32, gpgd: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        let group = topology.devices[device].group
+        switch flags {
+        case Self.bindFlag:
+            guard s.pasids.contains(hpasid) else { throw .EINVAL }
+            let bits = topology.pasidBits(of: device)
+            guard bits > 0, UInt64(hpasid) >> UInt64(bits) == 0 else { throw .EINVAL }
+            guard s.hardware.routes(group: group, pasid: hpasid).isEmpty else { throw .EBUSY }
+            // The global rule, both ways.
+            for r in s.hardware.routes where r.pasid != 0 {
+                guard let root = s.hardware.domain(r.domain)?.table.rootAddress else { continue }
+                if r.pasid == hpasid, root != gpgd { throw .EINVAL }
+                if root == gpgd, r.pasid != hpasid { throw .EINVAL }
+            }
+            let iommuIndex = topology.devices[device].iommu
+            let domain: DomainID
+            if let d = s.hardware.domains.first(where: { $0.iommu == iommuIndex && !$0.freed && $0.table.rootAddress == gpgd && isGuestTable($0, s) }) {
+                domain = d.id
+            } else {
+                let spec = topology.iommus[iommuIndex]
+                guard let table = try? PageTable(format: spec.preset.format, rootAddress: gpgd) else { throw .EINVAL }
+                domain = s.hardware.allocateDomain { did in
+                    Domain(id: did, iommu: iommuIndex, preset: spec.preset, enforcesCoherency: false, dirtyTracking: false, stage: .stage1, table: table)
+                }
+            }
+            s.hardware.setRoute(group: group, pasid: hpasid, domain: domain)
+            return .ok
+        case Self.unbindFlag:
+            guard !s.hardware.routes(group: group, pasid: hpasid).isEmpty else { throw .ENOENT }
+            unbindGuest(group: group, pasid: hpasid, &s)
+            return .ok
+        default:
+            throw .EINVAL
+        }
+    }
+
+    /// A guest page table's domain: one routed at a PASID by a bind (this proposal has no other).
+    func isGuestTable(_ d: Domain, _ s: IOMMUFDState) -> Bool {
+        s.hardware.routes.contains { $0.domain == d.id && $0.pasid != 0 }
+    }
+
+    /// Removes the route, and the guest table's domain once nothing routes to it.
+    func unbindGuest(group: Int, pasid: UInt32, _ s: inout IOMMUFDState) {
+        let domains = s.hardware.routes(group: group, pasid: pasid).map(\.domain)
+        s.hardware.clearRoutes(group: group, pasid: pasid)
+        for d in domains where !s.hardware.routes.contains(where: { $0.domain == d }) { s.hardware.freeDomain(d) }
+    }
+}
