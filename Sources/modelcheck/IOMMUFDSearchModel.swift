@@ -179,6 +179,14 @@ extension IOMMUFDState {
         for g in container.groups { f.mix(UInt64(g)) }
         f.mix(UInt64(pasids.count) | 0x5A5A << 32)
         for p in pasids { f.mix(UInt64(p)) }
+        if !bindTable.isEmpty {
+            let b = bindTable
+            f.mix(UInt64(b.delegated.count) | UInt64(b.reserves.count) << 16 | UInt64(b.hostDomains.count) << 32 | UInt64(b.reserveTables.count) << 48)
+            for g in b.delegated { f.mix(UInt64(g)) }
+            for r in b.reserves { f.mix(r.first); f.mix(r.last) }
+            for d in b.hostDomains { f.mix(UInt64(d)) }
+            for d in b.reserveTables { f.mix(UInt64(d)) }
+        }
         f.mix(UInt64(attachments.count))
         for a in attachments { f.mix(UInt64(a.group) | UInt64(a.pasid) << 16 | UInt64(a.hwpt) << 48); f.mix(a.devices) }
         f.mix(UInt64(hardware.domains.count))

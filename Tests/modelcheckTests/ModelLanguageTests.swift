@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func proposalsNotModelledYetAreRefusedByName() throws {
-        let d = try #require(diagnostic("proposal bind-table\n"))
+        let d = try #require(diagnostic("proposal dev-ioasid\n"))
         #expect(d.message.contains("not modelled"))
         #expect(diagnostic("proposal iommufdd\n")?.message == "unknown proposal 'iommufdd'; did you mean 'iommufd'?")
     }

@@ -64,6 +64,14 @@ public struct Hardware: Hashable, Sendable {
     }
 
     /// Blocks DMA of (group, PASID): no route.
+    /// Removes one route, leaving any other at the same (group, PASID) (designs where two sides
+    /// each keep an entry the other cannot see).
+    public mutating func removeRoute(_ route: Route) {
+        iotlb.invalidate(key: Self.key(group: Int(route.group), pasid: route.pasid))
+        routes.removeAll { $0 == route }
+        collectFreed()
+    }
+
     public mutating func clearRoutes(group: Int, pasid: UInt32) {
         iotlb.invalidate(key: Self.key(group: group, pasid: pasid))
         routes.removeAll { Int($0.group) == group && $0.pasid == pasid }

@@ -64,6 +64,7 @@ public struct ActionSpace: Sendable {
         if config.proposal == .vfioType1 { return type1Actions(state, into: &out) }
         if config.proposal == .iommuAPI { return apiActions(state, into: &out) }
         if config.proposal == .vfioPasidRequest { return pasidRequestActions(state, into: &out) }
+        if config.proposal == .bindTable { return bindTableActions(state, into: &out) }
         typealias C = IOMMUFDConstants
         let g = bounds.groups
         let ioasIDs = ids(state, Self.isIOAS)
@@ -95,6 +96,12 @@ public struct ActionSpace: Sendable {
             for id in ioasIDs {
                 out.append(.ioasAllowIOVAs(ioasID: id, ranges: [], reserved: 0))
                 out.append(.ioasAllowIOVAs(ioasID: id, ranges: [bounds.window], reserved: 0))
+                // With several windows per RID, halves of the window make disjoint windows reachable.
+                if config.multiAttach != .perPasid, bounds.window.length >= 2 {
+                    let mid = bounds.window.first + bounds.window.length / 2
+                    out.append(.ioasAllowIOVAs(ioasID: id, ranges: [IOVARange(first: bounds.window.first, last: mid - 1)], reserved: 0))
+                    out.append(.ioasAllowIOVAs(ioasID: id, ranges: [IOVARange(first: mid, last: bounds.window.last)], reserved: 0))
+                }
             }
         }
         if g.contains(.option) {
@@ -202,6 +209,35 @@ public struct ActionSpace: Sendable {
                 out.append(.vfioBind(flags: 2, device: d, hpasid: p, gpasid: 0, gpgd: 0))
             } }
         }
+    }
+
+    /// Bind-table's operations, by `ops` group: `bind` → BIND_PASID_TABLE per device (its full
+    /// width), `attach` → GUEST_SET_PASID_ENTRY (to one of two guest tables: the first two probes
+    /// stand for their GPAs) and ATTACH_PASID per device and PASID, `map` → MEMRESERVE over the
+    /// (IOVA, length) pairs read as GPAs, `hwpt` → ADD_TABLE from every reserve and REMOVE_TABLE,
+    /// `unmap` → RECLAIM of every reserve.
+    func bindTableActions(_ state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
+        let g = bounds.groups
+        let tables = Array(probes.prefix(2))
+        if g.contains(.bind) {
+            for d in topology.devices.indices {
+                out.append(.bindPasidTable(device: d, basePtr: probes.first ?? 0, pasidBits: UInt32(max(1, topology.pasidBits(of: d)))))
+            }
+        }
+        if g.contains(.attach) {
+            for d in topology.devices.indices { for p in bounds.pasids {
+                for root in tables { out.append(.guestSetPasidEntry(device: d, pasid: p, s1Root: root)) }
+                out.append(.attachPasid(device: d, pasid: p))
+            } }
+        }
+        if g.contains(.map) { for (gpa, length) in pairs { out.append(.memreserve(gpa: gpa, size: length)) } }
+        if g.contains(.hwpt) {
+            for d in topology.devices.indices { for p in bounds.pasids {
+                for r in state.bindTable.reserves { for root in tables { out.append(.addTable(device: d, pasid: p, s1Root: root, reserve: r.first)) } }
+                out.append(.removeTable(device: d, pasid: p))
+            } }
+        }
+        if g.contains(.unmap) { for r in state.bindTable.reserves { out.append(.reclaim(gpa: r.first, size: r.length)) } }
     }
 
     /// `ops +nested`: nested HWPTs over nest parents, and the guest's stage-1 edits.

@@ -105,7 +105,7 @@ public struct ModelLoader {
         }
         self.proposal = proposal
         guard proposal.isModelled else {
-            throw error("proposal '\(proposal.rawValue)' is not modelled in this version (only iommufd, vfio-type1, iommu-api and vfio-pasid-request are)", at: proposalWord)
+            throw error("proposal '\(proposal.rawValue)' is not modelled in this version (dev-ioasid is not yet)", at: proposalWord)
         }
         let (knobs, config) = try knobSettings(proposal)
         var topology = try buildTopology()

@@ -80,7 +80,7 @@ public enum ProposalName: String, Hashable, Sendable, CaseIterable {
     case devIOASID = "dev-ioasid"
 
     /// Whether this version of the tool has its state machine.
-    public var isModelled: Bool { self != .bindTable && self != .devIOASID }
+    public var isModelled: Bool { self != .devIOASID }
 
     public var explanation: String {
         switch self {

@@ -42,6 +42,10 @@ extension IOMMUFD {
         let p: UInt32 = usesPasid ? pasid : 0
         let group = topology.devices[device].group
         let attached = s.attachment(group: group, pasid: p).map { $0.devices & bit(device) != 0 } ?? false
+        if attached, p == 0, addsWindow(device: device, ptID: ptID, s) {
+            let hwpt = try attachWindow(device: device, ptID: ptID, &s)
+            return Outcome(.ok, outputs: [OutputField("pt_id", .number(UInt64(hwpt)))], principal: UInt64(hwpt))
+        }
         let hwpt = try resolve(ptID: ptID, device: device, pasid: p, replacing: attached, &s)
         return Outcome(.ok, outputs: [OutputField("pt_id", .number(UInt64(hwpt)))], principal: UInt64(hwpt))
     }
@@ -117,6 +121,10 @@ extension IOMMUFD {
             try driverAttach(device: device, pasid: pasid, hwpt: hwpt, s)
             s.insertAttachment(Attachment(group: UInt16(group), pasid: pasid, hwpt: hwpt, devices: bit(device)))
             s.hardware.setRoute(group: group, pasid: pasid, domain: s.domainID(ofHWPT: hwpt)!)
+            if pasid == 0, allowsWindows, let ioas = s.ioasID(ofHWPT: hwpt), let w = window(of: ioas, s) {
+                s.hardware.clearRoutes(group: group, pasid: 0)
+                s.hardware.addRoute(Route(group: group, pasid: 0, domain: s.domainID(ofHWPT: hwpt)!, window: w))
+            }
         }
         s.addUsers(hwpt, 1)
         s.addUsers(s.boundIDs[device], 1)
@@ -136,7 +144,15 @@ extension IOMMUFD {
         try checkPasidCompat(group: group, pasid: pasid, hwpt: hwpt, s)
         try driverAttach(device: device, pasid: pasid, hwpt: hwpt, s)
         s.attachments[i].hwpt = hwpt
-        s.hardware.setRoute(group: group, pasid: pasid, domain: s.domainID(ofHWPT: hwpt)!)
+        if pasid == 0, allowsWindows {
+            // Only this window's route moves; the device's other windows stay.
+            let oldDomain = s.domainID(ofHWPT: old.hwpt)
+            let w = s.ioasID(ofHWPT: hwpt).flatMap { window(of: $0, s) }
+            for r in s.hardware.routes(group: group, pasid: 0) where r.domain == oldDomain { s.hardware.removeRoute(r) }
+            s.hardware.addRoute(Route(group: group, pasid: 0, domain: s.domainID(ofHWPT: hwpt)!, window: w))
+        } else {
+            s.hardware.setRoute(group: group, pasid: pasid, domain: s.domainID(ofHWPT: hwpt)!)
+        }
         s.addUsers(hwpt, members.count)
         s.addUsers(old.hwpt, -members.count)
         releaseIfUnusedAuto(old.hwpt, &s)
@@ -145,7 +161,14 @@ extension IOMMUFD {
     /// `iommufd_device_detach`: a no-op when not attached; the group's last device blocks DMA.
     func detach(device: Int, pasid: UInt32, _ s: inout IOMMUFDState) {
         let group = topology.devices[device].group
-        guard let i = s.attachmentIndex(group: group, pasid: pasid), s.attachments[i].devices & bit(device) != 0 else { return }
+        // Under multi-attach a RID may hold several windows: every one goes.
+        while let i = s.attachments.firstIndex(where: { Int($0.group) == group && $0.pasid == pasid && $0.devices & bit(device) != 0 }) {
+            detachOne(device: device, pasid: pasid, at: i, &s)
+        }
+    }
+
+    func detachOne(device: Int, pasid: UInt32, at i: Int, _ s: inout IOMMUFDState) {
+        let group = topology.devices[device].group
         let hwpt = s.attachments[i].hwpt
         s.attachments[i].devices &= ~bit(device)
         if s.attachments[i].devices == 0 {

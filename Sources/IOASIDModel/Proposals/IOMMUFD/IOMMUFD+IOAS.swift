@@ -115,6 +115,7 @@ extension IOMMUFD {
         let held = self.reserved(of: ioasID, s)
         guard !accepted.contains(where: { r in held.contains { $0.intersects(r) } }) else { throw .EADDRINUSE }
         s.updateIOAS(ioasID) { $0.allowed = accepted.sorted() }
+        try rewindow(ioasID, &s)
         return .ok
     }
 

@@ -96,6 +96,15 @@ public struct IOMMUFD: Hashable, Sendable {
             return run { s throws(Errno) in try pasidRequest(flags: flags, min: lo, max: hi, freePasid: freePasid, &s) }
         case .vfioBind(let flags, let d, let hpasid, _, let gpgd):
             return run { s throws(Errno) in try vfioBind(flags: flags, device: d, hpasid: hpasid, gpgd: gpgd, &s) }
+        case .bindPasidTable(let d, _, let bits): return run { s throws(Errno) in try bindPasidTable(device: d, pasidBits: bits, &s) }
+        case .guestSetPasidEntry(let d, let pasid, let root):
+            return run { s throws(Errno) in try guestSetPasidEntry(device: d, pasid: pasid, s1Root: root, &s) }
+        case .attachPasid(let d, let pasid): return run { s throws(Errno) in try attachPasid(device: d, pasid: pasid, &s) }
+        case .memreserve(let gpa, let size): return run { s throws(Errno) in try memreserve(gpa: gpa, size: size, &s) }
+        case .addTable(let d, let pasid, let root, let reserve):
+            return run { s throws(Errno) in try addTable(device: d, pasid: pasid, s1Root: root, reserve: reserve, &s) }
+        case .removeTable(let d, let pasid): return run { s throws(Errno) in try removeTable(device: d, pasid: pasid, &s) }
+        case .reclaim(let gpa, let size): return run { s throws(Errno) in try reclaim(gpa: gpa, size: size, &s) }
         }
     }
 }

@@ -5,6 +5,8 @@ public struct IOMMUFDConfig: Hashable, Sendable {
     public enum Type1Impl: String, Hashable, Sendable { case vfio, iommufdCompat = "iommufd-compat", naive }
     public enum Type1Version: String, Hashable, Sendable { case v1, v2 }
     /// `pasid-free`: what `VFIO_IOMMU_PASID_REQUEST flags=FREE` does with a PASID still bound.
+    /// `multi-attach`: several IOASes on one RID (see `IOMMUFD+Windows.swift`).
+    public enum MultiAttach: String, Hashable, Sendable { case perPasid = "per-pasid", disjointWindows = "disjoint-windows", unchecked }
     public enum PasidFree: String, Hashable, Sendable { case busyIfBound = "busy-if-bound", unbindFirst = "unbind-first", unchecked }
 
     public enum CompatCheck: String, Hashable, Sendable { case attach, join, none }
@@ -22,13 +24,17 @@ public struct IOMMUFDConfig: Hashable, Sendable {
     /// `pgsize-source = ops`: a domain's page sizes are the union over its driver's IOMMUs.
     public var pageSizesFromOps = false
     public var pasidFree: PasidFree = .busyIfBound
+    public var multiAttach: MultiAttach = .perPasid
+    /// `pasid-table-owner = guest`: a bound PASID table is the guest's, and the host no longer
+    /// sees its entries.
+    public var pasidTableOwnedByGuest = false
 
     public init() {}
 
     /// Knob values this version accepts but does not model yet (a model that sets them is
     /// refused rather than silently run with the default).
     public static func unmodelled(on proposal: ProposalName) -> [Knob: Set<String>] {
-        var out: [Knob: Set<String>] = [.multiAttach: ["disjoint-windows", "unchecked"], .pasidScope: ["global", "per-vm"]]
+        var out: [Knob: Set<String>] = [.pasidScope: ["global", "per-vm"]]
         if proposal != .iommuAPI { out[.pgsizeSource] = ["ops"] }
         // One container is one VM here, and PASIDs come from its allocator: only `global` is modelled.
         if proposal == .vfioPasidRequest { out[.pasidScope] = ["per-device", "per-vm"] }
@@ -47,8 +53,9 @@ public struct IOMMUFDConfig: Hashable, Sendable {
         case .type1Version: guard let v = Type1Version(rawValue: value) else { return false }; type1Version = v
         case .pgsizeSource: guard knob.values.contains(value) else { return false }; pageSizesFromOps = value == "ops"
         case .pasidFree: guard let v = PasidFree(rawValue: value) else { return false }; pasidFree = v
-        case .multiAttach, .pasidScope: return knob.values.contains(value)
-        default: return false
+        case .pasidTableOwner: guard knob.values.contains(value) else { return false }; pasidTableOwnedByGuest = value == "guest"
+        case .multiAttach: guard let v = MultiAttach(rawValue: value) else { return false }; multiAttach = v
+        case .pasidScope: return knob.values.contains(value)
         }
         return true
     }

@@ -148,6 +148,18 @@ extension IOMMUFDOperation {
             var out: [(String, ArgumentText)] = [("flags", name), dev(d), ("hpasid", .number(UInt64(hpasid)))]
             if flags != 2 { out += [("gpasid", .number(UInt64(gpasid))), ("gpgd", .address(gpgd))] }
             return out
+        case .bindPasidTable(let d, let base, let bits):
+            return [dev(d), ("base_ptr", .address(base)), ("pasid_bits", .number(UInt64(bits)))]
+        case .guestSetPasidEntry(let d, let pasid, let root):
+            return [dev(d), ("pasid", .number(UInt64(pasid))), ("s1_root", .address(root))]
+        case .attachPasid(let d, let pasid):
+            return [dev(d), ("pasid", .number(UInt64(pasid)))]
+        case .memreserve(let gpa, let size), .reclaim(let gpa, let size):
+            return [("gpa", .address(gpa)), ("size", .address(size))]
+        case .addTable(let d, let pasid, let root, let reserve):
+            return [dev(d), ("pasid", .number(UInt64(pasid))), ("s1_root", .address(root)), ("reserve", .address(reserve))]
+        case .removeTable(let d, let pasid):
+            return [dev(d), ("pasid", .number(UInt64(pasid)))]
         }
     }
 

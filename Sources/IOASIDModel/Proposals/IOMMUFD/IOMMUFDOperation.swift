@@ -66,6 +66,22 @@ public enum IOMMUFDOperation: Hashable, Sendable {
     /// `VFIO_IOMMU_BIND`: `flags=BIND_GUEST_PGTBL` (the guest page table at `gpgd` serves `hpasid`
     /// on the device) or `UNBIND_GUEST_PGTBL`.
     case vfioBind(flags: UInt32, device: Int, hpasid: UInt32, gpasid: UInt32, gpgd: UInt64)
+
+    // Bind PASID table vs bind page tables (proposal bind-table, virtio-iommu style).
+    /// `BIND_PASID_TABLE`: the guest's PASID table (at `basePtr`, `pasidBits` wide) serves the device.
+    case bindPasidTable(device: Int, basePtr: UInt64, pasidBits: UInt32)
+    /// `GUEST_SET_PASID_ENTRY`: the guest points PASID `pasid` of its table at a stage-1 table.
+    case guestSetPasidEntry(device: Int, pasid: UInt32, s1Root: UInt64)
+    /// `ATTACH_PASID`: the host attaches a kernel-owned domain of its own (e.g. kernel SVA).
+    case attachPasid(device: Int, pasid: UInt32)
+    /// `VIRTIO_IOMMU_T_MEMRESERVE`: the guest lends GPA space to the host for page tables.
+    case memreserve(gpa: UInt64, size: UInt64)
+    /// `VIRTIO_IOMMU_T_ADD_TABLE`: a stage-1 table in reserve `reserve` serves (device, PASID).
+    case addTable(device: Int, pasid: UInt32, s1Root: UInt64, reserve: UInt64)
+    /// `VIRTIO_IOMMU_T_REMOVE_TABLE`.
+    case removeTable(device: Int, pasid: UInt32)
+    /// `VIRTIO_IOMMU_T_RECLAIM`: the guest takes a reserve back.
+    case reclaim(gpa: UInt64, size: UInt64)
 }
 
 /// The fields of `struct iommu_ioas_map`.

@@ -114,6 +114,18 @@ extension IOMMUFDOperation {
         OperationSpec("VFIO_IOMMU_BIND", ["flags": .flags, "dev": .device, "hpasid": .u32, "gpasid": .u32, "gpgd": .u64],
                       "flags=BIND_GUEST_PGTBL: the guest page table at gpgd serves hpasid on dev; UNBIND_GUEST_PGTBL undoes it",
                       proposals: [.vfioPasidRequest]),
+        OperationSpec("BIND_PASID_TABLE", ["dev": .device, "base_ptr": .u64, "pasid_bits": .u32],
+                      "the guest's PASID table serves the device", proposals: [.bindTable]),
+        OperationSpec("GUEST_SET_PASID_ENTRY", ["dev": .device, "pasid": .u32, "s1_root": .u64],
+                      "the guest points a PASID of its table at a stage-1 table", proposals: [.bindTable]),
+        OperationSpec("ATTACH_PASID", ["dev": .device, "pasid": .u32],
+                      "the host attaches a kernel-owned domain of its own at a PASID", proposals: [.bindTable]),
+        OperationSpec("VIRTIO_IOMMU_T_MEMRESERVE", ["gpa": .u64, "size": .u64],
+                      "the guest lends GPA space to the host for page tables", proposals: [.bindTable]),
+        OperationSpec("VIRTIO_IOMMU_T_ADD_TABLE", ["dev": .device, "pasid": .u32, "s1_root": .u64, "reserve": .u64],
+                      "bind a guest stage-1 table that lives in a reserve", proposals: [.bindTable]),
+        OperationSpec("VIRTIO_IOMMU_T_REMOVE_TABLE", ["dev": .device, "pasid": .u32], "unbind a table", proposals: [.bindTable]),
+        OperationSpec("VIRTIO_IOMMU_T_RECLAIM", ["gpa": .u64, "size": .u64], "the guest takes a reserve back", proposals: [.bindTable]),
     ]
 
     public static func spec(named name: String) -> OperationSpec? { specs.first { $0.name == name } }
@@ -209,6 +221,23 @@ extension IOMMUFDOperation {
         case "VFIO_IOMMU_BIND":
             guard let d = device() else { return nil }
             return .vfioBind(flags: u32("flags"), device: d, hpasid: u32("hpasid"), gpasid: u32("gpasid"), gpgd: n("gpgd"))
+        case "BIND_PASID_TABLE":
+            guard let d = device() else { return nil }
+            return .bindPasidTable(device: d, basePtr: n("base_ptr"), pasidBits: u32("pasid_bits"))
+        case "GUEST_SET_PASID_ENTRY":
+            guard let d = device() else { return nil }
+            return .guestSetPasidEntry(device: d, pasid: u32("pasid"), s1Root: n("s1_root"))
+        case "ATTACH_PASID":
+            guard let d = device() else { return nil }
+            return .attachPasid(device: d, pasid: u32("pasid"))
+        case "VIRTIO_IOMMU_T_MEMRESERVE": return .memreserve(gpa: n("gpa"), size: n("size"))
+        case "VIRTIO_IOMMU_T_ADD_TABLE":
+            guard let d = device() else { return nil }
+            return .addTable(device: d, pasid: u32("pasid"), s1Root: n("s1_root"), reserve: n("reserve"))
+        case "VIRTIO_IOMMU_T_REMOVE_TABLE":
+            guard let d = device() else { return nil }
+            return .removeTable(device: d, pasid: u32("pasid"))
+        case "VIRTIO_IOMMU_T_RECLAIM": return .reclaim(gpa: n("gpa"), size: n("size"))
         default: return nil
         }
     }
@@ -244,6 +273,13 @@ extension IOMMUFDOperation {
         case .apiDomainFree: return 25
         case .pasidRequest: return 26
         case .vfioBind: return 27
+        case .bindPasidTable: return 28
+        case .guestSetPasidEntry: return 29
+        case .attachPasid: return 30
+        case .memreserve: return 31
+        case .addTable: return 32
+        case .removeTable: return 33
+        case .reclaim: return 34
         }
     }
 
@@ -278,6 +314,13 @@ extension IOMMUFDOperation {
         case .apiDomainFree: return "iommu_domain_free"
         case .pasidRequest: return "VFIO_IOMMU_PASID_REQUEST"
         case .vfioBind: return "VFIO_IOMMU_BIND"
+        case .bindPasidTable: return "BIND_PASID_TABLE"
+        case .guestSetPasidEntry: return "GUEST_SET_PASID_ENTRY"
+        case .attachPasid: return "ATTACH_PASID"
+        case .memreserve: return "VIRTIO_IOMMU_T_MEMRESERVE"
+        case .addTable: return "VIRTIO_IOMMU_T_ADD_TABLE"
+        case .removeTable: return "VIRTIO_IOMMU_T_REMOVE_TABLE"
+        case .reclaim: return "VIRTIO_IOMMU_T_RECLAIM"
         }
     }
 }

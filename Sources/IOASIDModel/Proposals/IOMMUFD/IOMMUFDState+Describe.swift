@@ -9,6 +9,10 @@ extension IOMMUFDState {
             out.append(line)
         }
         if !pasids.isEmpty { out.append("pasids held by the VM: " + pasids.map(String.init).joined(separator: ",")) }
+        for g in bindTable.delegated { out.append("group \(topology.groups[Int(g)]): PASID table bound") }
+        for r in bindTable.reserves { out.append("memreserve \(r)") }
+        for d in bindTable.hostDomains { out.append("domain \(d): the host's own") }
+        for d in bindTable.reserveTables { out.append("domain \(d): a guest table from a reserve") }
         for o in objects {
             switch o.body {
             case .ioas(let x):
@@ -47,7 +51,7 @@ extension IOMMUFDState {
             }
         }
         for r in hardware.routes {
-            out.append("route \(topology.groups[Int(r.group)])\(r.pasid == 0 ? "" : " pasid \(r.pasid)") -> domain \(r.domain)")
+            out.append("route \(topology.groups[Int(r.group)])\(r.pasid == 0 ? "" : " pasid \(r.pasid)")\(r.window.map { " window \($0)" } ?? "") -> domain \(r.domain)")
         }
         for e in hardware.iotlb.entries {
             let pasid = e.key.pasid == 0 ? "" : " pasid \(e.key.pasid)"

@@ -12,6 +12,8 @@ public struct IOMMUFDState: Hashable, Sendable {
     public var container = Type1Container()
     /// PASIDs the VM holds from `VFIO_IOMMU_PASID_REQUEST` (proposal vfio-pasid-request), ascending.
     public var pasids: [UInt32] = []
+    /// Proposal bind-table's bookkeeping (empty otherwise).
+    public var bindTable = BindTableState()
 
     public init(deviceCount: Int) {
         boundIDs = Array(repeating: 0, count: deviceCount)
@@ -130,6 +132,11 @@ extension IOMMUFDState {
         s.container = container
         s.container.groups = container.groups.map { $0 }
         s.pasids = pasids.map { $0 }
+        s.bindTable = bindTable
+        s.bindTable.delegated = bindTable.delegated.map { $0 }
+        s.bindTable.reserves = bindTable.reserves.map { $0 }
+        s.bindTable.hostDomains = bindTable.hostDomains.map { $0 }
+        s.bindTable.reserveTables = bindTable.reserveTables.map { $0 }
         return s
     }
 }

@@ -1,0 +1,18 @@
+/// What proposal `bind-table` keeps beside the hardware (`domain/proposals.md` S3): which devices
+/// have a guest PASID table bound, the GPA reserves the guest lent for page tables, which domains
+/// the host attached itself, and which guest tables were added from a reserve.
+public struct BindTableState: Hashable, Sendable {
+    /// Groups whose PASID table is the guest's (`BIND_PASID_TABLE`), ascending.
+    public var delegated: [UInt16] = []
+    /// `VIRTIO_IOMMU_T_MEMRESERVE` ranges, ascending.
+    public var reserves: [IOVARange] = []
+    /// Domains the host attached with `ATTACH_PASID` (kernel-owned), ascending.
+    public var hostDomains: [DomainID] = []
+    /// Guest stage-1 tables bound with `VIRTIO_IOMMU_T_ADD_TABLE`, ascending: their pages must
+    /// stay inside a reserve.
+    public var reserveTables: [DomainID] = []
+
+    public init() {}
+
+    public var isEmpty: Bool { delegated.isEmpty && reserves.isEmpty && hostDomains.isEmpty && reserveTables.isEmpty }
+}

@@ -1,0 +1,137 @@
+/// Bind PASID table vs bind page tables (proposal `bind-table`, `domain/proposals.md` S3, the
+/// 2017 virtio-iommu / SMMUv3 / VT-d threads). Two ways for a guest to own stage 1:
+///
+/// - `BIND_PASID_TABLE` hands the device's whole PASID table to the guest, which then fills its
+///   entries (`GUEST_SET_PASID_ENTRY`). Under `pasid-table-owner = guest` the host no longer sees
+///   those entries, so its own `ATTACH_PASID` on the device still succeeds (H7); under `host` the
+///   guest's writes go through the host, and a PASID the other side uses is EBUSY.
+/// - Binding page tables one by one (`VIRTIO_IOMMU_T_ADD_TABLE`): the tables live in GPA space the
+///   guest lent to the host (`VIRTIO_IOMMU_T_MEMRESERVE`); a root outside any reserve is ENOSPC
+///   ("add_table fails asking for more memreserve"). `VIRTIO_IOMMU_T_RECLAIM` takes a reserve back:
+///   under `stage2-pin-tables = yes` a reserve a table uses is EBUSY; under `no` the table is left
+///   in memory the guest owns again (H9).
+///
+/// A guest stage-1 table is a domain of the device's IOMMU format rooted at the table's GPA; the
+/// host's own domain (kernel SVA) is an empty domain of that format. Neither makes a promise the
+/// `translation` invariant could check; `pasid-unique` and `lifetime` say what breaks.
+extension IOMMUFD {
+    func bindPasidTable(device: Int, pasidBits: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        let group = UInt16(topology.devices[device].group)
+        guard pasidBits >= 1, Int(pasidBits) <= topology.pasidBits(of: device) else { throw .EINVAL }
+        guard !s.bindTable.delegated.contains(group) else { throw .EBUSY }
+        s.bindTable.delegated.append(group)
+        s.bindTable.delegated.sort()
+        return .ok
+    }
+
+    /// Whether the host sees every entry at (group, PASID): not when the guest owns the table.
+    func hostSeesGuestEntries(group: Int, _ s: IOMMUFDState) -> Bool {
+        !(config.pasidTableOwnedByGuest && s.bindTable.delegated.contains(UInt16(group)))
+    }
+
+    func checkPasid(_ pasid: UInt32, device: Int) throws(Errno) {
+        let bits = topology.pasidBits(of: device)
+        guard pasid != 0, bits > 0, UInt64(pasid) >> UInt64(bits) == 0 else { throw .EINVAL }
+    }
+
+    func guestSetPasidEntry(device: Int, pasid: UInt32, s1Root: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        let group = topology.devices[device].group
+        guard s.bindTable.delegated.contains(UInt16(group)) else { throw .EINVAL }
+        try checkPasid(pasid, device: device)
+        let domain = try guestTable(device: device, root: s1Root, &s)
+        if hostSeesGuestEntries(group: group, s) {
+            guard s.hardware.routes(group: group, pasid: pasid).isEmpty else { throw .EBUSY }
+            s.hardware.setRoute(group: group, pasid: pasid, domain: domain)
+        } else {
+            // The guest rewrites its own entry; the host's entry at that PASID, invisible to it, stays.
+            let mine = s.hardware.routes(group: group, pasid: pasid).filter { !s.bindTable.hostDomains.contains($0.domain) }
+            for r in mine { dropRoute(r, &s) }
+            s.hardware.addRoute(Route(group: group, pasid: pasid, domain: domain))
+        }
+        return .ok
+    }
+
+    func attachPasid(device: Int, pasid: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        let group = topology.devices[device].group
+        try checkPasid(pasid, device: device)
+        let existing = s.hardware.routes(group: group, pasid: pasid)
+        let visible = hostSeesGuestEntries(group: group, s) ? existing : existing.filter { s.bindTable.hostDomains.contains($0.domain) }
+        guard visible.isEmpty else { throw .EBUSY }
+        let iommuIndex = topology.devices[device].iommu
+        let spec = topology.iommus[iommuIndex]
+        guard let table = try? PageTable(format: spec.preset.format) else { throw .EINVAL }
+        let domain = s.hardware.allocateDomain { did in
+            Domain(id: did, iommu: iommuIndex, preset: spec.preset, enforcesCoherency: false, dirtyTracking: false, stage: .stage1, table: table)
+        }
+        s.bindTable.hostDomains.append(domain)
+        s.bindTable.hostDomains.sort()
+        s.hardware.addRoute(Route(group: group, pasid: pasid, domain: domain))
+        return .ok
+    }
+
+    func memreserve(gpa: UInt64, size: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        guard size > 0, let range = IOVARange(start: gpa, length: size) else { throw .EINVAL }
+        guard !s.bindTable.reserves.contains(where: { $0.intersects(range) }) else { throw .EEXIST }
+        s.bindTable.reserves.append(range)
+        s.bindTable.reserves.sort()
+        return .ok
+    }
+
+    func addTable(device: Int, pasid: UInt32, s1Root: UInt64, reserve: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        let group = topology.devices[device].group
+        try checkPasid(pasid, device: device)
+        guard let r = s.bindTable.reserves.first(where: { $0.first == reserve }) else { throw .ENOENT }
+        let granule = topology.iommu(of: device).preset.format.granule
+        guard let page = IOVARange(start: s1Root, length: granule), r.contains(page) else { throw .ENOSPC }
+        guard s.hardware.routes(group: group, pasid: pasid).isEmpty else { throw .EBUSY }
+        let domain = try guestTable(device: device, root: s1Root, &s)
+        s.hardware.setRoute(group: group, pasid: pasid, domain: domain)
+        if !s.bindTable.reserveTables.contains(domain) {
+            s.bindTable.reserveTables.append(domain)
+            s.bindTable.reserveTables.sort()
+        }
+        return .ok
+    }
+
+    func removeTable(device: Int, pasid: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        let group = topology.devices[device].group
+        let routes = s.hardware.routes(group: group, pasid: pasid).filter { s.bindTable.reserveTables.contains($0.domain) }
+        guard !routes.isEmpty else { throw .ENOENT }
+        for r in routes { dropRoute(r, &s) }
+        return .ok
+    }
+
+    func reclaim(gpa: UInt64, size: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        guard let range = IOVARange(start: gpa, length: size), let i = s.bindTable.reserves.firstIndex(of: range) else { throw .EINVAL }
+        let inUse = s.bindTable.reserveTables.contains { d in s.hardware.domain(d).map { range.contains($0.table.rootAddress) } ?? false }
+        if inUse, config.stage2PinTables { throw .EBUSY }
+        s.bindTable.reserves.remove(at: i)
+        return .ok
+    }
+
+    /// The domain standing for the guest's stage-1 table at `root` behind the device's IOMMU
+    /// (shared by every binding of that table there).
+    func guestTable(device: Int, root: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> DomainID {
+        let iommuIndex = topology.devices[device].iommu
+        let hostDomains = s.bindTable.hostDomains
+        if let d = s.hardware.domains.first(where: {
+            $0.iommu == iommuIndex && !$0.freed && $0.table.rootAddress == root && !hostDomains.contains($0.id)
+        }) {
+            return d.id
+        }
+        let spec = topology.iommus[iommuIndex]
+        guard let table = try? PageTable(format: spec.preset.format, rootAddress: root) else { throw .EINVAL }
+        return s.hardware.allocateDomain { did in
+            Domain(id: did, iommu: iommuIndex, preset: spec.preset, enforcesCoherency: false, dirtyTracking: false, stage: .stage1, table: table)
+        }
+    }
+
+    /// Removes one route; a domain nothing routes to any more is freed and forgotten.
+    func dropRoute(_ r: Route, _ s: inout IOMMUFDState) {
+        s.hardware.removeRoute(r)
+        guard !s.hardware.routes.contains(where: { $0.domain == r.domain }) else { return }
+        s.hardware.freeDomain(r.domain)
+        s.bindTable.hostDomains.removeAll { $0 == r.domain }
+        s.bindTable.reserveTables.removeAll { $0 == r.domain }
+    }
+}
