@@ -64,6 +64,14 @@ public struct Hardware: Hashable, Sendable {
     }
 
     /// Blocks DMA of (group, PASID): no route.
+    /// Which address space a domain stands for, as a guest sees it: a nested domain is its guest
+    /// stage-1 table (the same table behind two IOMMUs is two domains but one address space);
+    /// any other domain is itself.
+    public func addressSpace(of id: DomainID) -> AddressSpace {
+        guard let d = domain(id), d.parent != nil else { return .domain(id) }
+        return .guestTable(root: d.table.rootAddress)
+    }
+
     /// Removes one route, leaving any other at the same (group, PASID) (designs where two sides
     /// each keep an entry the other cannot see).
     public mutating func removeRoute(_ route: Route) {
@@ -113,5 +121,18 @@ public struct Hardware: Hashable, Sendable {
         let live = domains.filter { !$0.freed }.compactMap(\.parent)
         let routed = routes.map(\.domain)
         domains.removeAll { $0.freed && !routed.contains($0.id) && !live.contains($0.id) }
+    }
+}
+
+/// An address space as PASID rules compare them (`Hardware.addressSpace(of:)`).
+public enum AddressSpace: Hashable, Sendable, CustomStringConvertible {
+    case domain(DomainID)
+    case guestTable(root: UInt64)
+
+    public var description: String {
+        switch self {
+        case .domain(let d): return "domain \(d)"
+        case .guestTable(let root): return "guest table \(SizeText.hex(root))"
+        }
     }
 }

@@ -29,22 +29,24 @@ enum PasidUniqueInvariant {
     private static func vsva(_ view: some HardwareView) -> Violation? {
         let topology = view.topology
         guard !topology.vsvaDevices.isEmpty else { return nil }
-        var byPasid: [UInt32: (DomainID, Int)] = [:]
-        var byDomain: [DomainID: (UInt32, Int)] = [:]
-        for route in view.hardware.routes where route.pasid != 0 {
+        var byPasid: [UInt32: (AddressSpace, Int)] = [:]
+        var bySpace: [AddressSpace: (UInt32, Int)] = [:]
+        let hardware = view.hardware
+        for route in hardware.routes where route.pasid != 0 {
+            let space = hardware.addressSpace(of: route.domain)
             for device in topology.members(of: Int(route.group)) where topology.vsvaDevices.contains(device) {
-                if let (other, otherDevice) = byPasid[route.pasid], other != route.domain {
+                if let (other, otherDevice) = byPasid[route.pasid], other != space {
                     return Violation(.pasidUnique, "one guest PASID names two address spaces across the VM's devices",
                                      objects: ["dev \(topology.devices[otherDevice].name)", "dev \(topology.devices[device].name)", "pasid \(route.pasid)"],
-                                     expected: "domain \(other)", found: "domain \(route.domain)")
+                                     expected: "\(other)", found: "\(space)")
                 }
-                if let (otherPasid, otherDevice) = byDomain[route.domain], otherPasid != route.pasid {
-                    return Violation(.pasidUnique, "one guest address space is bound at different PASIDs on different devices",
-                                     objects: ["dev \(topology.devices[otherDevice].name)", "dev \(topology.devices[device].name)", "domain \(route.domain)"],
+                if let (otherPasid, otherDevice) = bySpace[space], otherPasid != route.pasid {
+                    return Violation(.pasidUnique, "one guest address space is bound at two PASIDs in the VM",
+                                     objects: ["dev \(topology.devices[otherDevice].name)", "dev \(topology.devices[device].name)", "\(space)"],
                                      expected: "pasid \(otherPasid)", found: "pasid \(route.pasid)")
                 }
-                byPasid[route.pasid] = (route.domain, device)
-                byDomain[route.domain] = (route.pasid, device)
+                byPasid[route.pasid] = (space, device)
+                bySpace[space] = (route.pasid, device)
             }
         }
         return nil

@@ -115,7 +115,31 @@ struct BrokenView: HardwareView {
         let a = Self.domain()(&hw)
         hw.addRoute(Route(group: 0, pasid: 3, domain: a))
         hw.addRoute(Route(group: 1, pasid: 4, domain: a))
-        #expect(Invariants.check(.pasidUnique, in: BrokenView(topology: topology, hardware: hw))?.summary.contains("different PASIDs") == true)
+        #expect(Invariants.check(.pasidUnique, in: BrokenView(topology: topology, hardware: hw))?.summary.contains("at two PASIDs") == true)
+    }
+
+    /// Under vSVA a guest process is its stage-1 table, not a domain: two nested domains over the
+    /// same guest root (one per IOMMU) at one PASID are one address space, and at two PASIDs a
+    /// violation.
+    @Test func vsvaComparesNestedDomainsByTheirGuestTable() throws {
+        var topology = Self.topology
+        topology.vsvaDevices = [0, 1]
+        topology.devices[1].pasidBits = 20
+        func nested(_ hw: inout Hardware, parent: DomainID) -> DomainID {
+            hw.allocateDomain { id in
+                Domain(id: id, iommu: 0, preset: .armLPAE4K, enforcesCoherency: false, dirtyTracking: false, stage: .stage1,
+                       table: try! PageTable(format: FormatPreset.armLPAE4K.format, rootAddress: 0x5000), parent: parent)
+            }
+        }
+        var hw = Hardware()
+        let parent = Self.domain()(&hw)
+        let n1 = nested(&hw, parent: parent), n2 = nested(&hw, parent: parent)
+        hw.addRoute(Route(group: 0, pasid: 3, domain: n1))
+        hw.addRoute(Route(group: 1, pasid: 3, domain: n2))
+        #expect(Invariants.check(.pasidUnique, in: BrokenView(topology: topology, hardware: hw)) == nil)
+        hw.clearRoutes(group: 1, pasid: 3)
+        hw.addRoute(Route(group: 1, pasid: 4, domain: n2))
+        #expect(Invariants.check(.pasidUnique, in: BrokenView(topology: topology, hardware: hw))?.summary.contains("at two PASIDs") == true)
     }
 
     @Test func noOverlapCatchesTwoTablesAtOneAddress() throws {

@@ -118,6 +118,7 @@ extension IOMMUFD {
         } else {
             if pasid == 0 { try enforceReservedRegions(of: [device], hwpt: hwpt, s) }
             try checkPasidCompat(group: group, pasid: pasid, hwpt: hwpt, s)
+            try checkPasidScope(group: group, pasid: pasid, hwpt: hwpt, s)
             try driverAttach(device: device, pasid: pasid, hwpt: hwpt, s)
             s.insertAttachment(Attachment(group: UInt16(group), pasid: pasid, hwpt: hwpt, devices: bit(device)))
             s.hardware.setRoute(group: group, pasid: pasid, domain: s.domainID(ofHWPT: hwpt)!)
@@ -142,6 +143,7 @@ extension IOMMUFD {
             try enforceReservedRegions(of: members, hwpt: hwpt, s)
         }
         try checkPasidCompat(group: group, pasid: pasid, hwpt: hwpt, s)
+        try checkPasidScope(group: group, pasid: pasid, hwpt: hwpt, s)
         try driverAttach(device: device, pasid: pasid, hwpt: hwpt, s)
         s.attachments[i].hwpt = hwpt
         if pasid == 0, allowsWindows {
@@ -207,6 +209,19 @@ extension IOMMUFD {
         } else {
             guard compat else { throw .EINVAL }
             if let rid = s.attachment(group: group, pasid: 0), !isPasidCompat(rid.hwpt, s) { throw .EINVAL }
+        }
+    }
+
+    /// `pasid-scope = global` (a design knob; iommufd as merged is `per-device`): once PASID p
+    /// serves an address space on some device, p may serve only that address space on any
+    /// device, and that address space only at p — EINVAL otherwise.
+    func checkPasidScope(group: Int, pasid: UInt32, hwpt: UInt32, _ s: IOMMUFDState) throws(Errno) {
+        guard pasid != 0, config.pasidScope == .global, let domain = s.domainID(ofHWPT: hwpt) else { return }
+        let space = s.hardware.addressSpace(of: domain)
+        for r in s.hardware.routes where r.pasid != 0 && !(Int(r.group) == group && r.pasid == pasid) {
+            let other = s.hardware.addressSpace(of: r.domain)
+            if r.pasid == pasid, other != space { throw .EINVAL }
+            if r.pasid != pasid, other == space { throw .EINVAL }
         }
     }
 

@@ -7,6 +7,8 @@ public struct IOMMUFDConfig: Hashable, Sendable {
     /// `pasid-free`: what `VFIO_IOMMU_PASID_REQUEST flags=FREE` does with a PASID still bound.
     /// `multi-attach`: several IOASes on one RID (see `IOMMUFD+Windows.swift`).
     public enum MultiAttach: String, Hashable, Sendable { case perPasid = "per-pasid", disjointWindows = "disjoint-windows", unchecked }
+    /// `pasid-scope` on iommufd: who names PASIDs.
+    public enum PasidScope: String, Hashable, Sendable { case perDevice = "per-device", global, perVM = "per-vm" }
     public enum PasidFree: String, Hashable, Sendable { case busyIfBound = "busy-if-bound", unbindFirst = "unbind-first", unchecked }
 
     public enum CompatCheck: String, Hashable, Sendable { case attach, join, none }
@@ -25,6 +27,7 @@ public struct IOMMUFDConfig: Hashable, Sendable {
     public var pageSizesFromOps = false
     public var pasidFree: PasidFree = .busyIfBound
     public var multiAttach: MultiAttach = .perPasid
+    public var pasidScope: PasidScope = .perDevice
     /// `pasid-table-owner = guest`: a bound PASID table is the guest's, and the host no longer
     /// sees its entries.
     public var pasidTableOwnedByGuest = false
@@ -34,7 +37,7 @@ public struct IOMMUFDConfig: Hashable, Sendable {
     /// Knob values this version accepts but does not model yet (a model that sets them is
     /// refused rather than silently run with the default).
     public static func unmodelled(on proposal: ProposalName) -> [Knob: Set<String>] {
-        var out: [Knob: Set<String>] = [.pasidScope: ["global", "per-vm"]]
+        var out: [Knob: Set<String>] = [.pasidScope: ["per-vm"]]
         if proposal != .iommuAPI { out[.pgsizeSource] = ["ops"] }
         // One container is one VM here, and PASIDs come from its allocator: only `global` is modelled.
         if proposal == .vfioPasidRequest { out[.pasidScope] = ["per-device", "per-vm"] }
@@ -55,7 +58,7 @@ public struct IOMMUFDConfig: Hashable, Sendable {
         case .pasidFree: guard let v = PasidFree(rawValue: value) else { return false }; pasidFree = v
         case .pasidTableOwner: guard knob.values.contains(value) else { return false }; pasidTableOwnedByGuest = value == "guest"
         case .multiAttach: guard let v = MultiAttach(rawValue: value) else { return false }; multiAttach = v
-        case .pasidScope: return knob.values.contains(value)
+        case .pasidScope: guard let v = PasidScope(rawValue: value) else { return false }; pasidScope = v
         }
         return true
     }
