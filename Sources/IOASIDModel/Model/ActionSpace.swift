@@ -65,6 +65,7 @@ public struct ActionSpace: Sendable {
         if config.proposal == .iommuAPI { return apiActions(state, into: &out) }
         if config.proposal == .vfioPasidRequest { return pasidRequestActions(state, into: &out) }
         if config.proposal == .bindTable { return bindTableActions(state, into: &out) }
+        if config.proposal == .devIOASID { return devIOASIDActions(state, into: &out) }
         typealias C = IOMMUFDConstants
         let g = bounds.groups
         let ioasIDs = ids(state, Self.isIOAS)
@@ -238,6 +239,51 @@ public struct ActionSpace: Sendable {
             } }
         }
         if g.contains(.unmap) { for r in state.bindTable.reserves { out.append(.reclaim(gpa: r.first, size: r.length)) } }
+    }
+
+    /// The /dev/ioasid calls, by `ops` group: `bind` → JOIN_IOASID_FD, `ioas` → IOASID_ALLOC,
+    /// `destroy` → IOASID_FREE, `map` / `unmap` → IOASID_MAP_DMA / _UNMAP_DMA over the pairs,
+    /// `allow-iovas` → IOASID_SET_WINDOW (the window and its halves), `attach` → ATTACH_IOASID,
+    /// ATTACH_IOASID_PASID (each of `pasids`) and DETACH_IOASID, `hwpt` → IOASID_ALLOC_PASID and
+    /// IOASID_FREE_PASID, `translate` as for iommufd.
+    func devIOASIDActions(_ state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
+        let g = bounds.groups
+        let ioasIDs = ids(state, Self.isIOAS)
+        if g.contains(.bind) { for d in topology.devices.indices { out.append(.joinIOASIDFd(device: d, fd: 1)) } }
+        if g.contains(.ioas) { out.append(.ioasidAlloc(fd: 1)) }
+        if g.contains(.map) {
+            for id in ioasIDs { for (iova, length) in pairs { for va in userVAs(for: iova) {
+                out.append(.ioasidMapDMA(ioasid: id, iova: iova, size: length, vaddr: va))
+            } } }
+        }
+        if g.contains(.unmap) { for id in ioasIDs { for (iova, length) in pairs { out.append(.ioasidUnmapDMA(ioasid: id, iova: iova, size: length)) } } }
+        if g.contains(.allowIOVAs) {
+            let w = bounds.window
+            var windows = [w]
+            if w.length >= 2 {
+                let mid = w.first + w.length / 2
+                windows += [IOVARange(first: w.first, last: mid - 1), IOVARange(first: mid, last: w.last)]
+            }
+            for id in ioasIDs { for r in windows { out.append(.ioasidSetWindow(ioasid: id, start: r.first, last: r.last)) } }
+        }
+        if g.contains(.attach) {
+            for d in topology.devices.indices {
+                for id in ioasIDs {
+                    out.append(.attachIOASID(device: d, ioasid: id, pasid: 0))
+                    for p in bounds.pasids { out.append(.attachIOASID(device: d, ioasid: id, pasid: p)) }
+                }
+                out.append(.detachIOASID(device: d, pasid: 0))
+                for p in bounds.pasids { out.append(.detachIOASID(device: d, pasid: p)) }
+            }
+        }
+        if g.contains(.hwpt) {
+            out.append(.ioasidAllocPasid(fd: 1, min: 1, max: bounds.pasids.max() ?? 1))
+            for p in state.pasids { out.append(.ioasidFreePasid(fd: 1, pasid: p)) }
+        }
+        if g.contains(.destroy) {
+            for id in ioasIDs where state.ioas(id) != nil { out.append(.ioasidFree(ioasid: id)) }
+        }
+        if g.contains(.translate) { translateActions(state, into: &out) }
     }
 
     /// `ops +nested`: nested HWPTs over nest parents, and the guest's stage-1 edits.

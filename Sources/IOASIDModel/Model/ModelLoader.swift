@@ -104,9 +104,6 @@ public struct ModelLoader {
                                            in: ProposalName.allCases.map(\.rawValue)), at: proposalWord)
         }
         self.proposal = proposal
-        guard proposal.isModelled else {
-            throw error("proposal '\(proposal.rawValue)' is not modelled in this version (dev-ioasid is not yet)", at: proposalWord)
-        }
         let (knobs, config) = try knobSettings(proposal)
         var topology = try buildTopology()
         topology.containers = try containers(proposal)
@@ -131,6 +128,8 @@ public struct ModelLoader {
     func knobSettings(_ proposal: ProposalName) throws(Diagnostic) -> ([(Knob, String)], IOMMUFDConfig) {
         var config = IOMMUFDConfig()
         config.proposal = proposal
+        // Each knob the proposal owns starts at its default there (pasid-scope differs by proposal).
+        for knob in Knob.allCases where knob.owners.contains(proposal) { _ = config.set(knob, knob.defaultValue(for: proposal)) }
         var seen: [(Knob, String)] = []
         for (k, v) in syntax.knobs {
             guard let knob = Knob(rawValue: k.value) else {

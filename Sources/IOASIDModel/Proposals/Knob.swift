@@ -79,9 +79,6 @@ public enum ProposalName: String, Hashable, Sendable, CaseIterable {
     case vfioPasidRequest = "vfio-pasid-request"
     case devIOASID = "dev-ioasid"
 
-    /// Whether this version of the tool has its state machine.
-    public var isModelled: Bool { self != .devIOASID }
-
     public var explanation: String {
         switch self {
         case .iommufd: return "iommufd as merged (S7): IOAS, HWPT, device bind/attach/replace, PASIDs, nesting"

@@ -92,7 +92,9 @@ extension IOMMUFD {
                 }
             }
             // A new auto domain: flags 0, attached before it joins the IOAS (immediate_attach).
-            let id = try allocatePaging(ioasID: ptID, device: device, nestParent: false, dirty: false, pasidCompat: false, auto: true, &s)
+            // dev-ioasid's automatic domains also serve PASIDs (ATTACH_IOASID_PASID names an IOASID).
+            let id = try allocatePaging(ioasID: ptID, device: device, nestParent: false, dirty: false,
+                                        pasidCompat: config.proposal == .devIOASID, auto: true, &s)
             try connect(device: device, pasid: pasid, hwpt: id, replacing: replacing, &s)
             try addDomain(hwptID: id, &s)
             return id

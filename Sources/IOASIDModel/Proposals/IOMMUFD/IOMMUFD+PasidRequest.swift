@@ -29,6 +29,11 @@ extension IOMMUFD {
             switch config.pasidFree {
             case .busyIfBound:
                 guard bound.isEmpty else { throw .EBUSY }
+            case .unbindFirst where config.proposal == .devIOASID:
+                // dev-ioasid's PASIDs are attachments: detach every device using it.
+                for a in s.attachments where a.pasid == freePasid {
+                    for d in topology.devices.indices where a.devices & bit(d) != 0 { detach(device: d, pasid: freePasid, &s) }
+                }
             case .unbindFirst:
                 for r in bound { unbindGuest(group: Int(r.group), pasid: freePasid, &s) }
             case .unchecked:

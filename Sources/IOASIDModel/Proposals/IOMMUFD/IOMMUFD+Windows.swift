@@ -48,7 +48,8 @@ extension IOMMUFD {
                 continue
             }
         }
-        let id = try allocatePaging(ioasID: ptID, device: device, nestParent: false, dirty: false, pasidCompat: false, auto: true, &s)
+        let id = try allocatePaging(ioasID: ptID, device: device, nestParent: false, dirty: false,
+                                    pasidCompat: config.proposal == .devIOASID, auto: true, &s)
         try addWindowAttachment(device: device, hwpt: id, window: w, &s)
         try addDomain(hwptID: id, &s)
         return id

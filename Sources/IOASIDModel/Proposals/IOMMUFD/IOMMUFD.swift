@@ -105,6 +105,21 @@ public struct IOMMUFD: Hashable, Sendable {
             return run { s throws(Errno) in try addTable(device: d, pasid: pasid, s1Root: root, reserve: reserve, &s) }
         case .removeTable(let d, let pasid): return run { s throws(Errno) in try removeTable(device: d, pasid: pasid, &s) }
         case .reclaim(let gpa, let size): return run { s throws(Errno) in try reclaim(gpa: gpa, size: size, &s) }
+        case .joinIOASIDFd(let d, let fd): return run { s throws(Errno) in try joinIOASIDFd(device: d, fd: fd, &s) }
+        case .ioasidAlloc(let fd): return run { s throws(Errno) in try ioasidAlloc(fd: fd, &s) }
+        case .ioasidFree(let id): return run { s throws(Errno) in try ioasidFree(ioasid: id, &s) }
+        case .ioasidCreateNesting: return Step(outcome: .errno(.EOPNOTSUPP))
+        case .ioasidMapDMA(let id, let iova, let size, let vaddr):
+            return run { s throws(Errno) in try ioasidMapDMA(ioasid: id, iova: iova, size: size, vaddr: vaddr, &s) }
+        case .ioasidUnmapDMA(let id, let iova, let size):
+            guard s.ioas(id) != nil else { return Step(outcome: .errno(.ENOENT)) }
+            return Self.renamed(ioasUnmap(ioasID: id, iova: iova, length: size, &s))
+        case .ioasidSetWindow(let id, let start, let last):
+            return run { s throws(Errno) in try ioasidSetWindow(ioasid: id, start: start, last: last, &s) }
+        case .attachIOASID(let d, let id, let pasid): return run { s throws(Errno) in try attachIOASID(device: d, ioasid: id, pasid: pasid, &s) }
+        case .detachIOASID(let d, let pasid): return run { s throws(Errno) in try detachIOASID(device: d, pasid: pasid, &s) }
+        case .ioasidAllocPasid(let fd, let lo, let hi): return run { s throws(Errno) in try ioasidAllocPasid(fd: fd, min: lo, max: hi, &s) }
+        case .ioasidFreePasid(let fd, let pasid): return run { s throws(Errno) in try ioasidFreePasid(fd: fd, pasid: pasid, &s) }
         }
     }
 }

@@ -82,6 +82,30 @@ public enum IOMMUFDOperation: Hashable, Sendable {
     case removeTable(device: Int, pasid: UInt32)
     /// `VIRTIO_IOMMU_T_RECLAIM`: the guest takes a reserve back.
     case reclaim(gpa: UInt64, size: UInt64)
+
+    // The /dev/ioasid RFC (proposal dev-ioasid); the model has one fd (fd=1).
+    /// `JOIN_IOASID_FD`.
+    case joinIOASIDFd(device: Int, fd: UInt32)
+    /// `IOASID_ALLOC`: a GPA (stage-2) IOASID.
+    case ioasidAlloc(fd: UInt32)
+    /// `IOASID_FREE`.
+    case ioasidFree(ioasid: UInt32)
+    /// `IOASID_CREATE_NESTING`: a nested IOASID over a GPA IOASID; the guest's stage-1 table is at `s1Root`.
+    case ioasidCreateNesting(parent: UInt32, s1Root: UInt64)
+    /// `IOASID_MAP_DMA`.
+    case ioasidMapDMA(ioasid: UInt32, iova: UInt64, size: UInt64, vaddr: UInt64)
+    /// `IOASID_UNMAP_DMA`.
+    case ioasidUnmapDMA(ioasid: UInt32, iova: UInt64, size: UInt64)
+    /// `IOASID_SET_WINDOW`: the IOASID's IOVA window (its allow list).
+    case ioasidSetWindow(ioasid: UInt32, start: UInt64, last: UInt64)
+    /// `ATTACH_IOASID` (pasid 0) and `ATTACH_IOASID_PASID`.
+    case attachIOASID(device: Int, ioasid: UInt32, pasid: UInt32)
+    /// `DETACH_IOASID`.
+    case detachIOASID(device: Int, pasid: UInt32)
+    /// `IOASID_ALLOC_PASID`.
+    case ioasidAllocPasid(fd: UInt32, min: UInt32, max: UInt32)
+    /// `IOASID_FREE_PASID`.
+    case ioasidFreePasid(fd: UInt32, pasid: UInt32)
 }
 
 /// The fields of `struct iommu_ioas_map`.

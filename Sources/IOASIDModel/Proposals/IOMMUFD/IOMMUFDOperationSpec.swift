@@ -83,7 +83,7 @@ extension IOMMUFDOperation {
         OperationSpec("CLOSE", ["dev": .device], "close the device fd: detach PASIDs and RID, unbind"),
         OperationSpec("TRANSLATE", ["dev": .device, "pasid": .u32, "iova": .u64, "access": .access],
                       outputs: ["page", "refs"], "a DMA from the device: walk the table routing (device, PASID)",
-                      proposals: [.iommufd, .vfioType1, .iommuAPI]),
+                      proposals: [.iommufd, .vfioType1, .iommuAPI, .devIOASID]),
         OperationSpec("GUEST_S1_MAP", ["hwpt_id": .u32, "iova": .u64, "gpa": .u64, "length": .u64, "flags": .flags, "table_gpa": .u64],
                       "the guest maps IOVA → GPA in a nested HWPT's stage-1 table"),
         OperationSpec("GUEST_S1_UNMAP", ["hwpt_id": .u32, "iova": .u64, "length": .u64], outputs: ["length"],
@@ -126,6 +126,24 @@ extension IOMMUFDOperation {
                       "bind a guest stage-1 table that lives in a reserve", proposals: [.bindTable]),
         OperationSpec("VIRTIO_IOMMU_T_REMOVE_TABLE", ["dev": .device, "pasid": .u32], "unbind a table", proposals: [.bindTable]),
         OperationSpec("VIRTIO_IOMMU_T_RECLAIM", ["gpa": .u64, "size": .u64], "the guest takes a reserve back", proposals: [.bindTable]),
+        OperationSpec("JOIN_IOASID_FD", ["dev": .device, "fd": .u32], "the device joins an ioasid fd", proposals: [.devIOASID]),
+        OperationSpec("IOASID_ALLOC", ["fd": .u32], outputs: ["ioasid"], "allocate a GPA IOASID", proposals: [.devIOASID]),
+        OperationSpec("IOASID_FREE", ["ioasid": .u32], "free an IOASID nothing uses", proposals: [.devIOASID]),
+        OperationSpec("IOASID_CREATE_NESTING", ["parent_ioasid": .u32, "s1_root": .u64], outputs: ["ioasid"],
+                      "a nested IOASID: the guest's stage-1 table over a GPA IOASID", proposals: [.devIOASID]),
+        OperationSpec("IOASID_MAP_DMA", ["ioasid": .u32, "iova": .u64, "size": .u64, "vaddr": .u64],
+                      "map user memory in a GPA IOASID", proposals: [.devIOASID]),
+        OperationSpec("IOASID_UNMAP_DMA", ["ioasid": .u32, "iova": .u64, "size": .u64], outputs: ["size"],
+                      "unmap whole mappings in a range", proposals: [.devIOASID]),
+        OperationSpec("IOASID_SET_WINDOW", ["ioasid": .u32, "start": .u64, "last": .u64],
+                      "the IOVA window an IOASID is attached with", proposals: [.devIOASID]),
+        OperationSpec("ATTACH_IOASID", ["dev": .device, "ioasid": .u32], "attach the device's RID to an IOASID", proposals: [.devIOASID]),
+        OperationSpec("ATTACH_IOASID_PASID", ["dev": .device, "ioasid": .u32, "pasid": .u32],
+                      "attach a PASID of the device to an IOASID", proposals: [.devIOASID]),
+        OperationSpec("DETACH_IOASID", ["dev": .device, "pasid": .u32], "detach the RID (pasid=0) or a PASID", proposals: [.devIOASID]),
+        OperationSpec("IOASID_ALLOC_PASID", ["fd": .u32, "min": .u32, "max": .u32], outputs: ["pasid"],
+                      "allocate a PASID from the system-wide allocator", proposals: [.devIOASID]),
+        OperationSpec("IOASID_FREE_PASID", ["fd": .u32, "pasid": .u32], "give a PASID back", proposals: [.devIOASID]),
     ]
 
     public static func spec(named name: String) -> OperationSpec? { specs.first { $0.name == name } }
@@ -238,6 +256,26 @@ extension IOMMUFDOperation {
             guard let d = device() else { return nil }
             return .removeTable(device: d, pasid: u32("pasid"))
         case "VIRTIO_IOMMU_T_RECLAIM": return .reclaim(gpa: n("gpa"), size: n("size"))
+        case "JOIN_IOASID_FD":
+            guard let d = device() else { return nil }
+            return .joinIOASIDFd(device: d, fd: u32("fd"))
+        case "IOASID_ALLOC": return .ioasidAlloc(fd: u32("fd"))
+        case "IOASID_FREE": return .ioasidFree(ioasid: u32("ioasid"))
+        case "IOASID_CREATE_NESTING": return .ioasidCreateNesting(parent: u32("parent_ioasid"), s1Root: n("s1_root"))
+        case "IOASID_MAP_DMA": return .ioasidMapDMA(ioasid: u32("ioasid"), iova: n("iova"), size: n("size"), vaddr: n("vaddr"))
+        case "IOASID_UNMAP_DMA": return .ioasidUnmapDMA(ioasid: u32("ioasid"), iova: n("iova"), size: n("size"))
+        case "IOASID_SET_WINDOW": return .ioasidSetWindow(ioasid: u32("ioasid"), start: n("start"), last: n("last"))
+        case "ATTACH_IOASID":
+            guard let d = device() else { return nil }
+            return .attachIOASID(device: d, ioasid: u32("ioasid"), pasid: 0)
+        case "ATTACH_IOASID_PASID":
+            guard let d = device() else { return nil }
+            return .attachIOASID(device: d, ioasid: u32("ioasid"), pasid: u32("pasid"))
+        case "DETACH_IOASID":
+            guard let d = device() else { return nil }
+            return .detachIOASID(device: d, pasid: u32("pasid"))
+        case "IOASID_ALLOC_PASID": return .ioasidAllocPasid(fd: u32("fd"), min: u32("min"), max: u32("max"))
+        case "IOASID_FREE_PASID": return .ioasidFreePasid(fd: u32("fd"), pasid: u32("pasid"))
         default: return nil
         }
     }
@@ -280,6 +318,17 @@ extension IOMMUFDOperation {
         case .addTable: return 32
         case .removeTable: return 33
         case .reclaim: return 34
+        case .joinIOASIDFd: return 35
+        case .ioasidAlloc: return 36
+        case .ioasidFree: return 37
+        case .ioasidCreateNesting: return 38
+        case .ioasidMapDMA: return 39
+        case .ioasidUnmapDMA: return 40
+        case .ioasidSetWindow: return 41
+        case .attachIOASID(_, _, let pasid): return pasid == 0 ? 42 : 43
+        case .detachIOASID: return 44
+        case .ioasidAllocPasid: return 45
+        case .ioasidFreePasid: return 46
         }
     }
 
@@ -321,6 +370,17 @@ extension IOMMUFDOperation {
         case .addTable: return "VIRTIO_IOMMU_T_ADD_TABLE"
         case .removeTable: return "VIRTIO_IOMMU_T_REMOVE_TABLE"
         case .reclaim: return "VIRTIO_IOMMU_T_RECLAIM"
+        case .joinIOASIDFd: return "JOIN_IOASID_FD"
+        case .ioasidAlloc: return "IOASID_ALLOC"
+        case .ioasidFree: return "IOASID_FREE"
+        case .ioasidCreateNesting: return "IOASID_CREATE_NESTING"
+        case .ioasidMapDMA: return "IOASID_MAP_DMA"
+        case .ioasidUnmapDMA: return "IOASID_UNMAP_DMA"
+        case .ioasidSetWindow: return "IOASID_SET_WINDOW"
+        case .attachIOASID(_, _, let pasid): return pasid == 0 ? "ATTACH_IOASID" : "ATTACH_IOASID_PASID"
+        case .detachIOASID: return "DETACH_IOASID"
+        case .ioasidAllocPasid: return "IOASID_ALLOC_PASID"
+        case .ioasidFreePasid: return "IOASID_FREE_PASID"
         }
     }
 }

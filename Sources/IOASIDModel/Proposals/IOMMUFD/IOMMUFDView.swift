@@ -63,7 +63,8 @@ public struct IOMMUFDView: HardwareView {
     /// allocator may hand it to another owner), and with the global scope one PASID serves one
     /// guest address space.
     public func pasidOwnershipViolations() -> [Violation] {
-        guard machine.config.proposal == .vfioPasidRequest else { return [] }
+        let config = machine.config
+        guard config.proposal == .vfioPasidRequest || (config.proposal == .devIOASID && config.pasidScope == .global) else { return [] }
         var out: [Violation] = []
         var served: [UInt32: (root: UInt64, group: UInt16)] = [:]
         for r in state.hardware.routes where r.pasid != 0 {
