@@ -166,10 +166,12 @@ extension IOMMUFDState {
                     f.mix(UInt64(a.permissions.rawValue) | (a.writablePages ? 0x100 : 0) | (a.sharesPages ? 0x200 : 0))
                 }
                 for r in x.allowed { f.mix(r.first); f.mix(r.last) }
+                if let nest = x.nest { f.mix(UInt64(nest.parent) | 1 << 40); f.mix(nest.s1Root) }
             case .hwptPaging(let h):
                 f.mix(2 | UInt64(h.ioas) << 8 | UInt64(h.domain) << 40 | (h.autoDomain ? 4 : 0) | (h.nestParent ? 8 : 0) | (h.pasidCompat ? 16 : 0))
             case .hwptNested(let n):
                 f.mix(3 | UInt64(n.parent) << 8 | UInt64(n.domain) << 40 | (n.pasidCompat ? 16 : 0))
+                if n.ioasid != 0 { f.mix(UInt64(n.ioasid)) }
             case .device(let d):
                 f.mix(4 | UInt64(d) << 8)
             }

@@ -276,6 +276,11 @@ public struct ActionSpace: Sendable {
                 for p in bounds.pasids { out.append(.detachIOASID(device: d, pasid: p)) }
             }
         }
+        if g.contains(.nested) {
+            for id in ioasIDs where state.ioas(id).map({ $0.nest == nil }) ?? true {
+                out.append(.ioasidCreateNesting(parent: id, s1Root: probes.first ?? 0))
+            }
+        }
         if g.contains(.hwpt) {
             out.append(.ioasidAllocPasid(fd: 1, min: 1, max: bounds.pasids.max() ?? 1))
             for p in state.pasids { out.append(.ioasidFreePasid(fd: 1, pasid: p)) }

@@ -4,6 +4,11 @@
 /// device an automatic domain of it, and the open question of where IOMMU compatibility is checked
 /// is the knob `compat-check` (`attach`, `join`, `none`).
 ///
+/// A nested IOASID (`IOASID_CREATE_NESTING`) is the guest's stage-1 table over a GPA IOASID: an
+/// IOAS object that holds no mappings of its own. Attaching it gives the device a nested domain over
+/// an automatic nest-parent domain of the GPA IOASID (both found again or made per IOMMU), and both
+/// go with their last attachment.
+///
 /// Where the RFC was vague the model chooses (`docs/dev-ioasid.md`): one fd (`fd=1`; any other is
 /// EBADF); joining twice is EBUSY; a RID already attached must be detached first (EBUSY) unless
 /// `multi-attach` lets it hold another window; automatic domains are PASID-capable; under
@@ -40,7 +45,8 @@ extension IOMMUFD {
 
     func ioasidMapDMA(ioasid id: UInt32, iova: UInt64, size: UInt64, vaddr: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         typealias C = IOMMUFDConstants
-        _ = try ioasid(id, s)
+        // A nested IOASID's mappings are the guest's stage-1 table, not the host's to edit.
+        guard try ioasid(id, s).nest == nil else { throw .EINVAL }
         let flags = C.IOMMU_IOAS_MAP_FIXED_IOVA | C.IOMMU_IOAS_MAP_READABLE | C.IOMMU_IOAS_MAP_WRITEABLE
         _ = try ioasMap(IOASMapArgs(flags: flags, ioasID: id, iova: iova, length: size, userVA: vaddr), &s)
         return .ok
@@ -61,12 +67,66 @@ extension IOMMUFD {
         if pasid != 0 {
             if config.pasidScope == .global, !s.pasids.contains(pasid) { throw .EINVAL }
             guard !attached else { throw .EBUSY }
-            _ = try vfioAttach(device: device, flags: C.VFIO_DEVICE_ATTACH_PASID, ptID: id, pasid: pasid, &s)
         } else {
             guard !attached || addsWindow(device: device, ptID: id, s) else { throw .EBUSY }
-            _ = try vfioAttach(device: device, flags: 0, ptID: id, pasid: 0, &s)
+        }
+        if s.ioas(id)?.nest != nil {
+            try attachNested(device: device, ioasid: id, pasid: pasid, &s)
+        } else {
+            _ = try vfioAttach(device: device, flags: pasid == 0 ? 0 : C.VFIO_DEVICE_ATTACH_PASID, ptID: id, pasid: pasid, &s)
         }
         return .ok
+    }
+
+    /// `IOASID_CREATE_NESTING`: over a GPA IOASID (a nested one cannot parent another: EINVAL),
+    /// with the guest's table at a page-aligned GPA.
+    func ioasidCreateNesting(parent: UInt32, s1Root: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        guard try ioasid(parent, s).nest == nil, s1Root % pageSize == 0 else { throw .EINVAL }
+        var nested = IOAS()
+        nested.nest = (parent, s1Root)
+        let id = s.insertObject(.ioas(nested))
+        s.addUsers(parent, 1)
+        return Outcome(.ok, outputs: [OutputField("ioasid", .number(UInt64(id)))], principal: UInt64(id))
+    }
+
+    /// The device's nested domain for a nested IOASID, over a nest-parent domain of its GPA IOASID.
+    func attachNested(device: Int, ioasid id: UInt32, pasid: UInt32, _ s: inout IOMMUFDState) throws(Errno) {
+        guard let (gpa, root) = s.ioas(id)?.nest else { throw .ENOENT }
+        let iommuIndex = topology.devices[device].iommu
+        let iommu = topology.iommus[iommuIndex]
+        guard iommu.nesting else { throw .EOPNOTSUPP }
+        let parent = try nestParent(for: device, on: gpa, &s)
+        let existing = s.objects.first { o in
+            if case .hwptNested(let n) = o.body { return n.ioasid == id && n.parent == parent }
+            return false
+        }
+        let hwpt: UInt32
+        if let existing {
+            hwpt = existing.id
+        } else {
+            guard let parentDomain = s.paging(parent).flatMap({ s.hardware.domain($0.domain) }) else { throw .EINVAL }
+            let s1 = iommu.stage1Preset
+            let table = (try? PageTable(format: s1.format, rootAddress: root)) ?? PageTable(preset: s1, rootAddress: root)
+            let domain = s.hardware.allocateDomain { did in
+                Domain(id: did, iommu: iommuIndex, preset: s1, enforcesCoherency: parentDomain.enforcesCoherency, dirtyTracking: false,
+                       stage: .stage1, table: table, parent: parentDomain.id)
+            }
+            hwpt = s.insertObject(.hwptNested(HWPTNested(parent: parent, domain: domain, pasidCompat: true, ioasid: id)))
+            s.addUsers(parent, 1)
+            s.addUsers(id, 1)
+        }
+        try connect(device: device, pasid: pasid, hwpt: hwpt, replacing: false, &s)
+    }
+
+    /// An automatic nest-parent HWPT of the GPA IOASID the device's IOMMU accepts, else a new one.
+    func nestParent(for device: Int, on gpa: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> UInt32 {
+        let iommuIndex = topology.devices[device].iommu
+        for (id, h) in s.pagingHWPTs(on: gpa) where h.autoDomain && h.nestParent {
+            if let d = s.hardware.domain(h.domain), scopeAllows(d, behind: iommuIndex) { return id }
+        }
+        let id = try allocatePaging(ioasID: gpa, device: device, nestParent: true, dirty: false, pasidCompat: true, auto: true, &s)
+        try addDomain(hwptID: id, &s)
+        return id
     }
 
     func detachIOASID(device: Int, pasid: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {

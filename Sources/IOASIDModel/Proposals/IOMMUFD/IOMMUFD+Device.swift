@@ -186,7 +186,14 @@ extension IOMMUFD {
 
     /// An auto domain is destroyed with its last user (`iommufd_hw_pagetable_put`).
     func releaseIfUnusedAuto(_ hwpt: UInt32, _ s: inout IOMMUFDState) {
-        if let h = s.paging(hwpt), h.autoDomain, s.object(hwpt)?.users == 0 { destroyObject(hwpt, &s) }
+        guard s.object(hwpt)?.users == 0 else { return }
+        if let h = s.paging(hwpt), h.autoDomain { destroyObject(hwpt, &s) }
+        // A dev-ioasid nested IOASID's HWPT, and then its automatic nest parent.
+        if let n = s.nested(hwpt), n.ioasid != 0 {
+            destroyObject(hwpt, &s)
+            s.addUsers(n.ioasid, -1)
+            releaseIfUnusedAuto(n.parent, &s)
+        }
     }
 
     /// §4.3: a RID attach reserves the devices' regions in the HWPT's IOAS; one over an area or an

@@ -109,7 +109,9 @@ extension IOMMUFD {
         guard let object = s.object(id) else { return }
         s.removeObject(id)
         switch object.body {
-        case .ioas, .device:
+        case .ioas(let x):
+            if let nest = x.nest { s.addUsers(nest.parent, -1) }
+        case .device:
             break
         case .hwptPaging(let h):
             s.addUsers(h.ioas, -1)

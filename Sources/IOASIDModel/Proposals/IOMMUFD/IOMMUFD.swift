@@ -108,11 +108,12 @@ public struct IOMMUFD: Hashable, Sendable {
         case .joinIOASIDFd(let d, let fd): return run { s throws(Errno) in try joinIOASIDFd(device: d, fd: fd, &s) }
         case .ioasidAlloc(let fd): return run { s throws(Errno) in try ioasidAlloc(fd: fd, &s) }
         case .ioasidFree(let id): return run { s throws(Errno) in try ioasidFree(ioasid: id, &s) }
-        case .ioasidCreateNesting: return Step(outcome: .errno(.EOPNOTSUPP))
+        case .ioasidCreateNesting(let parent, let root): return run { s throws(Errno) in try ioasidCreateNesting(parent: parent, s1Root: root, &s) }
         case .ioasidMapDMA(let id, let iova, let size, let vaddr):
             return run { s throws(Errno) in try ioasidMapDMA(ioasid: id, iova: iova, size: size, vaddr: vaddr, &s) }
         case .ioasidUnmapDMA(let id, let iova, let size):
-            guard s.ioas(id) != nil else { return Step(outcome: .errno(.ENOENT)) }
+            guard let ioas = s.ioas(id) else { return Step(outcome: .errno(.ENOENT)) }
+            guard ioas.nest == nil else { return Step(outcome: .errno(.EINVAL)) }
             return Self.renamed(ioasUnmap(ioasID: id, iova: iova, length: size, &s))
         case .ioasidSetWindow(let id, let start, let last):
             return run { s throws(Errno) in try ioasidSetWindow(ioasid: id, start: start, last: last, &s) }

@@ -28,6 +28,13 @@ public struct IOAS: Hashable, Sendable {
     public var allowed: [IOVARange] = []
     /// `disable_large_pages` (IOMMU_OPTION_HUGE_PAGES = 0).
     public var disableLargePages = false
+    /// A dev-ioasid nested IOASID: the GPA IOASID under it and the guest's stage-1 table root.
+    public var nest: (parent: UInt32, s1Root: UInt64)? {
+        get { nestParent == 0 ? nil : (nestParent, nestRoot) }
+        set { nestParent = newValue?.parent ?? 0; nestRoot = newValue?.s1Root ?? 0 }
+    }
+    var nestParent: UInt32 = 0
+    var nestRoot: UInt64 = 0
 
     public init() {}
 }
@@ -47,6 +54,9 @@ public struct HWPTNested: Hashable, Sendable {
     public var parent: UInt32
     public var domain: DomainID
     public var pasidCompat: Bool
+    /// The dev-ioasid nested IOASID this HWPT serves (0 on iommufd): it holds a reference to
+    /// that IOASID and goes with its last attachment.
+    public var ioasid: UInt32 = 0
 }
 
 /// What an object id names.

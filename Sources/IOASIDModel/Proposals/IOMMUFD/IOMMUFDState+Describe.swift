@@ -19,6 +19,7 @@ extension IOMMUFDState {
                 var line = "ioas \(o.id): users \(o.users)"
                 if !x.allowed.isEmpty { line += ", allowed " + x.allowed.map(\.description).joined(separator: " ") }
                 if x.disableLargePages { line += ", huge pages off" }
+                if let nest = x.nest { line += ", nested over ioas \(nest.parent) (guest table \(SizeText.hex(nest.s1Root)))" }
                 out.append(line)
                 for a in x.areas {
                     out.append("ioas \(o.id) area \(a.range) -> va \(SizeText.hex(a.userVA)) \(a.permissions)")
@@ -30,7 +31,7 @@ extension IOMMUFDState {
                 if h.pasidCompat { tags.append("pasid") }
                 out.append("hwpt \(o.id): paging on ioas \(h.ioas), domain \(h.domain)\(tags.isEmpty ? "" : " (" + tags.joined(separator: ", ") + ")"), users \(o.users)")
             case .hwptNested(let n):
-                out.append("hwpt \(o.id): nested over hwpt \(n.parent), domain \(n.domain)\(n.pasidCompat ? " (pasid)" : ""), users \(o.users)")
+                out.append("hwpt \(o.id): nested over hwpt \(n.parent), domain \(n.domain)\(n.pasidCompat ? " (pasid)" : "")\(n.ioasid == 0 ? "" : " for ioasid \(n.ioasid)"), users \(o.users)")
             case .device(let d):
                 out.append("device \(o.id): \(topology.devices[d].name) bound, users \(o.users)")
             }

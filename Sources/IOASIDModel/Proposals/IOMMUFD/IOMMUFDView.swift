@@ -35,6 +35,9 @@ public struct IOMMUFDView: HardwareView {
             case .hwptPaging(let h) where state.ioas(h.ioas) == nil:
                 out.append(Violation(.lifetime, "a HWPT_PAGING still refers to its destroyed IOAS", objects: ["hwpt \(o.id)", "ioas \(h.ioas)"],
                                      expected: "a live IOAS", found: "nothing at id \(h.ioas)"))
+            case .ioas(let x) where x.nest != nil && state.ioas(x.nest!.parent) == nil:
+                out.append(Violation(.lifetime, "a nested IOASID still refers to its destroyed GPA IOASID", objects: ["ioas \(o.id)", "ioas \(x.nest!.parent)"],
+                                     expected: "a live IOASID", found: "nothing at id \(x.nest!.parent)"))
             case .hwptNested(let n) where state.paging(n.parent) == nil:
                 out.append(Violation(.lifetime, "a HWPT_NESTED still refers to its destroyed parent", objects: ["hwpt \(o.id)", "hwpt \(n.parent)"],
                                      expected: "a live nest parent", found: "nothing at id \(n.parent)"))
@@ -92,9 +95,11 @@ public struct IOMMUFDView: HardwareView {
         for o in state.objects {
             switch o.body {
             case .hwptPaging(let h): expected[h.ioas, default: 0] += 1
-            case .hwptNested(let n): expected[n.parent, default: 0] += 1
+            case .hwptNested(let n):
+                expected[n.parent, default: 0] += 1
+                if n.ioasid != 0 { expected[n.ioasid, default: 0] += 1 }
             case .device: expected[o.id, default: 0] += 1
-            case .ioas: break
+            case .ioas(let x): if let nest = x.nest { expected[nest.parent, default: 0] += 1 }
             }
         }
         for a in state.attachments {
