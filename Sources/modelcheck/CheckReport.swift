@@ -65,7 +65,7 @@ struct CheckReport {
         out.append("  \(Int(s.statesPerSecond)) states/s, \(Int(s.transitionsPerSecond)) transitions/s; bytes/state: \(String(format3: s.visitedBytesPerState)) visited set + \(String(format3: s.traceBytesPerState)) trace; collision probability \(String(format: "%.1e", s.collisionProbability))")
         let passed = scenarios.filter(\.passed).count
         if !scenarios.isEmpty { out.append("  scenarios: \(passed) passed, \(scenarios.count - passed) failed") }
-        for (name, trace) in result.witnesses.sorted(by: { $0.key < $1.key }) {
+        for (name, trace) in result.witnesses.sorted(by: { $0.key < $1.key }) where name != IOMMUFDSearchModel.staleGuestWarning {
             out.append("  goal \(name) reached in \(trace.steps.count) steps:")
             out += steps(trace).map { "    " + $0 }
         }
@@ -78,6 +78,10 @@ struct CheckReport {
             if let v = violation { out.append("  \(v)") }
         }
         for warning in coverageWarnings { out.append("  warning: \(warning)") }
+        if let trace = result.witnesses[IOMMUFDSearchModel.staleGuestWarning] {
+            out.append("  warning: stale-guest-iotlb — a guest-filled IOTLB entry outlives its stage-1 mapping until the guest invalidates it (\(trace.steps.count) steps):")
+            out += steps(trace).map { "    " + $0 }
+        }
         return out.joined(separator: "\n")
     }
 
@@ -136,7 +140,11 @@ struct CheckReport {
         }
         if !model.goals.isEmpty {
             fields.append(("goals", .object(model.goals.map { ($0.name, .string(result.witnesses[$0.name] == nil ? "unreachable" : "reachable")) })))
-            fields.append(("witnesses", .object(result.witnesses.sorted { $0.key < $1.key }.map { ($0.key, traceJSON($0.value)) })))
+            fields.append(("witnesses", .object(result.witnesses.sorted { $0.key < $1.key }
+                .filter { $0.key != IOMMUFDSearchModel.staleGuestWarning }.map { ($0.key, traceJSON($0.value)) })))
+        }
+        if let trace = result.witnesses[IOMMUFDSearchModel.staleGuestWarning] {
+            fields.append(("warnings", .array([.object([("kind", .string(IOMMUFDSearchModel.staleGuestWarning)), ("trace", traceJSON(trace))])])))
         }
         return .object(fields)
     }

@@ -86,8 +86,15 @@ struct IOMMUFDSearchModel: StateMachine {
         for goal in goals {
             out.append(.sometimes(goal.name) { state in goal.atoms.allSatisfy { Self.holds($0, state, machine) } })
         }
+        // Guest IOTLB entries exist only where guests translate: nested HWPTs explored with TRANSLATE.
+        if space.bounds.groups.isSuperset(of: [.nested, .translate]) {
+            out.append(.sometimes(Self.staleGuestWarning) { Invariants.staleGuestIOTLBEntry(in: IOMMUFDView(machine: machine, state: $0)) != nil })
+        }
         return out
     }
+
+    /// The witness name of SPEC §3's warning; reported as a warning, never as a goal.
+    static let staleGuestWarning = "stale-guest-iotlb"
 
     static func holds(_ atom: GoalAtom, _ s: IOMMUFDState, _ machine: IOMMUFD) -> Bool {
         switch atom {

@@ -13,22 +13,6 @@ import Testing
 
     func pow(_ b: UInt64, _ e: Int) -> UInt64 { (0..<e).reduce(1) { acc, _ in acc * b } }
 
-    @Test func aPlantedViolationIsFoundWithAShortestTraceThatReplays() throws {
-        // The first state with c0 + c1 == 5 is 5 steps from the start.
-        var model = Counters(n: 3, modulus: 7)
-        model.properties = [.always("sum-not-5") { s in Counters.counter(s, 0) + Counters.counter(s, 1) != 5 }]
-        let result = BreadthFirstSearch(model: model).run()
-        #expect(result.verdict == .violation(property: "sum-not-5"))
-        let trace = try #require(result.counterexample)
-        #expect(trace.steps.count == 5)
-        let last = try #require(trace.steps.last?.state)
-        #expect(Counters.counter(last, 0) + Counters.counter(last, 1) == 5)
-        // Replaying the recorded actions from the initial state reaches the same state.
-        var state = trace.initial
-        for step in trace.steps { state = try #require(model.successor(of: state, after: step.action)) }
-        #expect(state == last)
-    }
-
     @Test func theModelsDepthBoundsTheSearchAndStatesAtItAreChecked() {
         var model = Counters(n: 2, modulus: 7)
         let bounded = BreadthFirstSearch(model: model, limits: SearchLimits(modelDepth: 3)).run()

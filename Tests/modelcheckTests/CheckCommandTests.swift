@@ -229,4 +229,17 @@ extension CheckCommandTests {
         #expect(picture.contains("dev1 -> domain1 [label=\"RID\", color=red, penwidth=2];"))
         #expect(picture.contains("dev0 -> domain1 [label=\"RID\"];"))
     }
+
+    /// SPEC §3: a stale guest IOTLB entry is a warning with a trace, not a violation.
+    @Test func aStaleGuestIOTLBEntryIsAWarningWithATrace() throws {
+        let path = Self.model("stale-guest-iotlb.model")
+        let c = Captured()
+        #expect(Tool.run(["check", "--workers", "2", path], console: c.console) == 0)
+        #expect(c.stdout.contains("holds — expected holds"))
+        #expect(c.stdout.contains("warning: stale-guest-iotlb"))
+        #expect(c.stdout.contains("9. GUEST_S1_UNMAP hwpt_id=4 iova=0x0 length=0x1000 => ok"))
+        let j = Captured()
+        #expect(Tool.run(["check", "--format", "json", path], console: j.console) == 0)
+        #expect(j.stdout.contains("\"warnings\":[{\"kind\":\"stale-guest-iotlb\"") || j.stdout.contains("\"warnings\": [{\"kind\": \"stale-guest-iotlb\""))
+    }
 }

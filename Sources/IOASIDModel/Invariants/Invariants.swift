@@ -1,5 +1,12 @@
 /// Evaluates the invariants of `SPEC.md` §4 on a proposal's state.
 public enum Invariants {
+    /// SPEC §3's `stale-guest-iotlb` warning: an IOTLB entry a guest's stage 1 filled that its
+    /// tables no longer give. Not a violation (the guest must invalidate it, `IOMMU_HWPT_INVALIDATE`),
+    /// but worth a trace.
+    public static func staleGuestIOTLBEntry(in view: some HardwareView) -> Violation? {
+        TranslationInvariant.staleEntry(view, source: .guest)
+    }
+
     /// The first violation of the named invariants, checked in the order given.
     public static func firstViolation(in view: some HardwareView, checking names: [InvariantName]) -> Violation? {
         for name in names {

@@ -39,7 +39,10 @@ enum TranslationInvariant {
     /// `translation.md` §5: a cached entry that disagrees with the tables. Entries a guest's
     /// stage 1 filled are the guest's to invalidate (`IOMMU_HWPT_INVALIDATE`), so they are not
     /// violations; kernel-managed ones must be gone when an operation returns.
-    static func staleKernelEntry(_ view: some HardwareView) -> Violation? {
+    static func staleKernelEntry(_ view: some HardwareView) -> Violation? { staleEntry(view, source: .kernel) }
+
+    /// The first cached entry from `source` that disagrees with the tables it was walked from.
+    static func staleEntry(_ view: some HardwareView, source: IOTLBSource) -> Violation? {
         let hardware = view.hardware
         let stale = hardware.iotlb.staleEntries { entry in
             guard let route = hardware.routes(group: Int(entry.key.device), pasid: entry.key.pasid).first,
@@ -49,7 +52,7 @@ enum TranslationInvariant {
             }
             return domain.table.walk(entry.iova, stage: domain.stage)
         }
-        guard let entry = stale.first(where: { $0.source == .kernel }) else { return nil }
+        guard let entry = stale.first(where: { $0.source == source }) else { return nil }
         let device = view.topology.members(of: Int(entry.key.device)).first ?? 0
         return Violation(.translation, "a cached IOTLB entry disagrees with the page table",
                          objects: Invariants.routeObjects(view, device: device, pasid: entry.key.pasid, domain: DomainID(truncatingIfNeeded: entry.tag)),
