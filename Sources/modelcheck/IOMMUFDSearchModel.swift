@@ -184,12 +184,13 @@ extension IOMMUFDState {
             }
         }
         for id in boundIDs { f.mix(UInt64(id)) }
-        f.mix(UInt64(container.ioasID) | UInt64(container.version == nil ? 0 : container.version == .v1 ? 1 : 2) << 32)
-        for g in container.groups { f.mix(UInt64(g)) }
-        f.mix(UInt64(pasids.count) | 0x5A5A << 32)
-        for p in pasids { f.mix(UInt64(p)) }
-        if !bindTable.isEmpty {
-            let b = bindTable
+        if hasProposalState {
+            let p = proposal
+            f.mix(UInt64(p.container.ioasID) | UInt64(p.container.version == nil ? 0 : p.container.version == .v1 ? 1 : 2) << 32)
+            for g in p.container.groups { f.mix(UInt64(g)) }
+            f.mix(UInt64(p.pasids.count) | 0x5A5A << 32)
+            for x in p.pasids { f.mix(UInt64(x)) }
+            let b = p.bindTable
             f.mix(UInt64(b.delegated.count) | UInt64(b.reserves.count) << 16 | UInt64(b.hostDomains.count) << 32 | UInt64(b.reserveTables.count) << 48)
             for g in b.delegated { f.mix(UInt64(g)) }
             for r in b.reserves { f.mix(r.first); f.mix(r.last) }

@@ -11,7 +11,7 @@ public struct ActionSpace: Sendable {
     /// The fixed IOVAs TRANSLATE probes.
     public let probes: [UInt64]
     /// The `objects` caps of the kinds iommufd has (`.max` when not capped).
-    let caps: (ioas: Int, hwpt: Int, device: Int, domain: Int)
+    let caps: (ioas: Int, hwpt: Int, device: Int, domain: Int, pasid: Int)
 
     public init(topology: Topology, bounds: ExploreBounds, config: IOMMUFDConfig = IOMMUFDConfig()) {
         self.topology = topology
@@ -38,8 +38,9 @@ public struct ActionSpace: Sendable {
             p = next
         }
         self.probes = probes
+        // Looked up once: the caps are checked on every successor.
         caps = (bounds.objects["ioas"] ?? .max, bounds.objects["hwpt"] ?? .max, bounds.objects["device"] ?? .max,
-                bounds.objects["domain"] ?? .max)
+                bounds.objects["domain"] ?? .max, bounds.objects["pasid"] ?? .max)
     }
 
     func userVAs(for iova: UInt64) -> [UInt64] { bounds.userVAs ?? [iova &+ 0x1_0000_0000] }
@@ -315,7 +316,7 @@ public struct ActionSpace: Sendable {
     /// Live objects per `objects` kind (auto HWPTs count as hwpt).
     public func exceedsCaps(_ state: IOMMUFDState) -> Bool {
         if caps.domain != .max, state.hardware.domains.lazy.filter({ !$0.freed }).count > caps.domain { return true }
-        if let cap = bounds.objects["pasid"], state.pasids.count > cap { return true }
+        if caps.pasid != .max, state.hasProposalState, state.pasids.count > caps.pasid { return true }
         guard caps.ioas != .max || caps.hwpt != .max || caps.device != .max else { return false }
         var ioas = 0, hwpt = 0, device = 0
         for o in state.objects {

@@ -8,12 +8,31 @@ public struct IOMMUFDState: Hashable, Sendable {
     /// Group attachments, sorted by (group, PASID).
     public var attachments: [Attachment] = []
     public var hardware = Hardware()
+    var proposalBox = ProposalStateBox()
+
+    /// Whether the state keeps anything only some proposals keep (cheap to ask in hot paths).
+    public var hasProposalState: Bool { proposalBox.isSet }
+
+    /// What only some proposals keep (empty on iommufd).
+    public var proposal: ProposalState {
+        get { proposalBox.value }
+        set { proposalBox.value = newValue }
+    }
     /// The VFIO type1 container (proposal vfio-type1; empty otherwise).
-    public var container = Type1Container()
-    /// PASIDs the VM holds from `VFIO_IOMMU_PASID_REQUEST` (proposal vfio-pasid-request), ascending.
-    public var pasids: [UInt32] = []
+    public var container: Type1Container {
+        get { proposal.container }
+        set { proposal.container = newValue }
+    }
+    /// PASIDs the VM or fd holds (vfio-pasid-request, dev-ioasid), ascending.
+    public var pasids: [UInt32] {
+        get { proposal.pasids }
+        set { proposal.pasids = newValue }
+    }
     /// Proposal bind-table's bookkeeping (empty otherwise).
-    public var bindTable = BindTableState()
+    public var bindTable: BindTableState {
+        get { proposal.bindTable }
+        set { proposal.bindTable = newValue }
+    }
 
     public init(deviceCount: Int) {
         boundIDs = Array(repeating: 0, count: deviceCount)
@@ -129,14 +148,7 @@ extension IOMMUFDState {
         s.boundIDs = boundIDs.map { $0 }
         s.attachments = attachments.map { $0 }
         s.hardware = hardware.unshared()
-        s.container = container
-        s.container.groups = container.groups.map { $0 }
-        s.pasids = pasids.map { $0 }
-        s.bindTable = bindTable
-        s.bindTable.delegated = bindTable.delegated.map { $0 }
-        s.bindTable.reserves = bindTable.reserves.map { $0 }
-        s.bindTable.hostDomains = bindTable.hostDomains.map { $0 }
-        s.bindTable.reserveTables = bindTable.reserveTables.map { $0 }
+        if !proposal.isEmpty { s.proposal = proposal.unshared() }
         return s
     }
 }

@@ -45,7 +45,7 @@ public struct IOMMUFDView: HardwareView {
                 break
             }
         }
-        for d in state.bindTable.reserveTables {
+        for d in state.hasProposalState ? state.bindTable.reserveTables : [] {
             guard let domain = state.hardware.domain(d), !state.bindTable.reserves.contains(where: { $0.contains(domain.table.rootAddress) }),
                   let route = state.hardware.routes.first(where: { $0.domain == d }) else { continue }
             let device = topology.members(of: Int(route.group)).first ?? 0
