@@ -192,6 +192,7 @@ extension IOMMUFDState {
             for x in p.pasids { f.mix(UInt64(x)) }
             let b = p.bindTable
             f.mix(UInt64(b.delegated.count) | UInt64(b.reserves.count) << 16 | UInt64(b.hostDomains.count) << 32 | UInt64(b.reserveTables.count) << 48)
+            f.mix(UInt64(b.stage2))
             for g in b.delegated { f.mix(UInt64(g)) }
             for r in b.reserves { f.mix(r.first); f.mix(r.last) }
             for d in b.hostDomains { f.mix(UInt64(d)) }

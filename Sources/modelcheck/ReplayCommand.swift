@@ -93,10 +93,13 @@ enum ReplayCommand {
 
     /// One step back into an operation, with the field kinds the language uses.
     static func operation(_ step: [String: Any], _ topology: Topology) throws(Malformed) -> IOMMUFDOperation {
-        guard let name = step["op"] as? String, let spec = IOMMUFDOperation.spec(named: name) else {
+        let args = step["args"] as? [String: Any] ?? [:]
+        // Two proposals may spell one name with other fields: take the one that has these fields.
+        guard let name = step["op"] as? String,
+              let spec = IOMMUFDOperation.specs.first(where: { $0.name == name && args.keys.allSatisfy($0.fields.keys.contains) })
+                ?? IOMMUFDOperation.spec(named: name) else {
             throw Malformed(message: "unknown or missing op")
         }
-        let args = step["args"] as? [String: Any] ?? [:]
         var values: [String: ArgValue] = [:]
         for (key, raw) in args {
             guard let kind = spec.fields[key] else { throw Malformed(message: "\(name) has no field '\(key)'") }

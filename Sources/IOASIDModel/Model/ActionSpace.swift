@@ -215,9 +215,10 @@ public struct ActionSpace: Sendable {
 
     /// Bind-table's operations, by `ops` group: `bind` → BIND_PASID_TABLE per device (its full
     /// width), `attach` → GUEST_SET_PASID_ENTRY (to one of two guest tables: the first two probes
-    /// stand for their GPAs) and ATTACH_PASID per device and PASID, `map` → MEMRESERVE over the
-    /// (IOVA, length) pairs read as GPAs, `hwpt` → ADD_TABLE from every reserve and REMOVE_TABLE,
-    /// `unmap` → RECLAIM of every reserve.
+    /// stand for their GPAs) and ATTACH_PASID per device and PASID, `map` / `unmap` → stage-2
+    /// VFIO_IOMMU_MAP_DMA / UNMAP_DMA over the (IOVA, length) pairs read as GPAs, `hwpt` → the
+    /// memreserve protocol (MEMRESERVE over the pairs, ADD_TABLE from every reserve, REMOVE_TABLE,
+    /// RECLAIM), `nested` → GUEST_S1_MAP of the pairs to the probes, `translate` as for iommufd.
     func bindTableActions(_ state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
         let g = bounds.groups
         let tables = Array(probes.prefix(2))
@@ -232,14 +233,26 @@ public struct ActionSpace: Sendable {
                 out.append(.attachPasid(device: d, pasid: p))
             } }
         }
-        if g.contains(.map) { for (gpa, length) in pairs { out.append(.memreserve(gpa: gpa, size: length)) } }
+        if g.contains(.map) {
+            for (gpa, length) in pairs { for va in userVAs(for: gpa) { out.append(.vfioMapDMA(vaddr: va, iova: gpa, size: length, flags: 3)) } }
+        }
+        if g.contains(.unmap) { for (gpa, length) in pairs { out.append(.vfioUnmapDMA(iova: gpa, size: length, flags: 0)) } }
         if g.contains(.hwpt) {
+            for (gpa, length) in pairs { out.append(.memreserve(gpa: gpa, size: length)) }
             for d in topology.devices.indices { for p in bounds.pasids {
                 for r in state.bindTable.reserves { for root in tables { out.append(.addTable(device: d, pasid: p, s1Root: root, reserve: r.first)) } }
                 out.append(.removeTable(device: d, pasid: p))
             } }
+            for r in state.bindTable.reserves { out.append(.reclaim(gpa: r.first, size: r.length)) }
         }
-        if g.contains(.unmap) { for r in state.bindTable.reserves { out.append(.reclaim(gpa: r.first, size: r.length)) } }
+        if g.contains(.nested) {
+            for d in topology.devices.indices { for p in bounds.pasids where !state.hardware.routes(group: topology.devices[d].group, pasid: p).isEmpty {
+                for (iova, length) in pairs { for gpa in probes where gpa &+ length &- 1 <= bounds.window.last {
+                    out.append(.guestS1MapPasid(device: d, pasid: p, iova: iova, gpa: gpa, length: length))
+                } }
+            } }
+        }
+        if g.contains(.translate) { translateActions(state, into: &out) }
     }
 
     /// The /dev/ioasid calls, by `ops` group: `bind` → JOIN_IOASID_FD, `ioas` → IOASID_ALLOC,

@@ -5,14 +5,15 @@ extension ModelLoader {
         var steps: [ScenarioStep] = []
         for step in s.steps {
             let opWord = step.operation
-            guard let spec = IOMMUFDOperation.spec(named: opWord.value) else {
+            guard let spec = IOMMUFDOperation.spec(named: opWord.value, for: proposal) else {
                 throw error(Suggestion.message("unknown operation '\(opWord.value)'", for: opWord.value,
                                                in: IOMMUFDOperation.specs(for: proposal).map(\.name)), at: opWord)
             }
             guard spec.proposals.contains(proposal) else {
                 throw error("\(spec.name) is not an operation of proposal '\(proposal.rawValue)' (see 'modelcheck list')", at: opWord)
             }
-            if spec.fields["container"] != nil, containerNames.isEmpty {
+            // bind-table's stage 2 is one implicit container.
+            if spec.fields["container"] != nil, containerNames.isEmpty, proposal != .bindTable {
                 throw error("\(spec.name) needs a container: declare one with 'container NAME'", at: opWord)
             }
             var fields: [String: ValueExpr] = [:]

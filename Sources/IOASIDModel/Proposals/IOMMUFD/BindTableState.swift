@@ -11,8 +11,10 @@ public struct BindTableState: Hashable, Sendable {
     /// Guest stage-1 tables bound with `VIRTIO_IOMMU_T_ADD_TABLE`, ascending: their pages must
     /// stay inside a reserve.
     public var reserveTables: [DomainID] = []
+    /// The implicit container's address space (stage 2: GPA → host), an IOAS made at first use.
+    public var stage2: UInt32 = 0
 
     public init() {}
 
-    public var isEmpty: Bool { delegated.isEmpty && reserves.isEmpty && hostDomains.isEmpty && reserveTables.isEmpty }
+    public var isEmpty: Bool { delegated.isEmpty && reserves.isEmpty && hostDomains.isEmpty && reserveTables.isEmpty && stage2 == 0 }
 }

@@ -110,20 +110,61 @@ extension IOMMUFD {
     }
 
     /// The domain standing for the guest's stage-1 table at `root` behind the device's IOMMU
-    /// (shared by every binding of that table there).
+    /// (shared by every binding of that table there): nested over the implicit container's stage 2,
+    /// which needs nesting hardware (EOPNOTSUPP).
     func guestTable(device: Int, root: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> DomainID {
         let iommuIndex = topology.devices[device].iommu
+        let spec = topology.iommus[iommuIndex]
+        guard spec.nesting else { throw .EOPNOTSUPP }
+        let parentHWPT = try nestParent(for: device, on: stage2IOAS(&s), &s)
+        guard let parent = s.paging(parentHWPT)?.domain else { throw .EINVAL }
         let hostDomains = s.bindTable.hostDomains
         if let d = s.hardware.domains.first(where: {
-            $0.iommu == iommuIndex && !$0.freed && $0.table.rootAddress == root && !hostDomains.contains($0.id)
+            $0.iommu == iommuIndex && !$0.freed && $0.parent == parent && $0.table.rootAddress == root && !hostDomains.contains($0.id)
         }) {
             return d.id
         }
-        let spec = topology.iommus[iommuIndex]
-        guard let table = try? PageTable(format: spec.preset.format, rootAddress: root) else { throw .EINVAL }
+        let s1 = spec.stage1Preset
+        guard root % s1.format.granule == 0, let table = try? PageTable(format: s1.format, rootAddress: root) else { throw .EINVAL }
         return s.hardware.allocateDomain { did in
-            Domain(id: did, iommu: iommuIndex, preset: spec.preset, enforcesCoherency: false, dirtyTracking: false, stage: .stage1, table: table)
+            Domain(id: did, iommu: iommuIndex, preset: s1, enforcesCoherency: false, dirtyTracking: false, stage: .stage1, table: table,
+                   parent: parent)
         }
+    }
+
+    /// The implicit container's stage-2 IOAS, made at first use.
+    func stage2IOAS(_ s: inout IOMMUFDState) -> UInt32 {
+        if s.bindTable.stage2 != 0 { return s.bindTable.stage2 }
+        let id = s.insertObject(.ioas(IOAS()))
+        s.bindTable.stage2 = id
+        return id
+    }
+
+    /// `VFIO_IOMMU_MAP_DMA iova=GPA` on the implicit container: guest RAM, read and write.
+    func stage2Map(vaddr: UInt64, iova: UInt64, size: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        typealias C = IOMMUFDConstants
+        let flags = C.IOMMU_IOAS_MAP_FIXED_IOVA | C.IOMMU_IOAS_MAP_READABLE | C.IOMMU_IOAS_MAP_WRITEABLE
+        _ = try ioasMap(IOASMapArgs(flags: flags, ioasID: stage2IOAS(&s), iova: iova, length: size, userVA: vaddr), &s)
+        return .ok
+    }
+
+    /// `VFIO_IOMMU_UNMAP_DMA` on the implicit container (`IOMMU_IOAS_UNMAP`'s rules; under
+    /// `stage2-pin-tables = yes` a GPA holding a bound table's page is EBUSY).
+    func stage2Unmap(iova: UInt64, size: UInt64, _ s: inout IOMMUFDState) -> Step {
+        guard s.bindTable.stage2 != 0 else { return Step(outcome: .errno(.ENOENT)) }
+        return Self.renamed(ioasUnmap(ioasID: s.bindTable.stage2, iova: iova, length: size, &s))
+    }
+
+    /// `GUEST_S1_MAP dev= pasid=`: the guest writes the table its entry at (device, PASID) points
+    /// to — ENOENT when none of the guest's is there; its table pages must be stage-2 RAM (EFAULT).
+    func guestS1MapPasid(device: Int, pasid: UInt32, iova: UInt64, gpa: UInt64, length: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        let group = topology.devices[device].group
+        guard let route = s.hardware.routes(group: group, pasid: pasid).first(where: { !s.bindTable.hostDomains.contains($0.domain) }) else {
+            throw .ENOENT
+        }
+        let ram = s.ioas(s.bindTable.stage2)?.areas.filter { $0.permissions.contains(.read) }.map(\.range) ?? []
+        try writeGuestTable(route.domain, ram: ram, iova: iova, gpa: gpa, length: length, permissions: .readWrite, tableGPA: nil, &s)
+        return .ok
     }
 
     /// Removes one route; a domain nothing routes to any more is freed and forgotten.

@@ -7,11 +7,18 @@ extension IOMMUFD {
                     _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         guard let object = s.object(hwptID) else { throw .ENOENT }
         guard case .hwptNested(let n) = object.body else { throw .EINVAL }
-        // The guest writes its table pages into its own memory: every table page (root included)
-        // must be guest RAM that the walker can read, i.e. mapped readable in the nest parent's
-        // IOAS (stage 2); otherwise the guest's own store faults and nothing is written (EFAULT).
         let ram = s.paging(n.parent).flatMap { s.ioas($0.ioas) }?.areas.filter { $0.permissions.contains(.read) }.map(\.range) ?? []
-        try s.hardware.update(n.domain) { d throws(Errno) in
+        try writeGuestTable(n.domain, ram: ram, iova: iova, gpa: gpa, length: length, permissions: permissions, tableGPA: tableGPA, &s)
+        return .ok
+    }
+
+    /// The guest maps IOVA → GPA in its stage-1 table of `domain`. It writes its table pages into
+    /// its own memory: every table page (root included) must be guest RAM the walker can read,
+    /// i.e. inside `ram` (the stage-2 areas mapped readable); otherwise the guest's own store
+    /// faults and nothing is written (EFAULT).
+    func writeGuestTable(_ domain: DomainID, ram: [IOVARange], iova: UInt64, gpa: UInt64, length: UInt64, permissions: Permissions,
+                         tableGPA: UInt64?, _ s: inout IOMMUFDState) throws(Errno) {
+        try s.hardware.update(domain) { d throws(Errno) in
             // The model's budget: a guest table of more than 2^20 smallest pages is refused, so
             // that no single step can take unbounded time (a real guest would run out of memory).
             guard length / d.table.pageSizes.smallest <= 1 << 20 else { throw .ENOMEM }
@@ -25,7 +32,6 @@ extension IOMMUFD {
             }
             d.table = table
         }
-        return .ok
     }
 
     /// `GUEST_S1_UNMAP`: the guest clears leaves; the outcome reports the bytes cleared.

@@ -59,10 +59,12 @@ extension IOMMUFD {
     /// (the memreserve fix of H8: such areas are locked like a HW queue's, §3.4).
     func lockedRanges(_ ioasID: UInt32, _ s: IOMMUFDState) -> [IOVARange] {
         guard config.stage2PinTables else { return [] }
+        // Every stage-1 table nested over one of this IOAS's domains: iommufd's nested HWPTs,
+        // dev-ioasid's nested IOASIDs, bind-table's guest tables.
+        let parents = Set(s.pagingHWPTs(on: ioasID).map(\.hwpt.domain))
         var out: [IOVARange] = []
-        for o in s.objects {
-            guard case .hwptNested(let n) = o.body, s.paging(n.parent)?.ioas == ioasID,
-                  let d = s.hardware.domain(n.domain) else { continue }
+        for d in s.hardware.domains where !d.freed {
+            guard let p = d.parent, parents.contains(p) else { continue }
             let granule = d.table.format.granule
             for address in [d.table.rootAddress] + d.table.tables.map(\.address) {
                 out.append(IOVARange(first: address, last: address &+ (granule - 1)))

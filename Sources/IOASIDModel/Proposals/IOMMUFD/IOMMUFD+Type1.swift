@@ -55,6 +55,7 @@ extension IOMMUFD {
     /// `VFIO_IOMMU_MAP_DMA`.
     func vfioMapDMA(vaddr: UInt64, iova: UInt64, size: UInt64, flags: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         typealias C = IOMMUFDConstants
+        if config.proposal == .bindTable { return try stage2Map(vaddr: vaddr, iova: iova, size: size, &s) }
         guard s.container.isSet else { throw .EINVAL }
         let known = C.VFIO_DMA_MAP_FLAG_READ | C.VFIO_DMA_MAP_FLAG_WRITE
         guard flags & ~known == 0 else { throw .EINVAL }
@@ -75,6 +76,7 @@ extension IOMMUFD {
     /// `VFIO_IOMMU_UNMAP_DMA`; the bytes unmapped are the output `size`.
     func vfioUnmapDMA(iova: UInt64, size: UInt64, flags: UInt32, _ s: inout IOMMUFDState) -> Step {
         typealias C = IOMMUFDConstants
+        if config.proposal == .bindTable { return stage2Unmap(iova: iova, size: size, &s) }
         guard s.container.isSet, flags & ~C.VFIO_DMA_UNMAP_FLAG_ALL == 0 else { return Step(outcome: .errno(.EINVAL)) }
         let ioasID = s.container.ioasID
         if flags & C.VFIO_DMA_UNMAP_FLAG_ALL != 0 {

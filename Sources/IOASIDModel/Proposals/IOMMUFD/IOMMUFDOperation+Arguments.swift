@@ -118,12 +118,12 @@ extension IOMMUFDOperation {
             let name = type == IOMMUFDConstants.VFIO_TYPE1_IOMMU ? "TYPE1" : type == IOMMUFDConstants.VFIO_TYPE1v2_IOMMU ? "TYPE1v2" : String(type)
             return [("arg", .word(name)), container(topology)]
         case .vfioMapDMA(let vaddr, let iova, let size, let flags):
-            return [("vaddr", .address(vaddr)), ("iova", .address(iova)), ("size", .address(size)), ("flags", Self.dmaFlagsText(flags)),
-                    container(topology)]
+            return [("vaddr", .address(vaddr)), ("iova", .address(iova)), ("size", .address(size)), ("flags", Self.dmaFlagsText(flags))]
+                + containerField(topology)
         case .vfioUnmapDMA(let iova, let size, let flags):
             var out: [(String, ArgumentText)] = [("iova", .address(iova)), ("size", .address(size))]
             if flags != 0 { out.append(("flags", flags == IOMMUFDConstants.VFIO_DMA_UNMAP_FLAG_ALL ? .word("VFIO_DMA_UNMAP_FLAG_ALL") : .number(UInt64(flags)))) }
-            return out + [container(topology)]
+            return out + containerField(topology)
         case .apiDomainAlloc(let i):
             return [("iommu", .word(topology.iommus.indices.contains(i) ? topology.iommus[i].name : String(i)))]
         case .apiAttachDevice(let domain, let d), .apiDetachDevice(let domain, let d):
@@ -160,6 +160,8 @@ extension IOMMUFDOperation {
             return [dev(d), ("pasid", .number(UInt64(pasid))), ("s1_root", .address(root)), ("reserve", .address(reserve))]
         case .removeTable(let d, let pasid):
             return [dev(d), ("pasid", .number(UInt64(pasid)))]
+        case .guestS1MapPasid(let d, let pasid, let iova, let gpa, let length):
+            return [dev(d), ("pasid", .number(UInt64(pasid))), ("iova", .address(iova)), ("gpa", .address(gpa)), ("length", .address(length))]
         case .joinIOASIDFd(let d, let fd):
             return [dev(d), ("fd", .number(UInt64(fd)))]
         case .ioasidAlloc(let fd):
@@ -197,6 +199,9 @@ extension IOMMUFDOperation {
 
     /// `container=NAME` (the model's one container).
     func container(_ topology: Topology) -> (String, ArgumentText) { ("container", .word(topology.containers.first ?? "0")) }
+
+    /// `container=NAME`, or nothing where the container is implicit (bind-table's stage 2).
+    func containerField(_ topology: Topology) -> [(String, ArgumentText)] { topology.containers.isEmpty ? [] : [container(topology)] }
 
     static func dmaFlagsText(_ flags: UInt32) -> ArgumentText {
         var names: [String] = []

@@ -83,7 +83,7 @@ extension IOMMUFDOperation {
         OperationSpec("CLOSE", ["dev": .device], "close the device fd: detach PASIDs and RID, unbind"),
         OperationSpec("TRANSLATE", ["dev": .device, "pasid": .u32, "iova": .u64, "access": .access],
                       outputs: ["page", "refs"], "a DMA from the device: walk the table routing (device, PASID)",
-                      proposals: [.iommufd, .vfioType1, .iommuAPI, .devIOASID]),
+                      proposals: [.iommufd, .vfioType1, .iommuAPI, .devIOASID, .bindTable]),
         OperationSpec("GUEST_S1_MAP", ["hwpt_id": .u32, "iova": .u64, "gpa": .u64, "length": .u64, "flags": .flags, "table_gpa": .u64],
                       "the guest maps IOVA → GPA in a nested HWPT's stage-1 table"),
         OperationSpec("GUEST_S1_UNMAP", ["hwpt_id": .u32, "iova": .u64, "length": .u64], outputs: ["length"],
@@ -95,9 +95,10 @@ extension IOMMUFDOperation {
                       "choose the IOMMU type (TYPE1 or TYPE1v2) and attach every group of the container",
                       proposals: [.vfioType1]),
         OperationSpec("VFIO_IOMMU_MAP_DMA", ["vaddr": .u64, "iova": .u64, "size": .u64, "flags": .flags, "container": .container],
-                      "map user memory at an IOVA in every domain of the container", proposals: [.vfioType1]),
+                      "map user memory at an IOVA in every domain of the container (bind-table: stage 2, GPA → host)",
+                      proposals: [.vfioType1, .bindTable]),
         OperationSpec("VFIO_IOMMU_UNMAP_DMA", ["iova": .u64, "size": .u64, "flags": .flags, "container": .container],
-                      outputs: ["size"], "unmap mappings in a range (v1 and v2 differ on partial ranges)", proposals: [.vfioType1]),
+                      outputs: ["size"], "unmap mappings in a range (v1 and v2 differ on partial ranges)", proposals: [.vfioType1, .bindTable]),
         OperationSpec("iommu_domain_alloc", ["iommu": .iommu], outputs: ["domain"],
                       "allocate a paging domain with the driver of an IOMMU", proposals: [.iommuAPI]),
         OperationSpec("iommu_attach_device", ["domain": .u32, "dev": .device], "attach a device (alone in its group) to a domain",
@@ -126,6 +127,8 @@ extension IOMMUFDOperation {
                       "bind a guest stage-1 table that lives in a reserve", proposals: [.bindTable]),
         OperationSpec("VIRTIO_IOMMU_T_REMOVE_TABLE", ["dev": .device, "pasid": .u32], "unbind a table", proposals: [.bindTable]),
         OperationSpec("VIRTIO_IOMMU_T_RECLAIM", ["gpa": .u64, "size": .u64], "the guest takes a reserve back", proposals: [.bindTable]),
+        OperationSpec("GUEST_S1_MAP", ["dev": .device, "pasid": .u32, "iova": .u64, "gpa": .u64, "length": .u64],
+                      "the guest maps IOVA → GPA in the stage-1 table serving (dev, PASID)", proposals: [.bindTable]),
         OperationSpec("JOIN_IOASID_FD", ["dev": .device, "fd": .u32], "the device joins an ioasid fd", proposals: [.devIOASID]),
         OperationSpec("IOASID_ALLOC", ["fd": .u32], outputs: ["ioasid"], "allocate a GPA IOASID", proposals: [.devIOASID]),
         OperationSpec("IOASID_FREE", ["ioasid": .u32], "free an IOASID nothing uses", proposals: [.devIOASID]),
@@ -147,6 +150,11 @@ extension IOMMUFDOperation {
     ]
 
     public static func spec(named name: String) -> OperationSpec? { specs.first { $0.name == name } }
+
+    /// The operation `name` as `proposal` spells it (two proposals may give one name other fields).
+    public static func spec(named name: String, for proposal: ProposalName) -> OperationSpec? {
+        specs.first { $0.name == name && $0.proposals.contains(proposal) } ?? spec(named: name)
+    }
 
     /// The operations of `proposal`, in `specs` order.
     public static func specs(for proposal: ProposalName) -> [OperationSpec] { specs.filter { $0.proposals.contains(proposal) } }
@@ -210,6 +218,9 @@ extension IOMMUFDOperation {
             var access = Access.read
             if case .access(let a)? = args["access"] { access = a }
             return .translate(device: d, pasid: u32("pasid"), iova: n("iova"), access: access)
+        case "GUEST_S1_MAP" where args["dev"] != nil:
+            guard let d = device() else { return nil }
+            return .guestS1MapPasid(device: d, pasid: u32("pasid"), iova: n("iova"), gpa: n("gpa"), length: n("length"))
         case "GUEST_S1_MAP":
             var perms: Permissions = .readWrite
             if args["flags"] != nil {
@@ -329,6 +340,7 @@ extension IOMMUFDOperation {
         case .detachIOASID: return 44
         case .ioasidAllocPasid: return 45
         case .ioasidFreePasid: return 46
+        case .guestS1MapPasid: return 47
         }
     }
 
@@ -381,6 +393,7 @@ extension IOMMUFDOperation {
         case .detachIOASID: return "DETACH_IOASID"
         case .ioasidAllocPasid: return "IOASID_ALLOC_PASID"
         case .ioasidFreePasid: return "IOASID_FREE_PASID"
+        case .guestS1MapPasid: return "GUEST_S1_MAP"
         }
     }
 }

@@ -25,6 +25,8 @@ public struct IOMMUFDView: HardwareView {
                 continue
             }
         }
+        // bind-table's guest tables have no HWPT object: the guest is the authority on them too.
+        if machine.config.proposal == .bindTable, let d = state.hardware.domain(domain), d.parent != nil { return Segments.of(d.table) }
         return nil
     }
 
