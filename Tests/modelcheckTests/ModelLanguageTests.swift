@@ -76,7 +76,8 @@ import Testing
         (type1 + "container c\nscenario \"s\" {\n  IOMMU_IOAS_ALLOC => ok\n}", 6, 3,
          "IOMMU_IOAS_ALLOC is not an operation of proposal 'vfio-type1' (see 'modelcheck list')"),
         (type1 + "set compat-check = join", 4, 5, "knob 'compat-check' does not belong to proposal 'vfio-type1' (owners: iommufd, dev-ioasid)"),
-        (type1 + "set pgsize-source = ops", 4, 21, "'pgsize-source = ops' is not modelled for vfio-type1 in this version"),
+        (type1 + "container c quota=4", 4, 13, "'quota=' is for a vfio-pasid-request VM"),
+        (type1 + "container c qouta=4", 4, 13, "unknown container attribute 'qouta'; did you mean 'quota'?"),
     ] as [(String, Int, Int, String)])
     func containerMistakesAreLocatedErrors(_ text: String, _ line: Int, _ column: Int, _ message: String) throws {
         let d = try #require(diagnostic(text))

@@ -113,6 +113,8 @@ public struct Topology: Hashable, Sendable {
     public var vsvaDevices: [Int]
     /// VFIO containers (`container NAME`, proposal vfio-type1), indexed by the `container=` field.
     public var containers: [String] = []
+    /// vfio-pasid-request: how many PASIDs the VM (its container, `quota=N`) may hold; nil: no quota.
+    public var pasidQuota: Int?
 
     public init(iommus: [IOMMUSpec], devices: [DeviceSpec], groups: [String]? = nil, memory: [MemoryRegion] = [],
                 host: HostConfig = HostConfig(), vsvaDevices: [Int] = []) {

@@ -59,6 +59,8 @@ public struct ModelSyntax: Hashable, Sendable {
     public var host: [Attribute] = []
     public var vsva: StatementLine?
     public var containers: [Located<String>] = []
+    /// The attributes written after each container's name (`quota=N`), parallel to `containers`.
+    public var containerAttributes: [[Attribute]] = []
     public var explore: [StatementLine]?
     public var exploreLocation: SourceLocation?
     public var checks: [Located<String>]?

@@ -107,6 +107,7 @@ public struct ModelLoader {
         let (knobs, config) = try knobSettings(proposal)
         var topology = try buildTopology()
         topology.containers = try containers(proposal)
+        topology.pasidQuota = try pasidQuota(proposal)
         containerNames = topology.containers
         let explore = try syntax.explore.map { lines throws(Diagnostic) in try exploreBounds(lines, topology) }
         let checks = try checkList()
@@ -143,9 +144,6 @@ public struct ModelLoader {
                                                for: v.value, in: knob.values), at: v)
             }
             if seen.contains(where: { $0.0 == knob }) { throw error("knob '\(knob.rawValue)' is set twice", at: k) }
-            if IOMMUFDConfig.unmodelled(on: proposal)[knob]?.contains(v.value) == true {
-                throw error("'\(knob.rawValue) = \(v.value)' is not modelled for \(proposal.rawValue) in this version", at: v)
-            }
             _ = config.set(knob, v.value)
             seen.append((knob, v.value))
         }
@@ -165,6 +163,22 @@ public struct ModelLoader {
             throw error("'\(c.value)' is already a device, IOMMU or group name", at: c)
         }
         return lines.map(\.value)
+    }
+
+    /// `container NAME quota=N`: the PASIDs a VM may hold (vfio-pasid-request only).
+    func pasidQuota(_ proposal: ProposalName) throws(Diagnostic) -> Int? {
+        var quota: Int?
+        for attrs in syntax.containerAttributes {
+            for a in attrs {
+                guard a.key.value == "quota" else {
+                    throw error(Suggestion.message("unknown container attribute '\(a.key.value)'", for: a.key.value, in: ["quota"]), at: a.key)
+                }
+                guard proposal == .vfioPasidRequest else { throw error("'quota=' is for a vfio-pasid-request VM", at: a.key) }
+                guard let v = a.value else { throw error("expected 'quota=N'", at: a.key) }
+                quota = Int(try number(v, max: 1 << 20))
+            }
+        }
+        return quota
     }
 
     func checkList() throws(Diagnostic) -> [InvariantName] {

@@ -66,9 +66,12 @@ public struct ModelParser {
                 guard model.vsva == nil else { throw error("duplicate 'vsva' statement", at: head) }
                 model.vsva = StatementLine(words: rest, lineText: lines[n - 1], line: n)
             case "container":
-                let name = try single(rest, after: head, what: "a container name")
+                guard let name = rest.first else {
+                    throw error("expected a container name after 'container'", line: n, column: lines[n - 1].count + 1)
+                }
                 try checkName(name)
                 model.containers.append(name)
+                model.containerAttributes.append(try attributes(Array(rest.dropFirst())))
             case "check":
                 guard model.checks == nil else { throw error("duplicate 'check' statement", at: head) }
                 guard !rest.isEmpty else { throw error("expected 'all' or invariant names after 'check'", line: n, column: lines[n - 1].count + 1) }

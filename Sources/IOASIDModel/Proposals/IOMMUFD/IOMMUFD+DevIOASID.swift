@@ -65,7 +65,7 @@ extension IOMMUFD {
         let group = topology.devices[device].group
         let attached = s.attachment(group: group, pasid: pasid).map { $0.devices & bit(device) != 0 } ?? false
         if pasid != 0 {
-            if config.pasidScope == .global, !s.pasids.contains(pasid) { throw .EINVAL }
+            if config.pasidScope != .perDevice, !s.pasids.contains(pasid) { throw .EINVAL }
             guard !attached else { throw .EBUSY }
         } else {
             guard !attached || addsWindow(device: device, ptID: id, s) else { throw .EBUSY }

@@ -225,7 +225,7 @@ extension IOMMUFD {
     /// serves an address space on some device, p may serve only that address space on any
     /// device, and that address space only at p — EINVAL otherwise.
     func checkPasidScope(group: Int, pasid: UInt32, hwpt: UInt32, _ s: IOMMUFDState) throws(Errno) {
-        guard pasid != 0, config.pasidScope == .global, let domain = s.domainID(ofHWPT: hwpt) else { return }
+        guard pasid != 0, config.pasidScope != .perDevice, let domain = s.domainID(ofHWPT: hwpt) else { return }
         let space = s.hardware.addressSpace(of: domain)
         for r in s.hardware.routes where r.pasid != 0 && !(Int(r.group) == group && r.pasid == pasid) {
             let other = s.hardware.addressSpace(of: r.domain)

@@ -49,13 +49,21 @@ extension IOMMUFD {
         return Outcome(.ok, outputs: [OutputField("out_hwpt_id", .number(UInt64(id)))], principal: UInt64(id))
     }
 
+    /// A new domain's page sizes: its IOMMU's, or under `pgsize-source = ops` (the 2015 design)
+    /// the union over every IOMMU of its driver (preset), as one `pgsize_bitmap` in the ops.
+    func domainPageSizes(_ iommuIndex: Int) -> PageSizes {
+        let spec = topology.iommus[iommuIndex]
+        guard config.pageSizesFromOps else { return spec.pageSizes }
+        return topology.iommus.filter { $0.preset == spec.preset }.reduce(spec.pageSizes) { PageSizes(bitmap: $0.bitmap | $1.pageSizes.bitmap) }
+    }
+
     /// Creates a HWPT_PAGING and its domain for `device` (not yet added to the IOAS). The domain
     /// enforces coherency when the device's IOMMU can (§4.4).
     func allocatePaging(ioasID: UInt32, device: Int, nestParent: Bool, dirty: Bool, pasidCompat: Bool, auto: Bool,
                         _ s: inout IOMMUFDState) throws(Errno) -> UInt32 {
         let iommuIndex = topology.devices[device].iommu
         let iommu = topology.iommus[iommuIndex]
-        guard let table = try? PageTable(format: iommu.preset.format, pageSizes: iommu.pageSizes) else { throw .EINVAL }
+        guard let table = try? PageTable(format: iommu.preset.format, pageSizes: domainPageSizes(iommuIndex)) else { throw .EINVAL }
         let domainID = s.hardware.allocateDomain { did in
             Domain(id: did, iommu: iommuIndex, preset: iommu.preset, enforcesCoherency: iommu.canEnforceCoherency,
                    dirtyTracking: dirty, stage: nestParent ? .stage2 : .stage1, table: table)

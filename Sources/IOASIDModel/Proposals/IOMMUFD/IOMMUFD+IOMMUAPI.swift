@@ -12,12 +12,7 @@ extension IOMMUFD {
     func apiDomainAlloc(iommu: Int, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         guard topology.iommus.indices.contains(iommu) else { throw .ENODEV }
         let spec = topology.iommus[iommu]
-        var sizes = spec.pageSizes
-        if config.pageSizesFromOps {
-            // One driver (one preset) reports one pgsize_bitmap for all its units.
-            for other in topology.iommus where other.preset == spec.preset { sizes = PageSizes(bitmap: sizes.bitmap | other.pageSizes.bitmap) }
-        }
-        guard let table = try? PageTable(format: spec.preset.format, pageSizes: sizes) else { throw .EINVAL }
+        guard let table = try? PageTable(format: spec.preset.format, pageSizes: domainPageSizes(iommu)) else { throw .EINVAL }
         let id = s.hardware.allocateDomain { did in
             Domain(id: did, iommu: iommu, preset: spec.preset, enforcesCoherency: spec.canEnforceCoherency,
                    dirtyTracking: false, stage: .stage1, table: table)

@@ -5,7 +5,8 @@
 /// serve only that address space on any device, and that address space only at p.
 ///
 /// Where the series was vague the model chooses (`docs/vfio-pasid-request.md`): ALLOC hands out
-/// the lowest free PASID of [max(min, 1), max] or ENOSPC; FREE of a PASID the VM does not hold is
+/// the lowest free PASID of [max(min, 1), max], or ENOSPC when none is left or the VM holds its
+/// `quota=` already; FREE of a PASID the VM does not hold is
 /// EINVAL; UNBIND of a PASID not bound on the device is ENOENT; a guest page table stands for an
 /// address space whose contents the host never sees (a domain of the IOMMU's format rooted at
 /// `gpgd`, with no promise the `translation` invariant could check).
@@ -20,6 +21,8 @@ extension IOMMUFD {
         case Self.pasidAllocFlag:
             // 20-bit PASIDs; PASID 0 is the RID (IOMMU_NO_PASID) and never handed out.
             guard min <= max, max < 1 << 20 else { throw .EINVAL }
+            // The VM's quota (its ioasid_set): an allocation past it fails as an exhausted range does.
+            if let quota = topology.pasidQuota, s.pasids.count >= quota { throw .ENOSPC }
             guard let p = (Swift.max(min, 1)...max).first(where: { !s.pasids.contains($0) }) else { throw .ENOSPC }
             s.pasids.insert(p, at: s.pasids.firstIndex { $0 > p } ?? s.pasids.count)
             return Outcome(.ok, outputs: [OutputField("result", .number(UInt64(p)))], principal: UInt64(p))
@@ -54,8 +57,8 @@ extension IOMMUFD {
             let bits = topology.pasidBits(of: device)
             guard bits > 0, UInt64(hpasid) >> UInt64(bits) == 0 else { throw .EINVAL }
             guard s.hardware.routes(group: group, pasid: hpasid).isEmpty else { throw .EBUSY }
-            // The global rule, both ways.
-            for r in s.hardware.routes where r.pasid != 0 {
+            // The global rule (per VM: the same with the model's one VM), both ways.
+            for r in s.hardware.routes where r.pasid != 0 && config.pasidScope != .perDevice {
                 guard let root = s.hardware.domain(r.domain)?.table.rootAddress else { continue }
                 if r.pasid == hpasid, root != gpgd { throw .EINVAL }
                 if root == gpgd, r.pasid != hpasid { throw .EINVAL }

@@ -34,15 +34,6 @@ public struct IOMMUFDConfig: Hashable, Sendable {
 
     public init() {}
 
-    /// Knob values this version accepts but does not model yet (a model that sets them is
-    /// refused rather than silently run with the default).
-    public static func unmodelled(on proposal: ProposalName) -> [Knob: Set<String>] {
-        var out: [Knob: Set<String>] = [.pasidScope: ["per-vm"]]
-        if proposal != .iommuAPI { out[.pgsizeSource] = ["ops"] }
-        // One container is one VM here, and PASIDs come from its allocator: only `global` is modelled.
-        if proposal == .vfioPasidRequest { out[.pasidScope] = ["per-device", "per-vm"] }
-        return out
-    }
 
     /// Applies `set KNOB = VALUE`; returns false for a value this proposal does not know.
     public mutating func set(_ knob: Knob, _ value: String) -> Bool {

@@ -69,7 +69,7 @@ public struct IOMMUFDView: HardwareView {
     /// guest address space.
     public func pasidOwnershipViolations() -> [Violation] {
         let config = machine.config
-        guard config.proposal == .vfioPasidRequest || (config.proposal == .devIOASID && config.pasidScope == .global) else { return [] }
+        guard config.proposal == .vfioPasidRequest || (config.proposal == .devIOASID && config.pasidScope != .perDevice) else { return [] }
         var out: [Violation] = []
         var served: [UInt32: (root: UInt64, group: UInt16)] = [:]
         for r in state.hardware.routes where r.pasid != 0 {
@@ -80,7 +80,7 @@ public struct IOMMUFDView: HardwareView {
                                      expected: "a PASID the VM holds", found: "PASID \(r.pasid) free"))
             }
             let root = state.hardware.domain(r.domain)?.table.rootAddress ?? 0
-            if let other = served[r.pasid], other.root != root {
+            if config.pasidScope != .perDevice, let other = served[r.pasid], other.root != root {
                 out.append(Violation(.pasidUnique, "one PASID serves two guest address spaces", objects: objects,
                                      expected: "gpgd \(SizeText.hex(other.root)) (group \(topology.groups[Int(other.group)]))",
                                      found: "gpgd \(SizeText.hex(root))"))
