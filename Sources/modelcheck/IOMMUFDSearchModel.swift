@@ -102,8 +102,10 @@ struct IOMMUFDSearchModel: StateMachine {
             let group = machine.topology.devices[device].group
             guard let route = s.hardware.routes(group: group, pasid: pasid).first, let d = s.hardware.domain(route.domain) else { return false }
             return cc.map { $0 == d.enforcesCoherency } ?? true
-        case .joined(let device, _):
-            return s.boundIDs[device] != 0
+        case .joined(let device, let fd):
+            guard s.boundIDs[device] != 0 else { return false }
+            // dev-ioasid names the fd; iommufd has one.
+            return machine.config.proposal != .devIOASID || s.ioasidFd(of: device) == fd
         }
     }
 
@@ -174,6 +176,7 @@ extension IOMMUFDState {
                 }
                 for r in x.allowed { f.mix(r.first); f.mix(r.last) }
                 if let nest = x.nest { f.mix(UInt64(nest.parent) | 1 << 40); f.mix(nest.s1Root) }
+                if x.fd != 0 { f.mix(UInt64(x.fd) | 0xFD << 8) }
             case .hwptPaging(let h):
                 f.mix(2 | UInt64(h.ioas) << 8 | UInt64(h.domain) << 40 | (h.autoDomain ? 4 : 0) | (h.nestParent ? 8 : 0) | (h.pasidCompat ? 16 : 0))
             case .hwptNested(let n):
@@ -197,6 +200,7 @@ extension IOMMUFDState {
             for r in b.reserves { f.mix(r.first); f.mix(r.last) }
             for d in b.hostDomains { f.mix(UInt64(d)) }
             for d in b.reserveTables { f.mix(UInt64(d)) }
+            for fd in p.deviceFds { f.mix(UInt64(fd) | 0xFD << 8) }
         }
         f.mix(UInt64(attachments.count))
         for a in attachments { f.mix(UInt64(a.group) | UInt64(a.pasid) << 16 | UInt64(a.hwpt) << 48); f.mix(a.devices) }

@@ -263,8 +263,9 @@ public struct ActionSpace: Sendable {
     func devIOASIDActions(_ state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
         let g = bounds.groups
         let ioasIDs = ids(state, Self.isIOAS)
-        if g.contains(.bind) { for d in topology.devices.indices { out.append(.joinIOASIDFd(device: d, fd: 1)) } }
-        if g.contains(.ioas) { out.append(.ioasidAlloc(fd: 1)) }
+        let fds = UInt32(1)...UInt32(topology.ioasidFds)
+        if g.contains(.bind) { for d in topology.devices.indices { for fd in fds { out.append(.joinIOASIDFd(device: d, fd: fd)) } } }
+        if g.contains(.ioas) { for fd in fds { out.append(.ioasidAlloc(fd: fd)) } }
         if g.contains(.map) {
             for id in ioasIDs { for (iova, length) in pairs { for va in userVAs(for: iova) {
                 out.append(.ioasidMapDMA(ioasid: id, iova: iova, size: length, vaddr: va))

@@ -1,6 +1,6 @@
 /// The `explore { }` block and goals.
 extension ModelLoader {
-    static let objectKinds = ["ioas", "hwpt", "device", "fault", "viommu", "domain", "pasid"]
+    static let objectKinds = ["ioas", "hwpt", "device", "fault", "viommu", "domain", "pasid", "fd"]
 
     func exploreBounds(_ lines: [StatementLine], _ topology: Topology) throws(Diagnostic) -> ExploreBounds {
         var b = ExploreBounds()
@@ -16,6 +16,10 @@ extension ModelLoader {
                         throw error(Suggestion.message("unknown object kind '\(kv[0].value)'", for: kv[0].value, in: Self.objectKinds), at: kv[0])
                     }
                     b.objects[kv[0].value] = Int(try number(kv[1], max: 64))
+                    if kv[0].value == "fd" {
+                        guard proposal == .devIOASID else { throw error("'fd=' objects are dev-ioasid's ioasid fds", at: kv[0]) }
+                        guard (1...8).contains(b.objects["fd"]!) else { throw error("fd=N takes 1…8", at: kv[1]) }
+                    }
                 }
             case "iova":
                 guard rest.count == 1 else { throw error("expected 'iova START..LAST'", at: head) }
@@ -99,7 +103,9 @@ extension ModelLoader {
             case "joined":
                 guard let d = fields["dev"], let f = fields["fd"] else { throw error("'joined' needs dev= and fd=", at: head) }
                 let fd = Int(try number(f, max: 64))
-                guard fd == 1 else { throw error("iommufd models have one fd (fd=1)", at: f) }
+                guard fd >= 1, fd <= topology.ioasidFds else {
+                    throw error(topology.ioasidFds == 1 ? "this model has one fd (fd=1)" : "fds are 1…\(topology.ioasidFds)", at: f)
+                }
                 atoms.append(.joined(device: try deviceIndex(d), fd: fd))
             default:
                 throw error(Suggestion.message("unknown goal atom '\(head.value)'", for: head.value, in: ["routed", "joined"]), at: head)

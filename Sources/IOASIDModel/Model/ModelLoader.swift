@@ -110,6 +110,7 @@ public struct ModelLoader {
         topology.pasidQuota = try pasidQuota(proposal)
         containerNames = topology.containers
         let explore = try syntax.explore.map { lines throws(Diagnostic) in try exploreBounds(lines, topology) }
+        topology.ioasidFds = explore?.objects["fd"] ?? 1
         let checks = try checkList()
         let (expectation, goalExpectations) = try expectations(checks)
         let goals = try syntax.goals.map { g throws(Diagnostic) in try goal(g, topology) }

@@ -15,20 +15,26 @@
 /// `pasid-scope = global` (the default here) PASIDs come from `IOASID_ALLOC_PASID` and attaching
 /// one the fd does not hold is EINVAL.
 extension IOMMUFD {
+    /// Fds 1…N exist from the start (`objects fd=N`); any other is EBADF.
     func checkFd(_ fd: UInt32) throws(Errno) {
-        guard fd == 1 else { throw .EBADF }
+        guard fd >= 1, fd <= topology.ioasidFds else { throw .EBADF }
     }
 
+    /// `JOIN_IOASID_FD`: under `compat-check = join` the device must be compatible with the devices
+    /// already in that fd (another fd is another VM's business).
     func joinIOASIDFd(device: Int, fd: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         try checkFd(fd)
         guard s.boundIDs[device] == 0 else { throw .EBUSY }
+        s.setIoasidFd(of: device, Int(fd), deviceCount: topology.devices.count)
         _ = try bind(device: device, iommufd: nil, flags: 0, &s)
         return .ok
     }
 
     func ioasidAlloc(fd: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         try checkFd(fd)
-        let id = s.insertObject(.ioas(IOAS()))
+        var ioas = IOAS()
+        ioas.fd = UInt8(fd)
+        let id = s.insertObject(.ioas(ioas))
         return Outcome(.ok, outputs: [OutputField("ioasid", .number(UInt64(id)))], principal: UInt64(id))
     }
 
@@ -61,7 +67,8 @@ extension IOMMUFD {
     func attachIOASID(device: Int, ioasid id: UInt32, pasid: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         typealias C = IOMMUFDConstants
         guard s.boundIDs[device] != 0 else { throw .EINVAL }
-        _ = try ioasid(id, s)
+        // An IOASID belongs to one fd: a device joined to another cannot use it.
+        guard try ioasid(id, s).fd == s.ioasidFd(of: device) else { throw .EINVAL }
         let group = topology.devices[device].group
         let attached = s.attachment(group: group, pasid: pasid).map { $0.devices & bit(device) != 0 } ?? false
         if pasid != 0 {
@@ -84,6 +91,7 @@ extension IOMMUFD {
         guard try ioasid(parent, s).nest == nil, s1Root % pageSize == 0 else { throw .EINVAL }
         var nested = IOAS()
         nested.nest = (parent, s1Root)
+        nested.fd = s.ioas(parent)?.fd ?? 0
         let id = s.insertObject(.ioas(nested))
         s.addUsers(parent, 1)
         return Outcome(.ok, outputs: [OutputField("ioasid", .number(UInt64(id)))], principal: UInt64(id))

@@ -10,7 +10,8 @@ extension IOMMUFD {
         // iommufd always maps with IOMMU_CACHE: a device that cannot do coherent DMA cannot bind.
         guard iommu.honoursCache else { throw .EINVAL }
         if config.compatCheck == .join {
-            for other in topology.devices.indices where s.boundIDs[other] != 0 {
+            // dev-ioasid: only the devices in the same fd (its VM).
+            for other in topology.devices.indices where s.boundIDs[other] != 0 && s.ioasidFd(of: other) == s.ioasidFd(of: device) {
                 let a = topology.devices[device].iommu, b = topology.devices[other].iommu
                 guard iommusCompatible(a, b) else { throw .EINVAL }
             }

@@ -35,6 +35,8 @@ public struct IOAS: Hashable, Sendable {
     }
     var nestParent: UInt32 = 0
     var nestRoot: UInt64 = 0
+    /// dev-ioasid: the ioasid fd the IOASID belongs to (0 on the other proposals).
+    public var fd: UInt8 = 0
 
     public init() {}
 }

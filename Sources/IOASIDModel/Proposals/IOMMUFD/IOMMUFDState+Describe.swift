@@ -20,6 +20,7 @@ extension IOMMUFDState {
                 if !x.allowed.isEmpty { line += ", allowed " + x.allowed.map(\.description).joined(separator: " ") }
                 if x.disableLargePages { line += ", huge pages off" }
                 if let nest = x.nest { line += ", nested over ioas \(nest.parent) (guest table \(SizeText.hex(nest.s1Root)))" }
+                if x.fd != 0 { line += ", fd \(x.fd)" }
                 out.append(line)
                 for a in x.areas {
                     out.append("ioas \(o.id) area \(a.range) -> va \(SizeText.hex(a.userVA)) \(a.permissions)")
@@ -33,7 +34,8 @@ extension IOMMUFDState {
             case .hwptNested(let n):
                 out.append("hwpt \(o.id): nested over hwpt \(n.parent), domain \(n.domain)\(n.pasidCompat ? " (pasid)" : "")\(n.ioasid == 0 ? "" : " for ioasid \(n.ioasid)"), users \(o.users)")
             case .device(let d):
-                out.append("device \(o.id): \(topology.devices[d].name) bound, users \(o.users)")
+                let fd = ioasidFd(of: d)
+                out.append("device \(o.id): \(topology.devices[d].name) bound\(fd == 0 ? "" : " to fd \(fd)"), users \(o.users)")
             }
         }
         for a in attachments {

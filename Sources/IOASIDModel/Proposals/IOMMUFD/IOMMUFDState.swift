@@ -28,6 +28,20 @@ public struct IOMMUFDState: Hashable, Sendable {
         get { proposal.pasids }
         set { proposal.pasids = newValue }
     }
+    /// dev-ioasid: the fd `device` joined, 0 when none.
+    public func ioasidFd(of device: Int) -> Int {
+        guard hasProposalState else { return 0 }
+        let fds = proposal.deviceFds
+        return device < fds.count ? Int(fds[device]) : 0
+    }
+
+    public mutating func setIoasidFd(of device: Int, _ fd: Int, deviceCount: Int) {
+        var fds = proposal.deviceFds
+        if fds.count < deviceCount { fds += Array(repeating: 0, count: deviceCount - fds.count) }
+        fds[device] = UInt8(fd)
+        proposal.deviceFds = fds.allSatisfy { $0 == 0 } ? [] : fds
+    }
+
     /// Proposal bind-table's bookkeeping (empty otherwise).
     public var bindTable: BindTableState {
         get { proposal.bindTable }

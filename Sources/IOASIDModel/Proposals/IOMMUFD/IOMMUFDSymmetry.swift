@@ -73,6 +73,11 @@ extension IOMMUFDState {
         s.hardware.renameGroups { groups[$0] }
         s.container.groups = container.groups.map { UInt16(groups[Int($0)]) }.sorted()
         s.bindTable.delegated = bindTable.delegated.map { UInt16(groups[Int($0)]) }.sorted()
+        if !proposal.deviceFds.isEmpty {
+            var fds = proposal.deviceFds
+            for (d, fd) in proposal.deviceFds.enumerated() { fds[devices[d]] = fd }
+            s.proposal.deviceFds = fds
+        }
         return s
     }
 }

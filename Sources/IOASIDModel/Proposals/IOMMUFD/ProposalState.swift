@@ -4,6 +4,8 @@ public struct ProposalState: Hashable, Sendable {
     public var container = Type1Container()
     public var pasids: [UInt32] = []
     public var bindTable = BindTableState()
+    /// dev-ioasid: the fd each topology device joined (0: none); empty while no device joined.
+    public var deviceFds: [UInt8] = []
 
     public init() {}
 
@@ -14,6 +16,7 @@ public struct ProposalState: Hashable, Sendable {
         var s = self
         s.container.groups = container.groups.map { $0 }
         s.pasids = pasids.map { $0 }
+        s.deviceFds = deviceFds.map { $0 }
         s.bindTable.delegated = bindTable.delegated.map { $0 }
         s.bindTable.reserves = bindTable.reserves.map { $0 }
         s.bindTable.hostDomains = bindTable.hostDomains.map { $0 }
