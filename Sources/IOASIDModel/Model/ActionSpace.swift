@@ -297,8 +297,9 @@ public struct ActionSpace: Sendable {
             }
         }
         if g.contains(.hwpt) {
-            out.append(.ioasidAllocPasid(fd: 1, min: 1, max: bounds.pasids.max() ?? 1))
-            for p in state.pasids { out.append(.ioasidFreePasid(fd: 1, pasid: p)) }
+            for fd in fds { out.append(.ioasidAllocPasid(fd: fd, min: 1, max: bounds.pasids.max() ?? 1)) }
+            // A held PASID carries its allocator's fd in the top bits under per-vm (0: system-wide).
+            for key in state.pasids { out.append(.ioasidFreePasid(fd: max(1, key >> 24), pasid: key & 0xFFFFFF)) }
         }
         if g.contains(.destroy) {
             for id in ioasIDs where state.ioas(id) != nil { out.append(.ioasidFree(ioasid: id)) }

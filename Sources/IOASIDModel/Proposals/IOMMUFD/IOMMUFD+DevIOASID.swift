@@ -72,7 +72,7 @@ extension IOMMUFD {
         let group = topology.devices[device].group
         let attached = s.attachment(group: group, pasid: pasid).map { $0.devices & bit(device) != 0 } ?? false
         if pasid != 0 {
-            if config.pasidScope != .perDevice, !s.pasids.contains(pasid) { throw .EINVAL }
+            if config.pasidScope != .perDevice, !s.pasids.contains(Self.pasidKey(pasid, owner: pasidOwner(of: device, s))) { throw .EINVAL }
             guard !attached else { throw .EBUSY }
         } else {
             guard !attached || addsWindow(device: device, ptID: id, s) else { throw .EBUSY }
@@ -143,13 +143,17 @@ extension IOMMUFD {
 
     func ioasidAllocPasid(fd: UInt32, min: UInt32, max: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         try checkFd(fd)
-        var out = try pasidRequest(flags: Self.pasidAllocFlag, min: min, max: max, freePasid: 0, &s)
+        var out = try pasidRequest(flags: Self.pasidAllocFlag, min: min, max: max, freePasid: 0, owner: fdOwner(fd), &s)
         out.outputs = out.outputs.map { OutputField("pasid", $0.value) }
         return out
     }
 
     func ioasidFreePasid(fd: UInt32, pasid: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         try checkFd(fd)
-        return try pasidRequest(flags: Self.pasidFreeFlag, min: 0, max: 0, freePasid: pasid, &s)
+        return try pasidRequest(flags: Self.pasidFreeFlag, min: 0, max: 0, freePasid: pasid, owner: fdOwner(fd), &s)
     }
+
+    /// The allocator `IOASID_ALLOC_PASID fd=` draws from: the fd's own under `per-vm`, else the
+    /// system-wide one.
+    func fdOwner(_ fd: UInt32) -> Int { config.pasidScope == .perVM ? Int(fd) : 0 }
 }

@@ -16,26 +16,41 @@ extension IOMMUFD {
     static let bindFlag: UInt32 = 1
     static let unbindFlag: UInt32 = 2
 
-    func pasidRequest(flags: UInt32, min: UInt32, max: UInt32, freePasid: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+    /// A held PASID as `IOMMUFDState.pasids` keeps it: the allocator (0: the system-wide one; an
+    /// fd under dev-ioasid's `pasid-scope = per-vm`) in the top bits, so two VMs may hold one number.
+    static func pasidKey(_ pasid: UInt32, owner: Int) -> UInt32 { UInt32(owner) << 24 | pasid }
+
+    /// The allocator a device's PASIDs come from (see `pasidKey`).
+    func pasidOwner(of device: Int, _ s: IOMMUFDState) -> Int {
+        config.proposal == .devIOASID && config.pasidScope == .perVM ? s.ioasidFd(of: device) : 0
+    }
+
+    func pasidRequest(flags: UInt32, min: UInt32, max: UInt32, freePasid: UInt32, owner: Int = 0, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         switch flags {
         case Self.pasidAllocFlag:
             // 20-bit PASIDs; PASID 0 is the RID (IOMMU_NO_PASID) and never handed out.
             guard min <= max, max < 1 << 20 else { throw .EINVAL }
             // The VM's quota (its ioasid_set): an allocation past it fails as an exhausted range does.
             if let quota = topology.pasidQuota, s.pasids.count >= quota { throw .ENOSPC }
-            guard let p = (Swift.max(min, 1)...max).first(where: { !s.pasids.contains($0) }) else { throw .ENOSPC }
-            s.pasids.insert(p, at: s.pasids.firstIndex { $0 > p } ?? s.pasids.count)
+            guard let p = (Swift.max(min, 1)...max).first(where: { !s.pasids.contains(Self.pasidKey($0, owner: owner)) }) else { throw .ENOSPC }
+            let key = Self.pasidKey(p, owner: owner)
+            s.pasids.insert(key, at: s.pasids.firstIndex { $0 > key } ?? s.pasids.count)
             return Outcome(.ok, outputs: [OutputField("result", .number(UInt64(p)))], principal: UInt64(p))
         case Self.pasidFreeFlag:
-            guard let i = s.pasids.firstIndex(of: freePasid) else { throw .EINVAL }
-            let bound = s.hardware.routes.filter { $0.pasid == freePasid }
+            guard let i = s.pasids.firstIndex(of: Self.pasidKey(freePasid, owner: owner)) else { throw .EINVAL }
+            // Only this allocator's users: under per-vm another VM's devices may use the same number.
+            let bound = s.hardware.routes.filter { r in
+                r.pasid == freePasid && topology.members(of: Int(r.group)).contains { pasidOwner(of: $0, s) == owner }
+            }
             switch config.pasidFree {
             case .busyIfBound:
                 guard bound.isEmpty else { throw .EBUSY }
             case .unbindFirst where config.proposal == .devIOASID:
                 // dev-ioasid's PASIDs are attachments: detach every device using it.
                 for a in s.attachments where a.pasid == freePasid {
-                    for d in topology.devices.indices where a.devices & bit(d) != 0 { detach(device: d, pasid: freePasid, &s) }
+                    for d in topology.devices.indices where a.devices & bit(d) != 0 && pasidOwner(of: d, s) == owner {
+                        detach(device: d, pasid: freePasid, &s)
+                    }
                 }
             case .unbindFirst:
                 for r in bound { unbindGuest(group: Int(r.group), pasid: freePasid, &s) }

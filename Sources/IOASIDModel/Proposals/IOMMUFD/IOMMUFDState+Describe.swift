@@ -8,7 +8,9 @@ extension IOMMUFDState {
             if let v = container.version { line += ", \(v == .v1 ? "TYPE1" : "TYPE1v2") on ioas \(container.ioasID)" }
             out.append(line)
         }
-        if !pasids.isEmpty { out.append("pasids held by the VM: " + pasids.map(String.init).joined(separator: ",")) }
+        if !pasids.isEmpty {
+            out.append("pasids held: " + pasids.map { $0 >> 24 == 0 ? String($0) : "fd \($0 >> 24): \($0 & 0xFFFFFF)" }.joined(separator: ","))
+        }
         for g in bindTable.delegated { out.append("group \(topology.groups[Int(g)]): PASID table bound") }
         for r in bindTable.reserves { out.append("memreserve \(r)") }
         for d in bindTable.hostDomains { out.append("domain \(d): the host's own") }

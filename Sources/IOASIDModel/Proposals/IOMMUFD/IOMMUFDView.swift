@@ -75,17 +75,18 @@ public struct IOMMUFDView: HardwareView {
         for r in state.hardware.routes where r.pasid != 0 {
             let device = topology.members(of: Int(r.group)).first ?? 0
             let objects = Invariants.routeObjects(self, device: device, pasid: r.pasid, domain: r.domain)
-            if !state.pasids.contains(r.pasid) {
+            let key = IOMMUFD.pasidKey(r.pasid, owner: machine.pasidOwner(of: device, state))
+            if !state.pasids.contains(key) {
                 out.append(Violation(.pasidUnique, "a device still uses a PASID its VM freed", objects: objects,
                                      expected: "a PASID the VM holds", found: "PASID \(r.pasid) free"))
             }
             let root = state.hardware.domain(r.domain)?.table.rootAddress ?? 0
-            if config.pasidScope != .perDevice, let other = served[r.pasid], other.root != root {
+            if config.pasidScope != .perDevice, let other = served[key], other.root != root {
                 out.append(Violation(.pasidUnique, "one PASID serves two guest address spaces", objects: objects,
                                      expected: "gpgd \(SizeText.hex(other.root)) (group \(topology.groups[Int(other.group)]))",
                                      found: "gpgd \(SizeText.hex(root))"))
             }
-            served[r.pasid] = (root, r.group)
+            served[key] = (root, r.group)
         }
         return out
     }
