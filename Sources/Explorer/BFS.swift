@@ -54,7 +54,7 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
             witnesses[goals[goal].name] = trace(to: id)
         }
 
-        var level: [M.State] = []
+        var level = Frontier<M.State>()
         for state in model.initialStates where table.insert(model.fingerprint(of: state)) {
             table.count += 1
             let id = links.addRoot()
@@ -62,7 +62,7 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
                 return finish(.violation(property: broken.name), counterexample: trace(to: id))
             }
             for g in goals.indices where goals[g].holds(state) { reach(g, id) }
-            level.append(state)
+            level.values.append(state)
         }
 
         let outputs = (0..<workers).map { _ in LevelOutput<M.State>() }
@@ -73,14 +73,18 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
             if let d = limits.modelDepth, depth >= d { break }
             if let d = limits.maxDepth, depth >= d { return finish(.incomplete(reason: "--max-depth \(d) reached")) }
             for out in outputs { out.reset() }
-            let context: LevelContext<M> = level.withUnsafeBufferPointer { buffer in
-                // The workers read the level through this pointer, only inside this closure.
-                let context = LevelContext<M>(table: table, level: buffer, firstID: firstID,
-                                              enqueue: limits.modelDepth.map { depth + 1 < $0 } ?? true,
-                                              pendingGoals: goals.indices.filter { !reached[$0] }, limits: limits,
-                                              start: start, depth: depth, onProgress: onProgress)
-                maxActions = expandLevel(context, outputs, maxActions: maxActions)
-                return context
+            let context: LevelContext<M> = level.values.withUnsafeBufferPointer { values in
+                level.words.withUnsafeBufferPointer { words in
+                    level.ends.withUnsafeBufferPointer { ends in
+                        // The workers read the level through these pointers, only inside this closure.
+                        let context = LevelContext<M>(table: table, level: FrontierView(values: values, words: words, ends: ends),
+                                                      firstID: firstID, enqueue: limits.modelDepth.map { depth + 1 < $0 } ?? true,
+                                                      pendingGoals: goals.indices.filter { !reached[$0] }, limits: limits,
+                                                      start: start, depth: depth, onProgress: onProgress)
+                        maxActions = expandLevel(context, outputs, maxActions: maxActions)
+                        return context
+                    }
+                }
             }
 
             let bases = outputs.map { links.append(parents: $0.parents, actions: $0.actions) }
@@ -101,9 +105,10 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
                 for (g, index) in out.goals { reach(g, bases[w] + UInt32(index)) }
             }
 
-            var next: [M.State] = []
-            next.reserveCapacity(outputs.reduce(0) { $0 + $1.states.count })
-            for out in outputs { next.append(contentsOf: out.states) }
+            var next = Frontier<M.State>()
+            next.values.reserveCapacity(outputs.reduce(0) { $0 + $1.states.count })
+            next.words.reserveCapacity(outputs.reduce(0) { $0 + $1.words.count })
+            for out in outputs { next.append(values: out.states, words: out.words, ends: out.ends) }
             firstID = bases.first ?? 0
             level = next
             onProgress?(Progress(distinctStates: table.count, queue: level.count, depth: depth + 1, seconds: (clock.now - start).inSeconds))

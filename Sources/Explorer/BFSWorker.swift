@@ -34,13 +34,19 @@ extension BreadthFirstSearch {
         // The output is taken into locals for the loop: every write to a class's stored property
         // is a dynamic exclusivity check, which costs more than the rest of a transition.
         var states: [M.State] = [], parents: [UInt32] = [], links: [UInt32] = []
+        var words: [UInt64] = [], ends: [Int] = []
+        let encodes = model.encodesStates
         swap(&states, &out.states)
+        swap(&words, &out.words)
+        swap(&ends, &out.ends)
         swap(&parents, &out.parents)
         swap(&links, &out.actions)
         var transitions = out.transitions, maxActions = out.maxActions, inserted = 0, selfLoops = out.selfLoops
         let roomForStates = context.maxStates - context.table.count
         defer {
             swap(&states, &out.states)
+            swap(&words, &out.words)
+            swap(&ends, &out.ends)
             swap(&parents, &out.parents)
             swap(&links, &out.actions)
             out.transitions = transitions
@@ -74,7 +80,14 @@ extension BreadthFirstSearch {
                         goalSeen[g] = true
                         out.goals.append((g, index))
                     }
-                    if context.enqueue { states.append(next) }
+                    if context.enqueue {
+                        if encodes {
+                            model.encode(next, into: &words)
+                            ends.append(words.count)
+                        } else {
+                            states.append(next)
+                        }
+                    }
                     // Exact with one worker; with several, each sees only its own inserts of this round.
                     if inserted >= roomForStates {
                         context.stop("--max-states \(context.maxStates) reached", round)
@@ -93,7 +106,14 @@ extension BreadthFirstSearch {
                 var handBack = false
                 while i < piece.upperBound && gathering.count < Self.batchSuccessors {
                     if round.pause.load(ordering: .relaxed) { handBack = true; break }
-                    let state = privateCopies ? model.unshared(context.level[i]) : context.level[i]
+                    // An encoded state is read back into buffers of this worker's own.
+                    let state: M.State
+                    if let encoded = context.level.encoded(i) {
+                        guard let decoded = model.decode(encoded) else { preconditionFailure("a model that encodes its states must decode them") }
+                        state = decoded
+                    } else {
+                        state = privateCopies ? model.unshared(context.level.values[i]) : context.level.values[i]
+                    }
                     actions.removeAll(keepingCapacity: true)
                     model.actions(of: state, into: &actions)
                     maxActions = max(maxActions, actions.count)

@@ -4,7 +4,7 @@ import Synchronization
 @usableFromInline final class LevelContext<M: StateMachine>: @unchecked Sendable {
     @usableFromInline let table: SharedFingerprintTable
     /// The level's states; state `i` has id `firstID + i` in the parent links.
-    @usableFromInline let level: UnsafeBufferPointer<M.State>
+    @usableFromInline let level: FrontierView<M.State>
     @usableFromInline let firstID: UInt32
     /// Whether new states are kept for the next level (not at the model's depth).
     @usableFromInline let enqueue: Bool
@@ -23,7 +23,7 @@ import Synchronization
     @usableFromInline let halted = Atomic<Bool>(false)
     @usableFromInline let stopReason = Mutex<String?>(nil)
 
-    @usableFromInline init(table: SharedFingerprintTable, level: UnsafeBufferPointer<M.State>, firstID: UInt32,
+    @usableFromInline init(table: SharedFingerprintTable, level: FrontierView<M.State>, firstID: UInt32,
                            enqueue: Bool, pendingGoals: [Int], limits: SearchLimits, start: ContinuousClock.Instant,
                            depth: Int, onProgress: (@Sendable (Progress) -> Void)?) {
         self.table = table
@@ -63,6 +63,9 @@ import Synchronization
 /// One worker's share of a level: the new states it found, their parent links, and what broke.
 @usableFromInline final class LevelOutput<State>: @unchecked Sendable {
     @usableFromInline var states: [State] = []
+    /// The new states as words, for a model that encodes them (`ends` as in `Frontier`).
+    @usableFromInline var words: [UInt64] = []
+    @usableFromInline var ends: [Int] = []
     @usableFromInline var parents: [UInt32] = []
     @usableFromInline var actions: [UInt32] = []
     /// Broken invariants: the invariant's index, the state's fingerprint and its index here.
@@ -82,6 +85,8 @@ import Synchronization
 
     @usableFromInline func reset() {
         states.removeAll(keepingCapacity: true)
+        words.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
         parents.removeAll(keepingCapacity: true)
         actions.removeAll(keepingCapacity: true)
         violations.removeAll()

@@ -24,11 +24,21 @@ public protocol StateMachine: Sendable {
     /// share copy-on-write buffers (siblings share their parent's): expanding it then touches no
     /// reference count another worker touches.
     func unshared(_ state: State) -> State
+    /// Whether `encode` and `decode` are implemented: breadth-first search then keeps its frontier
+    /// as words rather than as states (compact, and read back into buffers private to a worker).
+    var encodesStates: Bool { get }
+    /// Appends `state` as words.
+    func encode(_ state: State, into words: inout [UInt64])
+    /// The state `encode` wrote as these words.
+    func decode(_ words: UnsafeBufferPointer<UInt64>) -> State?
 }
 
 extension StateMachine {
     public func replica() -> Self { self }
     public func unshared(_ state: State) -> State { state }
+    public var encodesStates: Bool { false }
+    public func encode(_ state: State, into words: inout [UInt64]) {}
+    public func decode(_ words: UnsafeBufferPointer<UInt64>) -> State? { nil }
 }
 
 /// A named property of states.

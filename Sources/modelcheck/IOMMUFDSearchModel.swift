@@ -45,6 +45,16 @@ struct IOMMUFDSearchModel: StateMachine {
 
     func unshared(_ state: IOMMUFDState) -> IOMMUFDState { state.unshared() }
 
+    /// The frontier keeps states as words (`IOMMUFDState+Codec.swift`).
+    var encodesStates: Bool { true }
+
+    func encode(_ state: IOMMUFDState, into words: inout [UInt64]) { state.encode(into: &words) }
+
+    func decode(_ words: UnsafeBufferPointer<UInt64>) -> IOMMUFDState? {
+        var reader = WordReader(words)
+        return IOMMUFDState.decode(&reader)
+    }
+
     func actions(of state: IOMMUFDState, into actions: inout [IOMMUFDOperation]) {
         space.actions(of: state, into: &actions)
     }

@@ -11,6 +11,13 @@ public struct Hardware: Hashable, Sendable {
 
     public init() {}
 
+    /// A hardware state put back together from its parts (`IOMMUFDState+Codec.swift`).
+    init(domains: [Domain], routes: [Route], iotlb: IOTLB) {
+        self.domains = domains
+        self.routes = routes
+        self.iotlb = iotlb
+    }
+
     /// The index of domain `id` in `domains`.
     public func index(of id: DomainID) -> Int? {
         let i = lowerBound(domains, id, by: \.id)

@@ -40,6 +40,9 @@ public struct IOTLB: Hashable, Sendable {
 
     public init() {}
 
+    /// A cache put back together from its entries, already in order (`IOMMUFDState+Codec.swift`).
+    init(entries: [IOTLBEntry]) { self.entries = entries }
+
     /// Caches what a successful walk of `iova` on route `key` found, replacing any entry that
     /// overlaps the new page on that route.
     public mutating func fill(key: RouteKey, tag: UInt32, iova: UInt64, translation: Translation, source: IOTLBSource) {

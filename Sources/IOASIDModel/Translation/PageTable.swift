@@ -67,6 +67,15 @@ public struct PageTable: Hashable, Sendable {
         self.rootAddress = rootAddress
     }
 
+    /// A table put back together from its parts, unchecked (`IOMMUFDState+Codec.swift`).
+    init(format: PageTableFormat, pageSizes: PageSizes, rootAddress: UInt64, leaves: [Leaf], tables: [TableNode]) {
+        self.format = format
+        self.pageSizes = pageSizes
+        self.rootAddress = rootAddress
+        leafStore = leaves
+        tableStore = tables
+    }
+
     /// An empty table of a preset with every leaf size of the preset.
     public init(preset: FormatPreset, rootAddress: UInt64 = 0) {
         format = preset.format

@@ -1,0 +1,211 @@
+/// A state written as 64-bit words and read back, so that a breadth-first frontier holds compact
+/// encodings rather than values whose buffers the explorer must retain and release. Every stored
+/// field is written; `decode(encode(s)) == s` is tested on random walks over every shipped model.
+extension IOMMUFDState {
+    public func encode(into w: inout [UInt64]) {
+        w.append(UInt64(objects.count))
+        for o in objects {
+            w.append(UInt64(o.id) | UInt64(o.users) << 32)
+            switch o.body {
+            case .ioas(let x):
+                w.append(1 | (x.disableLargePages ? 0x100 : 0) | UInt64(x.fd) << 16 | UInt64(x.nestParent) << 32)
+                w.append(x.nestRoot)
+                w.append(UInt64(x.areas.count) | UInt64(x.allowed.count) << 32)
+                for a in x.areas {
+                    w += [a.range.first, a.range.last, a.userVA,
+                          UInt64(a.permissions.rawValue) | (a.writablePages ? 0x100 : 0) | (a.sharesPages ? 0x200 : 0)]
+                }
+                for r in x.allowed { w += [r.first, r.last] }
+            case .hwptPaging(let h):
+                w.append(2 | UInt64(h.domain) << 8 | (h.autoDomain ? 1 << 24 : 0) | (h.nestParent ? 1 << 25 : 0) | (h.pasidCompat ? 1 << 26 : 0)
+                         | UInt64(h.ioas) << 32)
+            case .hwptNested(let n):
+                w.append(3 | UInt64(n.domain) << 8 | (n.pasidCompat ? 1 << 26 : 0) | UInt64(n.parent) << 32)
+                w.append(UInt64(n.ioasid))
+            case .device(let d):
+                w.append(4 | UInt64(d) << 8)
+            }
+        }
+        w.append(UInt64(boundIDs.count))
+        for id in boundIDs { w.append(UInt64(id)) }
+        w.append(UInt64(attachments.count))
+        for a in attachments { w += [UInt64(a.group) | UInt64(a.pasid) << 32, UInt64(a.hwpt), a.devices] }
+        hardware.encode(into: &w)
+        w.append(hasProposalState ? 1 : 0)
+        if hasProposalState { proposal.encode(into: &w) }
+    }
+
+    public static func decode(_ r: inout WordReader) -> IOMMUFDState {
+        var s = IOMMUFDState(deviceCount: 0)
+        let objectCount = Int(r.next())
+        s.objects.reserveCapacity(objectCount)
+        for _ in 0..<objectCount {
+            let head = r.next()
+            let id = UInt32(truncatingIfNeeded: head), users = UInt32(truncatingIfNeeded: head >> 32)
+            let tag = r.next()
+            let body: ObjectBody
+            switch tag & 0xff {
+            case 1:
+                var x = IOAS()
+                x.disableLargePages = tag & 0x100 != 0
+                x.fd = UInt8(truncatingIfNeeded: tag >> 16)
+                x.nestParent = UInt32(truncatingIfNeeded: tag >> 32)
+                x.nestRoot = r.next()
+                let counts = r.next()
+                for _ in 0..<Int(UInt32(truncatingIfNeeded: counts)) {
+                    let first = r.next(), last = r.next(), va = r.next(), flags = r.next()
+                    x.areas.append(Area(range: IOVARange(first: first, last: last), userVA: va,
+                                        permissions: Permissions(rawValue: UInt8(truncatingIfNeeded: flags)),
+                                        writablePages: flags & 0x100 != 0, sharesPages: flags & 0x200 != 0))
+                }
+                for _ in 0..<Int(counts >> 32) { x.allowed.append(IOVARange(first: r.next(), last: r.next())) }
+                body = .ioas(x)
+            case 2:
+                body = .hwptPaging(HWPTPaging(ioas: UInt32(truncatingIfNeeded: tag >> 32), domain: DomainID(truncatingIfNeeded: tag >> 8),
+                                              autoDomain: tag & 1 << 24 != 0, nestParent: tag & 1 << 25 != 0, pasidCompat: tag & 1 << 26 != 0))
+            case 3:
+                body = .hwptNested(HWPTNested(parent: UInt32(truncatingIfNeeded: tag >> 32), domain: DomainID(truncatingIfNeeded: tag >> 8),
+                                              pasidCompat: tag & 1 << 26 != 0, ioasid: UInt32(truncatingIfNeeded: r.next())))
+            default:
+                body = .device(Int(tag >> 8))
+            }
+            s.objects.append(FDObject(id: id, users: users, body: body))
+        }
+        s.boundIDs = (0..<Int(r.next())).map { _ in UInt32(truncatingIfNeeded: r.next()) }
+        s.attachments = (0..<Int(r.next())).map { _ in
+            let head = r.next(), hwpt = r.next(), devices = r.next()
+            return Attachment(group: UInt16(truncatingIfNeeded: head), pasid: UInt32(truncatingIfNeeded: head >> 32),
+                              hwpt: UInt32(truncatingIfNeeded: hwpt), devices: devices)
+        }
+        s.hardware = Hardware.decode(&r)
+        if r.next() != 0 { s.proposal = ProposalState.decode(&r) }
+        return s
+    }
+}
+
+/// Reads the words `encode` wrote, in order.
+public struct WordReader {
+    @usableFromInline let words: UnsafeBufferPointer<UInt64>
+    @usableFromInline var index = 0
+
+    public init(_ words: UnsafeBufferPointer<UInt64>) { self.words = words }
+
+    /// The next word (0 past the end, which a well-formed encoding never reaches).
+    @inlinable public mutating func next() -> UInt64 {
+        defer { index += 1 }
+        return index < words.count ? words[index] : 0
+    }
+}
+
+extension Hardware {
+    func encode(into w: inout [UInt64]) {
+        w.append(UInt64(domains.count))
+        for d in domains {
+            let presetIndex = UInt64(FormatPreset.allCases.firstIndex(of: d.preset) ?? 0)
+            w.append(UInt64(d.id) | UInt64(d.iommu) << 16 | presetIndex << 32 | (d.enforcesCoherency ? 1 << 48 : 0)
+                     | (d.dirtyTracking ? 1 << 49 : 0) | (d.freed ? 1 << 50 : 0) | (d.parent != nil ? 1 << 51 : 0)
+                     | UInt64(d.stage.rawValue) << 56)
+            w.append(UInt64(d.parent ?? 0))
+            d.table.encode(into: &w)
+        }
+        w.append(UInt64(routes.count))
+        for r in routes {
+            w += [UInt64(r.group) | UInt64(r.pasid) << 32, UInt64(r.domain) | (r.window != nil ? 1 << 32 : 0)]
+            if let window = r.window { w += [window.first, window.last] }
+        }
+        w.append(UInt64(iotlb.entries.count))
+        for e in iotlb.entries {
+            w += [UInt64(e.key.device) | UInt64(e.key.pasid) << 32, UInt64(e.tag), e.iova, e.pageSize, e.output,
+                  UInt64(e.permissions.rawValue) | UInt64(e.source.rawValue) << 8]
+        }
+    }
+
+    static func decode(_ r: inout WordReader) -> Hardware {
+        let domains: [Domain] = (0..<Int(r.next())).map { _ in
+            let head = r.next(), parent = r.next()
+            let preset = FormatPreset.allCases[Int(head >> 32 & 0xffff)]
+            let table = PageTable.decode(&r, format: preset.format)
+            return Domain(id: DomainID(truncatingIfNeeded: head), iommu: Int(head >> 16 & 0xffff), preset: preset,
+                          enforcesCoherency: head & 1 << 48 != 0, dirtyTracking: head & 1 << 49 != 0,
+                          stage: TranslationStage(rawValue: Int(head >> 56)) ?? .stage1, table: table,
+                          parent: head & 1 << 51 != 0 ? DomainID(truncatingIfNeeded: parent) : nil)
+                .freeing(head & 1 << 50 != 0)
+        }
+        let routes: [Route] = (0..<Int(r.next())).map { _ in
+            let head = r.next(), domain = r.next()
+            let window = domain & 1 << 32 != 0 ? IOVARange(first: r.next(), last: r.next()) : nil
+            return Route(group: Int(UInt16(truncatingIfNeeded: head)), pasid: UInt32(truncatingIfNeeded: head >> 32),
+                         domain: DomainID(truncatingIfNeeded: domain), window: window)
+        }
+        let entries: [IOTLBEntry] = (0..<Int(r.next())).map { _ in
+            let key = r.next(), tag = r.next(), iova = r.next(), size = r.next(), output = r.next(), flags = r.next()
+            return IOTLBEntry(key: RouteKey(device: UInt32(truncatingIfNeeded: key), pasid: UInt32(truncatingIfNeeded: key >> 32)),
+                              tag: UInt32(truncatingIfNeeded: tag), iova: iova, pageSize: size, output: output,
+                              permissions: Permissions(rawValue: UInt8(truncatingIfNeeded: flags)),
+                              source: IOTLBSource(rawValue: UInt8(truncatingIfNeeded: flags >> 8)) ?? .kernel)
+        }
+        return Hardware(domains: domains, routes: routes, iotlb: IOTLB(entries: entries))
+    }
+}
+
+extension Domain {
+    func freeing(_ freed: Bool) -> Domain {
+        var d = self
+        d.freed = freed
+        return d
+    }
+}
+
+extension PageTable {
+    func encode(into w: inout [UInt64]) {
+        w += [pageSizes.bitmap, rootAddress, UInt64(leafStore.count) | UInt64(tableStore.count) << 32]
+        for l in leafStore { w += [l.iova, l.output, UInt64(l.level) | UInt64(l.permissions.rawValue) << 8] }
+        for t in tableStore { w += [UInt64(t.level), t.base, t.address] }
+    }
+
+    static func decode(_ r: inout WordReader, format: PageTableFormat) -> PageTable {
+        let sizes = PageSizes(bitmap: r.next()), root = r.next(), counts = r.next()
+        let leaves: [Leaf] = (0..<Int(UInt32(truncatingIfNeeded: counts))).map { _ in
+            let iova = r.next(), output = r.next(), flags = r.next()
+            return Leaf(iova: iova, output: output, level: UInt8(truncatingIfNeeded: flags),
+                        permissions: Permissions(rawValue: UInt8(truncatingIfNeeded: flags >> 8)))
+        }
+        let tables: [TableNode] = (0..<Int(counts >> 32)).map { _ in
+            TableNode(level: UInt8(truncatingIfNeeded: r.next()), base: r.next(), address: r.next())
+        }
+        return PageTable(format: format, pageSizes: sizes, rootAddress: root, leaves: leaves, tables: tables)
+    }
+}
+
+extension ProposalState {
+    func encode(into w: inout [UInt64]) {
+        func list<T: BinaryInteger>(_ xs: [T]) { w.append(UInt64(xs.count)); for x in xs { w.append(UInt64(x)) } }
+        list(container.groups)
+        w.append(UInt64(container.ioasID) | UInt64(container.version == nil ? 0 : container.version == .v1 ? 1 : 2) << 32)
+        list(pasids)
+        list(bindTable.delegated)
+        w.append(UInt64(bindTable.reserves.count))
+        for r in bindTable.reserves { w += [r.first, r.last] }
+        list(bindTable.hostDomains)
+        list(bindTable.reserveTables)
+        w.append(UInt64(bindTable.stage2))
+        list(deviceFds)
+    }
+
+    static func decode(_ r: inout WordReader) -> ProposalState {
+        func list<T: FixedWidthInteger>(_: T.Type) -> [T] { (0..<Int(r.next())).map { _ in T(truncatingIfNeeded: r.next()) } }
+        var p = ProposalState()
+        p.container.groups = list(UInt16.self)
+        let c = r.next()
+        p.container.ioasID = UInt32(truncatingIfNeeded: c)
+        p.container.version = c >> 32 == 0 ? nil : c >> 32 == 1 ? .v1 : .v2
+        p.pasids = list(UInt32.self)
+        p.bindTable.delegated = list(UInt16.self)
+        p.bindTable.reserves = (0..<Int(r.next())).map { _ in IOVARange(first: r.next(), last: r.next()) }
+        p.bindTable.hostDomains = list(DomainID.self)
+        p.bindTable.reserveTables = list(DomainID.self)
+        p.bindTable.stage2 = UInt32(truncatingIfNeeded: r.next())
+        p.deviceFds = list(UInt8.self)
+        return p
+    }
+}
