@@ -123,3 +123,45 @@ import Testing
         #expect(bounded.statistics.distinctStates == 10)
     }
 }
+
+/// A model whose frontier is kept as words: the same answers as keeping values.
+@Suite struct EncodedFrontierTests {
+    /// Counters, with `encode`/`decode` (a state is one word) and a count of decodes.
+    final class DecodeCount: Sendable {
+        let value = Atomic<Int>(0)
+    }
+
+    struct EncodedCounters: StateMachine {
+        var inner: Counters
+        var decodes = DecodeCount()
+        var properties: [Property<UInt64>] { inner.properties }
+        var initialStates: [UInt64] { inner.initialStates }
+        func actions(of state: UInt64, into actions: inout [Int]) { inner.actions(of: state, into: &actions) }
+        func successor(of state: UInt64, after action: Int) -> UInt64? { inner.successor(of: state, after: action) }
+        func fingerprint(of state: UInt64) -> UInt64 { inner.fingerprint(of: state) }
+        var encodesStates: Bool { true }
+        func encode(_ state: UInt64, into words: inout [UInt64]) { words += [state, ~state] }
+        func decode(_ words: UnsafeBufferPointer<UInt64>) -> UInt64? {
+            // Two words a state, the second a check: a mis-sliced frontier would fail here.
+            decodes.value.wrappingAdd(1, ordering: .relaxed)
+            return words.count == 2 && words[1] == ~words[0] ? words[0] : nil
+        }
+    }
+
+    @Test(arguments: [1, 2])
+    func anEncodedFrontierGivesTheSameSearch(workers: Int) throws {
+        var plain = Counters(n: 4, modulus: 5)
+        plain.properties = [.always("sum-not-9") { s in (0..<4).map { Counters.counter(s, $0) }.reduce(0, +) != 9 }]
+        let encoded = EncodedCounters(inner: plain)
+        let a = BreadthFirstSearch(model: plain, workers: workers).run()
+        let b = BreadthFirstSearch(model: encoded, workers: workers).run()
+        #expect(b.verdict == a.verdict)
+        #expect(b.counterexample?.steps.count == 9)
+        let model = EncodedCounters(inner: Counters(n: 4, modulus: 5))
+        let exhaustive = BreadthFirstSearch(model: model, workers: workers).run()
+        #expect(exhaustive.verdict == .holds)
+        #expect(exhaustive.statistics.distinctStates == 625)
+        // Every state but the initial one was expanded from its encoding.
+        #expect(model.decodes.value.load(ordering: .relaxed) == 624)
+    }
+}
