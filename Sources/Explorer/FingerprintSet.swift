@@ -39,7 +39,13 @@ public struct FingerprintSet: Sendable {
 
     /// Whether `fingerprint` is present.
     @inlinable public func contains(_ fingerprint: UInt64) -> Bool {
-        withReadOnlyView { $0.contains(fingerprint) }
+        var i = Int(truncatingIfNeeded: fingerprint) & mask
+        while true {
+            let s = slots[i]
+            if s == fingerprint { return true }
+            if s == 0 { return false }
+            i = (i + 1) & mask
+        }
     }
 
     @usableFromInline mutating func grow() {
@@ -51,34 +57,5 @@ public struct FingerprintSet: Sendable {
             while slots[i] != 0 { i = (i + 1) & mask }
             slots[i] = s
         }
-    }
-}
-
-extension FingerprintSet {
-    /// A read-only view of the table for parallel readers: a raw pointer, so that lookups from
-    /// several threads do not retain and release the same buffer (which would make them contend
-    /// on one reference count). Valid only inside `withReadOnlyView`.
-    public struct ReadOnlyView: @unchecked Sendable {
-        @usableFromInline let slots: UnsafeBufferPointer<UInt64>
-        @usableFromInline let mask: Int
-
-        @inlinable init(slots: UnsafeBufferPointer<UInt64>, mask: Int) {
-            self.slots = slots
-            self.mask = mask
-        }
-
-        @inlinable public func contains(_ fingerprint: UInt64) -> Bool {
-            var i = Int(truncatingIfNeeded: fingerprint) & mask
-            while true {
-                let s = slots[i]
-                if s == fingerprint { return true }
-                if s == 0 { return false }
-                i = (i + 1) & mask
-            }
-        }
-    }
-
-    @inlinable public func withReadOnlyView<R>(_ body: (ReadOnlyView) throws -> R) rethrows -> R {
-        try slots.withUnsafeBufferPointer { try body(ReadOnlyView(slots: $0, mask: mask)) }
     }
 }

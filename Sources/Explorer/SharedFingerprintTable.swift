@@ -36,9 +36,6 @@ public final class SharedFingerprintTable: @unchecked Sendable {
     /// because every access to a class's `var` is a dynamic exclusivity check.
     @inlinable public var view: View { View(slots: slots, mask: mask) }
 
-    /// Whether `fingerprint` is present.
-    public func contains(_ fingerprint: UInt64) -> Bool { view.contains(fingerprint) }
-
     /// Inserts `fingerprint` (non-zero); false when it was already present.
     public func insert(_ fingerprint: UInt64) -> Bool { view.insert(fingerprint) }
 
@@ -69,16 +66,6 @@ public final class SharedFingerprintTable: @unchecked Sendable {
                     if won { return true }
                     if found == fingerprint { return false }
                 }
-                i = (i + 1) & mask
-            }
-        }
-
-        @inlinable public func contains(_ fingerprint: UInt64) -> Bool {
-            var i = Int(truncatingIfNeeded: fingerprint) & mask
-            while true {
-                let s = slots[i].load(ordering: .relaxed)
-                if s == fingerprint { return true }
-                if s == 0 { return false }
                 i = (i + 1) & mask
             }
         }
