@@ -33,7 +33,7 @@ enum CheckCommand {
         violation found), 1 an expectation failed, 2 bad input, 3 a limit stopped the search.
         """)
 
-    enum Strategy: String { case bfs, dfs, random }
+    typealias Strategy = SearchRequest.Strategy
 
     struct Options {
         var limits = SearchLimits()
@@ -95,20 +95,31 @@ enum CheckCommand {
     }
 
     static func check(_ model: Model, bounds: ExploreBounds, _ opts: Options, console: Console) -> Int32 {
-        let scenarios = ScenarioRunner.run(model)
+        model.open(Checker(bounds: bounds, opts: opts, console: console))
+    }
+}
+
+/// `check` for one model, written once for every design.
+struct Checker: ProposalVisitor {
+    let bounds: ExploreBounds
+    let opts: CheckCommand.Options
+    let console: Console
+
+    func visit<P: Proposal>(_ proposal: P, model: Model) -> Int32 {
+        let scenarios = model.scenarios.map { ScenarioRunner.run($0, proposal, model) }
         let failedScenarios = scenarios.filter { !$0.passed }
-        let searchModel = IOMMUFDSearchModel(model: model, symmetry: opts.symmetry)
+        let searchModel = ProposalSearchModel(proposal, model: model, symmetry: opts.symmetry)
         var limits = opts.limits
         limits.modelDepth = bounds.depth
         let printer = ProgressPrinter(enabled: opts.progress, console: console)
-        let result: SearchResult<IOMMUFDSearchModel>
-        switch opts.strategy {
-        case .bfs:
-            result = BreadthFirstSearch(model: searchModel, limits: limits, workers: opts.workers) { printer.report($0) }.run()
-        case .dfs: result = DepthFirstSearch(model: searchModel, limits: limits) { printer.report($0) }.run()
-        case .random:
-            result = RandomSimulation(model: searchModel, limits: limits, seed: opts.seed, walks: opts.walks) { printer.report($0) }.run()
-        }
+        var request = SearchRequest()
+        request.strategy = opts.strategy
+        request.limits = limits
+        request.workers = opts.workers
+        request.seed = opts.seed
+        request.walks = opts.walks
+        request.onProgress = { printer.report($0) }
+        let result = proposal.search(searchModel, request)
         let report = CheckReport(model: model, searchModel: searchModel, result: result, scenarios: scenarios)
         if let path = opts.traceOut {
             do {
@@ -119,9 +130,9 @@ enum CheckCommand {
             }
         }
         if let path = opts.dot {
-            let final = result.counterexample.map { $0.steps.last?.state ?? $0.initial } ?? searchModel.machine.initialState
+            let final = result.counterexample.map { $0.steps.last?.state ?? $0.initial } ?? proposal.initialState
             do {
-                try DotPicture.render(final, model.topology, violation: report.violation).write(toFile: path, atomically: true, encoding: .utf8)
+                try proposal.dot(final, violation: report.violation).write(toFile: path, atomically: true, encoding: .utf8)
             } catch {
                 console.err("modelcheck: error: cannot write '\(path)': \(error.localizedDescription)")
                 return 2

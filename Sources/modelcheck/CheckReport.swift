@@ -3,10 +3,10 @@ import IOASIDModel
 
 /// The result of one `check`: verdict against the model's expectations, statistics, coverage,
 /// counterexample and witnesses, in text and in the JSON of `SPEC.md` §3.
-struct CheckReport {
+struct CheckReport<P: Proposal> {
     let model: Model
-    let searchModel: IOMMUFDSearchModel
-    let result: SearchResult<IOMMUFDSearchModel>
+    let searchModel: ProposalSearchModel<P>
+    let result: SearchResult<ProposalSearchModel<P>>
     let scenarios: [ScenarioResult]
 
     var verdictWord: String {
@@ -65,7 +65,7 @@ struct CheckReport {
         out.append("  \(Int(s.statesPerSecond)) states/s, \(Int(s.transitionsPerSecond)) transitions/s; bytes/state: \(String(format3: s.visitedBytesPerState)) visited set + \(String(format3: s.traceBytesPerState)) trace; collision probability \(String(format: "%.1e", s.collisionProbability))")
         let passed = scenarios.filter(\.passed).count
         if !scenarios.isEmpty { out.append("  scenarios: \(passed) passed, \(scenarios.count - passed) failed") }
-        for (name, trace) in result.witnesses.sorted(by: { $0.key < $1.key }) where name != IOMMUFDSearchModel.staleGuestWarning {
+        for (name, trace) in result.witnesses.sorted(by: { $0.key < $1.key }) where name != ProposalSearchModel<P>.staleGuestWarning {
             out.append("  goal \(name) reached in \(trace.steps.count) steps:")
             out += steps(trace).map { "    " + $0 }
         }
@@ -78,7 +78,7 @@ struct CheckReport {
             if let v = violation { out.append("  \(v)") }
         }
         for warning in coverageWarnings { out.append("  warning: \(warning)") }
-        if let trace = result.witnesses[IOMMUFDSearchModel.staleGuestWarning] {
+        if let trace = result.witnesses[ProposalSearchModel<P>.staleGuestWarning] {
             out.append("  warning: stale-guest-iotlb — a guest-filled IOTLB entry outlives its stage-1 mapping until the guest invalidates it (\(trace.steps.count) steps):")
             out += steps(trace).map { "    " + $0 }
         }
@@ -86,14 +86,14 @@ struct CheckReport {
     }
 
     /// Numbered steps, each with its operation, outcome and only what changed.
-    func steps(_ trace: Trace<IOMMUFDSearchModel>) -> [String] {
+    func steps(_ trace: Trace<ProposalSearchModel<P>>) -> [String] {
         var out: [String] = []
         var before = trace.initial
         let topology = model.topology
         for (i, step) in trace.steps.enumerated() {
-            let (_, outcome) = searchModel.machine.apply(step.action, to: before)
+            let (_, outcome) = searchModel.proposal.apply(step.action, to: before)
             out.append("\(i + 1). \(step.action.scenarioText(topology)) => \(ScenarioRunner.describe(outcome))")
-            out += step.state.changes(since: before, topology).map { "     " + $0 }
+            out += searchModel.proposal.changes(from: before, to: step.state).map { "     " + $0 }
             before = step.state
         }
         return out
@@ -107,10 +107,10 @@ struct CheckReport {
         }
     }
 
-    func traceJSON(_ trace: Trace<IOMMUFDSearchModel>) -> JSON {
+    func traceJSON(_ trace: Trace<ProposalSearchModel<P>>) -> JSON {
         var before = trace.initial
         return .array(trace.steps.map { step in
-            let (_, outcome) = searchModel.machine.apply(step.action, to: before)
+            let (_, outcome) = searchModel.proposal.apply(step.action, to: before)
             before = step.state
             return .object([("op", .string(step.action.name)), ("args", step.action.argumentsJSON(model.topology)),
                             ("result", .string(ScenarioRunner.describe(outcome)))])
@@ -120,7 +120,7 @@ struct CheckReport {
     var json: JSON {
         let s = result.statistics
         var fields: [(String, JSON)] = [
-            ("model", .string(model.path)), ("proposal", .string(model.proposal.rawValue)),
+            ("model", .string(model.path)), ("proposal", .string(model.proposal)),
             ("verdict", .string(verdictWord)), ("expected", .string(model.expectation.description)),
             ("ok", .bool(exitCode == 0 && scenarios.allSatisfy(\.passed))),
             ("stats", .object([("distinctStates", .int(s.distinctStates)), ("transitions", .int(s.transitions)), ("maxDepth", .int(s.maxDepth)),
@@ -141,16 +141,16 @@ struct CheckReport {
         if !model.goals.isEmpty {
             fields.append(("goals", .object(model.goals.map { ($0.name, .string(result.witnesses[$0.name] == nil ? "unreachable" : "reachable")) })))
             fields.append(("witnesses", .object(result.witnesses.sorted { $0.key < $1.key }
-                .filter { $0.key != IOMMUFDSearchModel.staleGuestWarning }.map { ($0.key, traceJSON($0.value)) })))
+                .filter { $0.key != ProposalSearchModel<P>.staleGuestWarning }.map { ($0.key, traceJSON($0.value)) })))
         }
-        if let trace = result.witnesses[IOMMUFDSearchModel.staleGuestWarning] {
-            fields.append(("warnings", .array([.object([("kind", .string(IOMMUFDSearchModel.staleGuestWarning)), ("trace", traceJSON(trace))])])))
+        if let trace = result.witnesses[ProposalSearchModel<P>.staleGuestWarning] {
+            fields.append(("warnings", .array([.object([("kind", .string(ProposalSearchModel<P>.staleGuestWarning)), ("trace", traceJSON(trace))])])))
         }
         return .object(fields)
     }
 }
 
-extension IOMMUFDOperation {
+extension CatalogOperation {
     /// The operation's fields as SPEC §3 writes a trace step's `args`.
     func argumentsJSON(_ topology: Topology) -> JSON {
         .object(arguments(topology).map { name, value in

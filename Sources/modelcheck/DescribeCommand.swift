@@ -20,10 +20,11 @@ enum DescribeCommand {
     }
 
     static func describe(_ m: Model) -> String {
-        var out = ["model \"\(m.title)\" (\(m.path))", "proposal \(m.proposal.rawValue): \(m.proposal.explanation)", "knobs:"]
-        for knob in Knob.allCases where knob.owners.contains(m.proposal) {
-            let set = m.knobs.first { $0.0 == knob }?.1
-            out.append("  \(knob.rawValue) = \(set ?? knob.defaultValue(for: m.proposal))\(set == nil ? " (default)" : "")")
+        let p = m.proposalType
+        var out = ["model \"\(m.title)\" (\(m.path))", "proposal \(p.name): \(p.summary)", "knobs:"]
+        for d in p.knobs {
+            let set = m.knobs.first { $0.0 == d.knob }?.1
+            out.append("  \(d.knob.rawValue) = \(set ?? d.value)\(set == nil ? " (default)" : "")")
         }
         let t = m.topology
         out.append("host: page size \(SizeText.format(t.host.pageSize)), huge page \(SizeText.format(t.host.hugePageSize)), pin limit \(SizeText.format(t.host.pinLimit))")
@@ -47,7 +48,10 @@ enum DescribeCommand {
         out.append("  depth \(e.depth), window \(e.window), lengths " + e.lengths.map(SizeText.format).joined(separator: " "))
         out.append("  pasids " + (e.pasids.isEmpty ? "none" : e.pasids.map(String.init).joined(separator: " ")))
         out.append("  objects " + (e.objects.isEmpty ? "unbounded" : e.objects.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")))
-        out.append("  ops " + OperationGroup.allCases.filter(e.groups.contains).map(\.rawValue).joined(separator: " "))
+        for kind in p.objectKinds where !kind.isExplored && e.objects[kind.word] != nil {
+            out.append("  note: no explored operation of \(p.name) creates \(kind.word) objects yet; the cap has no effect")
+        }
+        out.append("  ops " + p.groups.map(\.word).filter(e.groups.contains).joined(separator: " "))
         out.append("check " + m.checks.map(\.rawValue).joined(separator: " "))
         out.append("expect \(m.expectation)")
         for g in m.goals { out.append("goal \(g.name): \(g.atoms.count) atom(s)") }

@@ -44,16 +44,33 @@ enum DiffCommand {
         var limits = opts.limits
         limits.modelDepth = bounds.depth
         let printer = ProgressPrinter(enabled: opts.progress, console: console)
-        let search = DiffSearchModel(old: old, new: new)
-        let result = BreadthFirstSearch(model: search, limits: limits, workers: opts.workers) { printer.report($0) }.run()
-        let report = DiffReport(old: old, new: new, search: search, result: result, depth: bounds.depth)
-        console.out(opts.json ? report.json.rendered : report.text)
-        return report.exitCode
+        return old.open(Differ(new: new, limits: limits, opts: opts, printer: printer, console: console, depth: bounds.depth))
+    }
+
+    struct Differ: ProposalVisitor {
+        let new: Model
+        let limits: SearchLimits
+        let opts: CheckCommand.Options
+        let printer: ProgressPrinter
+        let console: Console
+        let depth: Int
+
+        func visit<P: Proposal>(_ proposal: P, model old: Model) -> Int32 {
+            let search = DiffSearchModel<P>(old: old, new: new)
+            var request = SearchRequest()
+            request.limits = limits
+            request.workers = opts.workers
+            request.onProgress = { [printer] in printer.report($0) }
+            let result = proposal.searchDifferences(search, request)
+            let report = DiffReport(old: old, new: new, search: search, result: result, depth: depth)
+            console.out(opts.json ? report.json.rendered : report.text)
+            return report.exitCode
+        }
     }
 
     /// What besides `set` lines tells the two models apart, if anything.
     static func mismatch(_ old: Model, _ new: Model) -> String? {
-        if old.proposal != new.proposal { return "the proposals differ (\(old.proposal.rawValue), \(new.proposal.rawValue))" }
+        if old.proposal != new.proposal { return "the proposals differ (\(old.proposal), \(new.proposal))" }
         if old.topology != new.topology { return "the topologies differ" }
         if old.explore != new.explore { return "the 'explore' blocks differ" }
         return nil
@@ -61,11 +78,11 @@ enum DiffCommand {
 }
 
 /// The result of a `diff`, as text or JSON.
-struct DiffReport {
+struct DiffReport<P: Proposal> {
     let old: Model
     let new: Model
-    let search: DiffSearchModel
-    let result: SearchResult<DiffSearchModel>
+    let search: DiffSearchModel<P>
+    let result: SearchResult<DiffSearchModel<P>>
     let depth: Int
 
     var exitCode: Int32 {
@@ -86,20 +103,20 @@ struct DiffReport {
 
     /// The knobs whose values differ: name, old value, new value.
     var knobChanges: [(Knob, String, String)] {
-        func value(_ m: Model, _ k: Knob) -> String { m.knobs.first { $0.0 == k }?.1 ?? k.defaultValue(for: m.proposal) }
-        return Knob.allCases.compactMap { k in
+        func value(_ m: Model, _ k: Knob) -> String { m.knobs.first { $0.0 == k }?.1 ?? P.defaultValue(of: k) ?? "" }
+        return P.knobs.map(\.knob).compactMap { k in
             let a = value(old, k), b = value(new, k)
             return a == b ? nil : (k, a, b)
         }
     }
 
     /// Each step with both outcomes: (the step, old outcome, new outcome).
-    var steps: [(DiffSearchModel.Step, Outcome, Outcome)] {
+    var steps: [(DiffSearchModel<P>.Step, Outcome, Outcome)] {
         guard let trace = result.counterexample else { return [] }
         var before = trace.initial
         return trace.steps.map { step in
-            let (_, a) = search.old.machine.apply(step.action.old, to: before.old)
-            let (_, b) = search.new.machine.apply(step.action.new, to: before.new)
+            let (_, a) = search.old.proposal.apply(step.action.old, to: before.old)
+            let (_, b) = search.new.proposal.apply(step.action.new, to: before.new)
             before = step.state
             return (step.action, a, b)
         }
@@ -132,7 +149,7 @@ struct DiffReport {
     var json: JSON {
         let s = result.statistics
         var fields: [(String, JSON)] = [
-            ("old", .string(old.path)), ("new", .string(new.path)), ("proposal", .string(old.proposal.rawValue)),
+            ("old", .string(old.path)), ("new", .string(new.path)), ("proposal", .string(old.proposal)),
             ("verdict", .string(verdictWord)),
             ("knobs", .object(knobChanges.map { ($0.0.rawValue, .object([("old", .string($0.1)), ("new", .string($0.2))])) })),
             ("stats", .object([("statePairs", .int(s.distinctStates)), ("transitions", .int(s.transitions)), ("maxDepth", .int(s.maxDepth)),

@@ -10,37 +10,41 @@ enum ListCommand {
 
     static func run(_ parsed: ParsedArguments, console: Console) throws(UsageError) -> Int32 {
         guard parsed.positionals.isEmpty else { throw UsageError(message: "list takes no arguments") }
+        console.out(lines(ProposalRegistry.standard).joined(separator: "\n"))
+        return 0
+    }
+
+    static func lines(_ registry: ProposalRegistry) -> [String] {
         var out = ["proposals:"]
-        for p in ProposalName.allCases {
-            out.append("  \(p.rawValue.padded(20)) \(p.explanation)")
-        }
+        for p in registry.types { out.append("  \(p.name.padded(20)) \(p.summary)") }
         out.append("knobs (values; the default on each owner is marked *):")
         for k in Knob.allCases {
-            let defaults = Set(k.owners.map { k.defaultValue(for: $0) })
+            let owners = registry.types.filter { $0.defaultValue(of: k) != nil }
+            guard !owners.isEmpty else { continue }
+            let defaults = Set(owners.compactMap { $0.defaultValue(of: k) })
             let values = k.values.map { defaults.contains($0) ? $0 + "*" : $0 }.joined(separator: "|")
-            out.append("  \(k.rawValue.padded(20)) \(values) — \(k.explanation); owners: \(k.owners.map(\.rawValue).joined(separator: ", "))")
+            out.append("  \(k.rawValue.padded(20)) \(values) — \(k.explanation); owners: \(owners.map { $0.name }.joined(separator: ", "))")
         }
-        for p in ProposalName.allCases {
-            out.append("operations (\(p.rawValue)):")
-            for s in IOMMUFDOperation.specs(for: p) {
+        for p in registry.types {
+            out.append("operations (\(p.name)):")
+            for s in p.operationSpecs {
                 let fields = s.fieldOrder.map { "\($0)=" }.joined(separator: " ")
                 out.append("  \(s.name) \(fields)".padded(70) + " \(s.summary)")
             }
+            let defaults = p.groups.filter(\.isDefault).map(\.word).joined(separator: " ")
+            out.append("explore 'ops' groups (\(p.name); default: \(defaults)):")
+            for g in p.groups {
+                let aliases = g.aliases.isEmpty ? "" : " (also: \(g.aliases.joined(separator: ", ")))"
+                out.append("  \(g.word.padded(12)) \(g.summary)\(aliases)")
+            }
+            let kinds = p.objectKinds.map { $0.isExplored ? $0.word : "\($0.word) (accepted; nothing explored creates it yet)" }
+            out.append("explore 'objects' kinds (\(p.name)): " + (kinds.isEmpty ? "none" : kinds.joined(separator: ", ")))
         }
-        out.append("operation groups for explore 'ops' (default: \(OperationGroup.allCases.filter(OperationGroup.defaults.contains).map(\.rawValue).joined(separator: " "))):")
-        out.append("  " + OperationGroup.allCases.map(\.rawValue).joined(separator: " "))
-        out.append("  vfio-type1: attach = VFIO_GROUP_SET_CONTAINER, ioas = VFIO_SET_IOMMU (the type1-version's type), map, unmap, translate")
-        out.append("  iommu-api: ioas = iommu_domain_alloc, attach = attach/detach, map, unmap, destroy = iommu_domain_free, translate")
-        out.append("  vfio-pasid-request: ioas = PASID ALLOC, destroy = PASID FREE, attach = VFIO_IOMMU_BIND / UNBIND")
-        out.append("  bind-table: bind = BIND_PASID_TABLE, attach = GUEST_SET_PASID_ENTRY / ATTACH_PASID, map = MEMRESERVE, hwpt = ADD/REMOVE_TABLE, unmap = RECLAIM")
-        out.append("  dev-ioasid: bind = JOIN_IOASID_FD, ioas = IOASID_ALLOC, destroy = IOASID_FREE, map, unmap, allow-iovas = IOASID_SET_WINDOW, attach = ATTACH_IOASID(_PASID) / DETACH_IOASID, hwpt = IOASID_ALLOC/FREE_PASID")
-        out.append("object kinds for explore 'objects': iommufd: ioas hwpt device fault viommu; vfio-type1: ioas (the container's address space) hwpt (its domains) device; iommu-api: domain; vfio-pasid-request: pasid; bind-table: none; dev-ioasid: ioas hwpt (its domains) device")
         out.append("vfio-type1 choices: one 'container NAME' per model; the other VFIO_SET_IOMMU type than type1-version is EINVAL, an unknown one ENODEV;")
         out.append("  type1-impl=vfio and naive report attach conflicts as EINVAL (vfio_iommu_type1_attach_group), iommufd-compat as iommufd does (EADDRINUSE)")
         out.append("invariants:")
         for i in InvariantName.allCases { out.append("  \(i.rawValue.padded(14)) \(i.explanation)") }
-        console.out(out.joined(separator: "\n"))
-        return 0
+        return out
     }
 }
 

@@ -68,7 +68,7 @@ enum RunCommand {
     static func json(_ model: Model, _ results: [ScenarioResult]) -> JSON {
         let failed = results.filter { !$0.passed }.count
         return .object([
-            ("model", .string(model.path)), ("proposal", .string(model.proposal.rawValue)),
+            ("model", .string(model.path)), ("proposal", .string(model.proposal)),
             ("passed", .int(results.count - failed)), ("failed", .int(failed)), ("ok", .bool(failed == 0)),
             ("scenarios", .array(results.map { r in
                 var fields: [(String, JSON)] = [("name", .string(r.name)), ("ok", .bool(r.passed))]

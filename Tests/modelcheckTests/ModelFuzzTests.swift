@@ -67,10 +67,15 @@ import Testing
             _ = DescribeCommand.describe(model)
             _ = ScenarioRunner.run(model)
             if model.explore?.hasDepth == true {
-                let search = BreadthFirstSearch(model: IOMMUFDSearchModel(model: model),
-                                                limits: SearchLimits(modelDepth: model.explore!.depth, maxStates: 40,
-                                                                     timeLimit: .milliseconds(100), expectedStates: 64))
-                _ = search.run()
+                struct Bounded: ProposalVisitor {
+                    func visit<P: Proposal>(_ proposal: P, model: Model) -> Int {
+                        let search = BreadthFirstSearch(model: ProposalSearchModel(proposal, model: model),
+                                                        limits: SearchLimits(modelDepth: model.explore!.depth, maxStates: 40,
+                                                                             timeLimit: .milliseconds(100), expectedStates: 64))
+                        return search.run().statistics.distinctStates
+                    }
+                }
+                _ = model.open(Bounded())
             }
         }
         #expect(accepted > 100)

@@ -32,7 +32,7 @@ import Testing
         ("scenario \"s\" {\n  gpu = IOMMU_IOAS_ALLOC => ok\n}", 5, 3, "'gpu' is a device, IOMMU or group name and cannot be bound"),
         ("scenario \"s\" {\n  IOMMU_IOAS_ALLOC => ok\n", 4, 1, "'scenario' block is not closed: expected '}' before the end of the file"),
         ("set domain-scop = instance", 4, 5, "unknown knob 'domain-scop'; did you mean 'domain-scope'?"),
-        ("set type1-version = v1", 4, 5, "knob 'type1-version' does not belong to proposal 'iommufd' (owners: vfio-type1)"),
+        ("set type1-version = v1", 4, 5, "knob 'type1-version' does not belong to proposal 'iommufd' (owners: vfio-type1; iommufd's knobs: compat-check, domain-scope, pasid-scope, multi-attach, stage2-pin-tables, unmap-large-leaf, destroy-check)"),
         ("set domain-scope = sharde", 4, 20, "'sharde' is not a value of 'domain-scope' (values: instance, compatible, shared); did you mean 'shared'?"),
         ("check translaton", 4, 7, "unknown invariant 'translaton'; did you mean 'translation'?"),
         ("explore {\n  depht 3\n}", 5, 3, "unknown explore statement 'depht'; did you mean 'depth'?"),
@@ -65,7 +65,7 @@ import Testing
     @Test(arguments: [
         (header + "container c", 4, 11, "'container' needs a proposal with containers; iommufd has none"),
         (header + "scenario \"s\" {\n  VFIO_SET_IOMMU arg=TYPE1v2 => ok\n}", 5, 3,
-         "VFIO_SET_IOMMU is not an operation of proposal 'iommufd' (see 'modelcheck list')"),
+         "VFIO_SET_IOMMU is not an operation of proposal 'iommufd' but of 'vfio-type1' (see 'modelcheck list')"),
         (type1 + "container c\ncontainer d", 5, 11, "this version models one container per model"),
         (type1 + "scenario \"s\" {\n  VFIO_SET_IOMMU arg=TYPE1v2 => ok\n}", 5, 3,
          "VFIO_SET_IOMMU needs a container: declare one with 'container NAME'"),
@@ -74,9 +74,9 @@ import Testing
         (type1 + "container c\nscenario \"s\" {\n  VFIO_GROUP_SET_CONTAINER container=c => ok\n}", 6, 3,
          "VFIO_GROUP_SET_CONTAINER needs group=GROUP"),
         (type1 + "container c\nscenario \"s\" {\n  IOMMU_IOAS_ALLOC => ok\n}", 6, 3,
-         "IOMMU_IOAS_ALLOC is not an operation of proposal 'vfio-type1' (see 'modelcheck list')"),
-        (type1 + "set compat-check = join", 4, 5, "knob 'compat-check' does not belong to proposal 'vfio-type1' (owners: iommufd, dev-ioasid)"),
-        (type1 + "container c quota=4", 4, 13, "'quota=' is for a vfio-pasid-request VM"),
+         "IOMMU_IOAS_ALLOC is not an operation of proposal 'vfio-type1' but of 'iommufd' (see 'modelcheck list')"),
+        (type1 + "set compat-check = join", 4, 5, "knob 'compat-check' does not belong to proposal 'vfio-type1' (owners: iommufd, dev-ioasid; vfio-type1's knobs: domain-scope, pgsize-source, unmap-large-leaf, destroy-check, type1-impl, type1-version)"),
+        (type1 + "container c quota=4", 4, 13, "'quota=' is for a VM with a PASID quota (vfio-type1 has none)"),
         (type1 + "container c qouta=4", 4, 13, "unknown container attribute 'qouta'; did you mean 'quota'?"),
     ] as [(String, Int, Int, String)])
     func containerMistakesAreLocatedErrors(_ text: String, _ line: Int, _ column: Int, _ message: String) throws {

@@ -1,7 +1,8 @@
 /// The candidate operations `check` tries in a state, enumerated from the model's `explore`
 /// bounds as `SPEC.md` §2 "How check chooses actions" says: small enough to exhaust, wide
-/// enough to reach every errno path that needs state.
-public struct ActionSpace: Sendable {
+/// enough to reach every errno path that needs state. A class: it is read on every transition and
+/// never changes, so it is shared by reference rather than copied.
+public final class ActionSpace: Sendable {
     public let topology: Topology
     public let bounds: ExploreBounds
     /// The proposal and knobs: which operations exist, and which `VFIO_SET_IOMMU` type is issued.
@@ -10,6 +11,8 @@ public struct ActionSpace: Sendable {
     public let pairs: [(iova: UInt64, length: UInt64)]
     /// The fixed IOVAs TRANSLATE probes.
     public let probes: [UInt64]
+    /// The `ops` words in force, as the shared machine's groups.
+    let groups: Set<OperationGroup>
     /// The `objects` caps of the kinds iommufd has (`.max` when not capped).
     let caps: (ioas: Int, hwpt: Int, device: Int, domain: Int, pasid: Int)
 
@@ -17,6 +20,7 @@ public struct ActionSpace: Sendable {
         self.topology = topology
         self.bounds = bounds
         self.config = config
+        groups = Set(bounds.groups.compactMap(OperationGroup.init(rawValue:)))
         let step = bounds.lengths.min() ?? 0x1000
         var pairs: [(UInt64, UInt64)] = []
         for length in bounds.lengths.sorted() {
@@ -68,7 +72,7 @@ public struct ActionSpace: Sendable {
         if config.proposal == .bindTable { return bindTableActions(state, into: &out) }
         if config.proposal == .devIOASID { return devIOASIDActions(state, into: &out) }
         typealias C = IOMMUFDConstants
-        let g = bounds.groups
+        let g = groups
         let ioasIDs = ids(state, Self.isIOAS)
         let flagSets: [UInt32] = [C.IOMMU_IOAS_MAP_READABLE, C.IOMMU_IOAS_MAP_WRITEABLE, C.IOMMU_IOAS_MAP_READABLE | C.IOMMU_IOAS_MAP_WRITEABLE]
         if g.contains(.ioas) { out.append(.ioasAlloc(flags: 0)) }
@@ -150,7 +154,7 @@ public struct ActionSpace: Sendable {
     /// MAP_DMA / UNMAP_DMA over the (IOVA, length) pairs (and UNMAP_ALL), `translate` as for iommufd.
     func type1Actions(_ state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
         typealias C = IOMMUFDConstants
-        let g = bounds.groups
+        let g = groups
         if g.contains(.attach) { for group in topology.groups.indices { out.append(.vfioGroupSetContainer(group: group)) } }
         if g.contains(.ioas) {
             out.append(.vfioSetIOMMU(type: config.type1Version == .v1 ? C.VFIO_TYPE1_IOMMU : C.VFIO_TYPE1v2_IOMMU))
@@ -173,7 +177,7 @@ public struct ActionSpace: Sendable {
     /// live domain over the (IOVA, length) pairs (read+write, physical address = the user VA),
     /// `destroy` frees a domain, `translate` as for iommufd.
     func apiActions(_ state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
-        let g = bounds.groups
+        let g = groups
         let live = state.hardware.domains.filter { !$0.freed }.map { UInt32($0.id) }
         if g.contains(.ioas) { for i in topology.iommus.indices { out.append(.apiDomainAlloc(iommu: i)) } }
         if g.contains(.attach) {
@@ -197,7 +201,7 @@ public struct ActionSpace: Sendable {
     /// held PASID on every device to one of two guest page tables (the first two probes of the IOVA
     /// window stand for their GPAs), and UNBIND.
     func pasidRequestActions(_ state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
-        let g = bounds.groups
+        let g = groups
         let top = bounds.pasids.max() ?? 1
         if g.contains(.ioas) { out.append(.pasidRequest(flags: 1, min: 1, max: top, freePasid: 0)) }
         if g.contains(.destroy) {
@@ -220,7 +224,7 @@ public struct ActionSpace: Sendable {
     /// memreserve protocol (MEMRESERVE over the pairs, ADD_TABLE from every reserve, REMOVE_TABLE,
     /// RECLAIM), `nested` → GUEST_S1_MAP of the pairs to the probes, `translate` as for iommufd.
     func bindTableActions(_ state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
-        let g = bounds.groups
+        let g = groups
         let tables = Array(probes.prefix(2))
         if g.contains(.bind) {
             for d in topology.devices.indices {
@@ -261,7 +265,7 @@ public struct ActionSpace: Sendable {
     /// ATTACH_IOASID_PASID (each of `pasids`) and DETACH_IOASID, `hwpt` → IOASID_ALLOC_PASID and
     /// IOASID_FREE_PASID, `translate` as for iommufd.
     func devIOASIDActions(_ state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
-        let g = bounds.groups
+        let g = groups
         let ioasIDs = ids(state, Self.isIOAS)
         let fds = UInt32(1)...UInt32(topology.ioasidFds)
         if g.contains(.bind) { for d in topology.devices.indices { for fd in fds { out.append(.joinIOASIDFd(device: d, fd: fd)) } } }

@@ -54,6 +54,8 @@ public struct ExpectedResult: Hashable, Sendable {
 public struct ScenarioStep: Hashable, Sendable {
     public var binding: String?
     public var operation: String
+    /// The catalog row (`Kind.rawValue` of the design's operation type).
+    public var kind: Int
     public var fields: [String: ValueExpr]
     public var expected: ExpectedResult
     public var location: SourceLocation
@@ -109,7 +111,8 @@ public struct ExploreBounds: Hashable, Sendable {
     public var lengths: [UInt64] = [0x1000]
     public var pasids: [UInt32] = []
     public var depth = 4
-    public var groups = OperationGroup.defaults
+    /// The `ops` words in force (the design's own words; its defaults when `ops` is not written).
+    public var groups: Set<String> = Set(OperationGroup.defaults.map(\.rawValue))
     public var userVAs: [UInt64]?
     /// Whether `depth` was written (it is required by `check`).
     public var hasDepth = false
@@ -121,7 +124,8 @@ public struct ExploreBounds: Hashable, Sendable {
 public struct Model: Sendable {
     public var path: String
     public var title: String
-    public var proposal: ProposalName
+    /// The design named by `proposal`, from the registry the model was loaded with.
+    public var proposalType: any Proposal.Type
     public var knobs: [(Knob, String)]
     public var topology: Topology
     public var config: IOMMUFDConfig
@@ -133,5 +137,7 @@ public struct Model: Sendable {
     public var goalExpectations: [(goal: String, reachable: Bool)]
     public var scenarios: [Scenario]
 
+    /// The `proposal` name.
+    public var proposal: String { proposalType.name }
     public var machine: IOMMUFD { IOMMUFD(topology: topology, config: config) }
 }

@@ -1,9 +1,9 @@
 /// The `explore { }` block and goals.
 extension ModelLoader {
-    static let objectKinds = ["ioas", "hwpt", "device", "fault", "viommu", "domain", "pasid", "fd"]
-
     func exploreBounds(_ lines: [StatementLine], _ topology: Topology) throws(Diagnostic) -> ExploreBounds {
         var b = ExploreBounds()
+        b.groups = Set(proposal.groups.filter(\.isDefault).map(\.word))
+        let objectKinds = proposal.objectKinds.map(\.word)
         var windowWord: Located<String>?
         for line in lines {
             let head = line.words[0], rest = Array(line.words.dropFirst())
@@ -12,12 +12,13 @@ extension ModelLoader {
                 for w in rest {
                     let kv = split(w, on: "=")
                     guard kv.count == 2 else { throw error("expected KIND=N", at: w) }
-                    guard Self.objectKinds.contains(kv[0].value) else {
-                        throw error(Suggestion.message("unknown object kind '\(kv[0].value)'", for: kv[0].value, in: Self.objectKinds), at: kv[0])
+                    guard objectKinds.contains(kv[0].value) else {
+                        let what = objectKinds.isEmpty ? "proposal '\(proposal.name)' has no object kinds to cap"
+                            : "the object kinds of '\(proposal.name)': \(objectKinds.joined(separator: ", "))"
+                        throw error(Suggestion.message("unknown object kind '\(kv[0].value)' (\(what))", for: kv[0].value, in: objectKinds), at: kv[0])
                     }
                     b.objects[kv[0].value] = Int(try number(kv[1], max: 64))
                     if kv[0].value == "fd" {
-                        guard proposal == .devIOASID else { throw error("'fd=' objects are dev-ioasid's ioasid fds", at: kv[0]) }
                         guard (1...8).contains(b.objects["fd"]!) else { throw error("fd=N takes 1…8", at: kv[1]) }
                     }
                 }
@@ -49,15 +50,16 @@ extension ModelLoader {
                 b.hasDepth = true
             case "ops":
                 guard !rest.isEmpty else { throw error("expected operation groups after 'ops'", at: head) }
-                let names = OperationGroup.allCases.map(\.rawValue)
-                var groups: Set<OperationGroup> = rest[0].value.hasPrefix("+") ? b.groups : []
+                let names = proposal.groups.map(\.word)
+                var groups: Set<String> = rest[0].value.hasPrefix("+") ? b.groups : []
                 for w in rest {
                     let adding = w.value.hasPrefix("+")
                     let name = adding ? String(w.value.dropFirst()) : w.value
-                    guard let g = OperationGroup(rawValue: name) else {
-                        throw error(Suggestion.message("unknown operation group '\(name)'", for: name, in: names), at: w)
+                    guard let g = proposal.groups.first(where: { $0.word == name || $0.aliases.contains(name) }) else {
+                        throw error(Suggestion.message("unknown operation group '\(name)' (the groups of '\(proposal.name)': \(names.joined(separator: " ")))",
+                                                       for: name, in: names), at: w)
                     }
-                    groups.insert(g)
+                    groups.insert(g.word)
                 }
                 b.groups = groups
             case "user-va":

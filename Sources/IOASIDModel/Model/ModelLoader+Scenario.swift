@@ -5,15 +5,15 @@ extension ModelLoader {
         var steps: [ScenarioStep] = []
         for step in s.steps {
             let opWord = step.operation
-            guard let spec = IOMMUFDOperation.spec(named: opWord.value, for: proposal) else {
+            guard let (kind, spec) = proposal.catalogRow(named: opWord.value) else {
+                if let other = registry.types.first(where: { $0.catalogRow(named: opWord.value) != nil }) {
+                    throw error("\(opWord.value) is not an operation of proposal '\(proposal.name)' but of '\(other.name)' (see 'modelcheck list')", at: opWord)
+                }
                 throw error(Suggestion.message("unknown operation '\(opWord.value)'", for: opWord.value,
-                                               in: IOMMUFDOperation.specs(for: proposal).map(\.name)), at: opWord)
+                                               in: proposal.operationNames), at: opWord)
             }
-            guard spec.proposals.contains(proposal) else {
-                throw error("\(spec.name) is not an operation of proposal '\(proposal.rawValue)' (see 'modelcheck list')", at: opWord)
-            }
-            // bind-table's stage 2 is one implicit container.
-            if spec.fields["container"] != nil, containerNames.isEmpty, proposal != .bindTable {
+            // A design with one implicit container (bind-table's stage 2) needs no declaration.
+            if spec.fields["container"] != nil, containerNames.isEmpty, !proposal.features.contains(.implicitContainer) {
                 throw error("\(spec.name) needs a container: declare one with 'container NAME'", at: opWord)
             }
             var fields: [String: ValueExpr] = [:]
@@ -48,7 +48,7 @@ extension ModelLoader {
                 }
                 bound.insert(b.value)
             }
-            steps.append(ScenarioStep(binding: step.binding?.value, operation: spec.name, fields: fields, expected: expected,
+            steps.append(ScenarioStep(binding: step.binding?.value, operation: spec.name, kind: kind, fields: fields, expected: expected,
                                       location: opWord.location, lineText: step.lineText))
         }
         var violation: InvariantName?

@@ -4,14 +4,15 @@ public struct ModelLoader {
     var iommuNames: [String] = []
     var deviceNames: [String] = []
     var containerNames: [String] = []
-    var proposal: ProposalName = .iommufd
+    var proposal: any Proposal.Type = IOMMUFDProposal.self
+    let registry: ProposalRegistry
     var groupNames: [String] = []
     var groupIOMMU: [Int] = []
 
     /// Parses and checks a model file; every problem is a located diagnostic.
-    public static func load(_ text: String, path: String) throws(Diagnostic) -> Model {
+    public static func load(_ text: String, path: String, registry: ProposalRegistry = .standard) throws(Diagnostic) -> Model {
         let syntax = try ModelParser.parse(text, path: path)
-        var loader = ModelLoader(syntax: syntax)
+        var loader = ModelLoader(syntax: syntax, registry: registry)
         return try loader.build()
     }
 
@@ -99,9 +100,9 @@ public struct ModelLoader {
         guard let proposalWord = syntax.proposal else {
             throw error("missing 'proposal' statement (e.g. 'proposal iommufd')", at: SourceLocation(file: syntax.path, line: 1, column: 1))
         }
-        guard let proposal = ProposalName(rawValue: proposalWord.value) else {
+        guard let proposal = registry.type(named: proposalWord.value) else {
             throw error(Suggestion.message("unknown proposal '\(proposalWord.value)'", for: proposalWord.value,
-                                           in: ProposalName.allCases.map(\.rawValue)), at: proposalWord)
+                                           in: registry.names), at: proposalWord)
         }
         self.proposal = proposal
         let (knobs, config) = try knobSettings(proposal)
@@ -122,23 +123,25 @@ public struct ModelLoader {
             if scenarios.contains(where: { $0.name == s.name.value }) { throw error("duplicate scenario name \"\(s.name.value)\"", at: s.name) }
             scenarios.append(try scenario(s, topology))
         }
-        return Model(path: syntax.path, title: syntax.title?.value ?? syntax.path, proposal: proposal, knobs: knobs.map { ($0.0, $0.1) },
+        return Model(path: syntax.path, title: syntax.title?.value ?? syntax.path, proposalType: proposal, knobs: knobs.map { ($0.0, $0.1) },
                      topology: topology, config: config, explore: explore, checks: checks, expectation: expectation, goals: goals,
                      goalExpectations: goalExpectations.map { ($0.0.value, $0.1) }, scenarios: scenarios)
     }
 
-    func knobSettings(_ proposal: ProposalName) throws(Diagnostic) -> ([(Knob, String)], IOMMUFDConfig) {
+    func knobSettings(_ proposal: any Proposal.Type) throws(Diagnostic) -> ([(Knob, String)], IOMMUFDConfig) {
         var config = IOMMUFDConfig()
-        config.proposal = proposal
-        // Each knob the proposal owns starts at its default there (pasid-scope differs by proposal).
-        for knob in Knob.allCases where knob.owners.contains(proposal) { _ = config.set(knob, knob.defaultValue(for: proposal)) }
+        config.proposal = ProposalName(rawValue: proposal.name) ?? .iommufd
+        // Each knob the design reads starts at its default there.
+        for d in proposal.knobs { _ = config.set(d.knob, d.value) }
         var seen: [(Knob, String)] = []
         for (k, v) in syntax.knobs {
             guard let knob = Knob(rawValue: k.value) else {
                 throw error(Suggestion.message("unknown knob '\(k.value)'", for: k.value, in: Knob.allCases.map(\.rawValue)), at: k)
             }
-            guard knob.owners.contains(proposal) else {
-                throw error("knob '\(knob.rawValue)' does not belong to proposal '\(proposal.rawValue)' (owners: \(knob.owners.map(\.rawValue).joined(separator: ", ")))", at: k)
+            guard proposal.knobs.contains(where: { $0.knob == knob }) else {
+                let owners = registry.types.filter { $0.knobs.contains { $0.knob == knob } }.map { $0.name }
+                throw error("knob '\(knob.rawValue)' does not belong to proposal '\(proposal.name)' (owners: \(owners.joined(separator: ", ")); "
+                            + "\(proposal.name)'s knobs: \(proposal.knobs.map(\.knob.rawValue).joined(separator: ", ")))", at: k)
             }
             guard knob.values.contains(v.value) else {
                 throw error(Suggestion.message("'\(v.value)' is not a value of '\(knob.rawValue)' (values: \(knob.values.joined(separator: ", ")))",
@@ -153,10 +156,10 @@ public struct ModelLoader {
 
     /// `container NAME` lines: the VFIO type1 container, or the VM of vfio-pasid-request; this
     /// version models one per model.
-    func containers(_ proposal: ProposalName) throws(Diagnostic) -> [String] {
+    func containers(_ proposal: any Proposal.Type) throws(Diagnostic) -> [String] {
         let lines = syntax.containers
-        guard proposal == .vfioType1 || proposal == .vfioPasidRequest else {
-            if let c = lines.first { throw error("'container' needs a proposal with containers; \(proposal.rawValue) has none", at: c) }
+        guard proposal.features.contains(.containers) else {
+            if let c = lines.first { throw error("'container' needs a proposal with containers; \(proposal.name) has none", at: c) }
             return []
         }
         if lines.count > 1 { throw error("this version models one container per model", at: lines[1]) }
@@ -167,14 +170,14 @@ public struct ModelLoader {
     }
 
     /// `container NAME quota=N`: the PASIDs a VM may hold (vfio-pasid-request only).
-    func pasidQuota(_ proposal: ProposalName) throws(Diagnostic) -> Int? {
+    func pasidQuota(_ proposal: any Proposal.Type) throws(Diagnostic) -> Int? {
         var quota: Int?
         for attrs in syntax.containerAttributes {
             for a in attrs {
                 guard a.key.value == "quota" else {
                     throw error(Suggestion.message("unknown container attribute '\(a.key.value)'", for: a.key.value, in: ["quota"]), at: a.key)
                 }
-                guard proposal == .vfioPasidRequest else { throw error("'quota=' is for a vfio-pasid-request VM", at: a.key) }
+                guard proposal.features.contains(.pasidQuota) else { throw error("'quota=' is for a VM with a PASID quota (\(proposal.name) has none)", at: a.key) }
                 guard let v = a.value else { throw error("expected 'quota=N'", at: a.key) }
                 quota = Int(try number(v, max: 1 << 20))
             }

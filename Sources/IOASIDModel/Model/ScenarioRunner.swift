@@ -19,30 +19,41 @@ public struct ScenarioFailure: Sendable {
 /// Runs a model's scenarios from the initial state, checking each result and the model's
 /// invariants after every step.
 public enum ScenarioRunner {
-    public static func run(_ model: Model) -> [ScenarioResult] {
-        model.scenarios.map { run($0, in: model) }
+    public static func run(_ model: Model) -> [ScenarioResult] { model.open(Visitor()) }
+
+    struct Visitor: ProposalVisitor {
+        func visit<P: Proposal>(_ proposal: P, model: Model) -> [ScenarioResult] {
+            model.scenarios.map { ScenarioRunner.run($0, proposal, model) }
+        }
     }
 
     public static func run(_ scenario: Scenario, in model: Model) -> ScenarioResult {
-        let machine = model.machine
-        var state = machine.initialState
+        struct One: ProposalVisitor {
+            let scenario: Scenario
+            func visit<P: Proposal>(_ proposal: P, model: Model) -> ScenarioResult { ScenarioRunner.run(scenario, proposal, model) }
+        }
+        return model.open(One(scenario: scenario))
+    }
+
+    public static func run<P: Proposal>(_ scenario: Scenario, _ proposal: P, _ model: Model) -> ScenarioResult {
+        var state = proposal.initialState
         var bindings: [String: UInt64] = [:]
         func fail(_ i: Int, _ step: ScenarioStep, expected: String, actual: String) -> ScenarioResult {
             ScenarioResult(name: scenario.name, passed: false,
                            failure: ScenarioFailure(step: i + 1, location: step.location, lineText: step.lineText, expected: expected,
-                                                    actual: actual, state: state.describe(model.topology)))
+                                                    actual: actual, state: proposal.describe(state)))
         }
         for (i, step) in scenario.steps.enumerated() {
             let args = step.fields.mapValues { $0.evaluate(bindings) }
-            guard let op = IOMMUFDOperation.make(step.operation, args) else {
+            guard let kind = P.Operation.Kind(rawValue: step.kind), let op = P.Operation(kind: kind, arguments: args) else {
                 return fail(i, step, expected: "a runnable step", actual: "the operation could not be built")
             }
-            let outcome = machine.apply(op, to: &state)
+            let outcome = proposal.apply(op, to: &state)
             if let mismatch = compare(outcome, step.expected, bindings) {
                 return fail(i, step, expected: step.expected.summary(bindings), actual: mismatch)
             }
             if let name = step.binding { bindings[name] = outcome.principal ?? 0 }
-            if let v = Invariants.firstViolation(in: IOMMUFDView(machine: machine, state: state), checking: model.checks) {
+            if let v = Invariants.firstViolation(in: proposal.view(of: state), checking: model.checks) {
                 let isLast = i == scenario.steps.count - 1
                 if isLast, scenario.expectViolation == v.invariant { return ScenarioResult(name: scenario.name, passed: true) }
                 return fail(i, step, expected: scenario.expectViolation.map { "violation \($0) after the last step" } ?? "every invariant to hold",

@@ -11,7 +11,7 @@ import Testing
         bounds.window = IOVARange(first: 0x10000, last: 0x17fff)
         bounds.lengths = [0x1000, 0x2000]
         bounds.pasids = [1, 2]
-        bounds.groups = Set(OperationGroup.allCases).subtracting([.nested])
+        bounds.groups = Set(OperationGroup.allCases.map(\.rawValue)).subtracting(["nested"])
         let machine = IOMMUFD(topology: Fixture.topology)
         let space = ActionSpace(topology: machine.topology, bounds: bounds)
         var rng = SplitMix64(state: seed)

@@ -213,7 +213,4 @@ extension IOMMUFDOperation {
     }
 
     /// `NAME field=value…` as a scenario writes it.
-    public func scenarioText(_ topology: Topology) -> String {
-        ([name] + arguments(topology).map { "\($0.0)=\($0.1.text)" }).joined(separator: " ")
-    }
 }

@@ -55,99 +55,165 @@ public enum ArgValue: Hashable, Sendable {
 }
 
 extension IOMMUFDOperation {
-    /// Every operation of the iommufd proposal, as the model language spells it.
-    public static let specs: [OperationSpec] = [
-        OperationSpec("IOMMU_IOAS_ALLOC", ["flags": .flags], outputs: ["out_ioas_id"], "allocate an empty IOAS"),
-        OperationSpec("IOMMU_IOAS_MAP", ["flags": .flags, "ioas_id": .u32, "iova": .u64, "length": .u64, "user_va": .u64, "__reserved": .u32],
-                      outputs: ["iova"], "map user memory at a fixed or automatic IOVA"),
-        OperationSpec("IOMMU_IOAS_UNMAP", ["ioas_id": .u32, "iova": .u64, "length": .u64], outputs: ["length"],
-                      "unmap whole areas in a range (iova=0 length=U64_MAX: all)"),
-        OperationSpec("IOMMU_IOAS_COPY", ["flags": .flags, "dst_ioas_id": .u32, "src_ioas_id": .u32, "length": .u64, "dst_iova": .u64, "src_iova": .u64],
-                      outputs: ["dst_iova"], "map the pages behind an IOVA range of one IOAS into another"),
-        OperationSpec("IOMMU_IOAS_ALLOW_IOVAS", ["ioas_id": .u32, "start": .array, "last": .array, "__reserved": .u32],
-                      "replace the allow list for automatic IOVAs"),
-        OperationSpec("IOMMU_IOAS_IOVA_RANGES", ["ioas_id": .u32, "num_iovas": .u32, "__reserved": .u32],
-                      outputs: ["num_iovas", "out_iova_alignment", "start", "last"], "report the usable IOVA ranges and alignment"),
-        OperationSpec("IOMMU_OPTION", ["option_id": .u32, "op": .u32, "object_id": .u32, "val64": .u64, "__reserved": .u32],
-                      outputs: ["val64"], "get or set RLIMIT_MODE or an IOAS's HUGE_PAGES"),
-        OperationSpec("IOMMU_HWPT_ALLOC", ["flags": .flags, "dev_id": .u32, "pt_id": .u32, "fault_id": .u32, "__reserved": .u32,
-                                           "s1_format": .preset, "s1_root": .u64],
-                      outputs: ["out_hwpt_id"], "allocate a paging HWPT on an IOAS, or a nested one over a nest parent"),
-        OperationSpec("IOMMU_DESTROY", ["id": .u32], "destroy an object nobody references"),
-        OperationSpec("VFIO_DEVICE_BIND_IOMMUFD", ["dev": .device, "iommufd": .signed, "flags": .flags],
-                      outputs: ["out_devid"], "bind a VFIO device fd to the iommufd"),
-        OperationSpec("VFIO_DEVICE_ATTACH_IOMMUFD_PT", ["dev": .device, "flags": .flags, "pt_id": .u32, "pasid": .u32],
-                      outputs: ["pt_id"], "attach (or replace) the device's RID or a PASID to an IOAS or HWPT"),
-        OperationSpec("VFIO_DEVICE_DETACH_IOMMUFD_PT", ["dev": .device, "flags": .flags, "pasid": .u32],
-                      "detach the device's RID or a PASID (a no-op when not attached)"),
-        OperationSpec("CLOSE", ["dev": .device], "close the device fd: detach PASIDs and RID, unbind"),
-        OperationSpec("TRANSLATE", ["dev": .device, "pasid": .u32, "iova": .u64, "access": .access],
-                      outputs: ["page", "refs"], "a DMA from the device: walk the table routing (device, PASID)",
-                      proposals: [.iommufd, .vfioType1, .iommuAPI, .devIOASID, .bindTable]),
-        OperationSpec("GUEST_S1_MAP", ["hwpt_id": .u32, "iova": .u64, "gpa": .u64, "length": .u64, "flags": .flags, "table_gpa": .u64],
-                      "the guest maps IOVA → GPA in a nested HWPT's stage-1 table"),
-        OperationSpec("GUEST_S1_UNMAP", ["hwpt_id": .u32, "iova": .u64, "length": .u64], outputs: ["length"],
-                      "the guest clears part of its stage-1 table"),
-        OperationSpec("VFIO_GROUP_SET_CONTAINER", ["group": .group, "container": .container],
-                      "add a group to the container (its devices are attached at once if the IOMMU type is set)",
-                      proposals: [.vfioType1]),
-        OperationSpec("VFIO_SET_IOMMU", ["arg": .flags, "container": .container],
-                      "choose the IOMMU type (TYPE1 or TYPE1v2) and attach every group of the container",
-                      proposals: [.vfioType1]),
-        OperationSpec("VFIO_IOMMU_MAP_DMA", ["vaddr": .u64, "iova": .u64, "size": .u64, "flags": .flags, "container": .container],
-                      "map user memory at an IOVA in every domain of the container (bind-table: stage 2, GPA → host)",
-                      proposals: [.vfioType1, .bindTable]),
-        OperationSpec("VFIO_IOMMU_UNMAP_DMA", ["iova": .u64, "size": .u64, "flags": .flags, "container": .container],
-                      outputs: ["size"], "unmap mappings in a range (v1 and v2 differ on partial ranges)", proposals: [.vfioType1, .bindTable]),
-        OperationSpec("iommu_domain_alloc", ["iommu": .iommu], outputs: ["domain"],
-                      "allocate a paging domain with the driver of an IOMMU", proposals: [.iommuAPI]),
-        OperationSpec("iommu_attach_device", ["domain": .u32, "dev": .device], "attach a device (alone in its group) to a domain",
-                      proposals: [.iommuAPI]),
-        OperationSpec("iommu_detach_device", ["domain": .u32, "dev": .device], "detach a device from a domain", proposals: [.iommuAPI]),
-        OperationSpec("iommu_map", ["domain": .u32, "iova": .u64, "paddr": .u64, "size": .u64, "prot": .flags],
-                      "map physical memory in a domain with the largest page sizes that fit", proposals: [.iommuAPI]),
-        OperationSpec("iommu_unmap", ["domain": .u32, "iova": .u64, "size": .u64], outputs: ["size"],
-                      "unmap a range of a domain; returns the bytes unmapped", proposals: [.iommuAPI]),
-        OperationSpec("iommu_domain_free", ["domain": .u32], "free a domain", proposals: [.iommuAPI]),
-        OperationSpec("VFIO_IOMMU_PASID_REQUEST", ["container": .container, "flags": .flags, "min": .u32, "max": .u32, "free_pasid": .u32],
-                      outputs: ["result"], "flags=ALLOC min= max=: allocate the lowest free PASID in [min, max]; flags=FREE free_pasid=: free one",
-                      proposals: [.vfioPasidRequest]),
-        OperationSpec("VFIO_IOMMU_BIND", ["flags": .flags, "dev": .device, "hpasid": .u32, "gpasid": .u32, "gpgd": .u64],
-                      "flags=BIND_GUEST_PGTBL: the guest page table at gpgd serves hpasid on dev; UNBIND_GUEST_PGTBL undoes it",
-                      proposals: [.vfioPasidRequest]),
-        OperationSpec("BIND_PASID_TABLE", ["dev": .device, "base_ptr": .u64, "pasid_bits": .u32],
-                      "the guest's PASID table serves the device", proposals: [.bindTable]),
-        OperationSpec("GUEST_SET_PASID_ENTRY", ["dev": .device, "pasid": .u32, "s1_root": .u64],
-                      "the guest points a PASID of its table at a stage-1 table", proposals: [.bindTable]),
-        OperationSpec("ATTACH_PASID", ["dev": .device, "pasid": .u32],
-                      "the host attaches a kernel-owned domain of its own at a PASID", proposals: [.bindTable]),
-        OperationSpec("VIRTIO_IOMMU_T_MEMRESERVE", ["gpa": .u64, "size": .u64],
-                      "the guest lends GPA space to the host for page tables", proposals: [.bindTable]),
-        OperationSpec("VIRTIO_IOMMU_T_ADD_TABLE", ["dev": .device, "pasid": .u32, "s1_root": .u64, "reserve": .u64],
-                      "bind a guest stage-1 table that lives in a reserve", proposals: [.bindTable]),
-        OperationSpec("VIRTIO_IOMMU_T_REMOVE_TABLE", ["dev": .device, "pasid": .u32], "unbind a table", proposals: [.bindTable]),
-        OperationSpec("VIRTIO_IOMMU_T_RECLAIM", ["gpa": .u64, "size": .u64], "the guest takes a reserve back", proposals: [.bindTable]),
-        OperationSpec("GUEST_S1_MAP", ["dev": .device, "pasid": .u32, "iova": .u64, "gpa": .u64, "length": .u64],
-                      "the guest maps IOVA → GPA in the stage-1 table serving (dev, PASID)", proposals: [.bindTable]),
-        OperationSpec("JOIN_IOASID_FD", ["dev": .device, "fd": .u32], "the device joins an ioasid fd", proposals: [.devIOASID]),
-        OperationSpec("IOASID_ALLOC", ["fd": .u32], outputs: ["ioasid"], "allocate a GPA IOASID", proposals: [.devIOASID]),
-        OperationSpec("IOASID_FREE", ["ioasid": .u32], "free an IOASID nothing uses", proposals: [.devIOASID]),
-        OperationSpec("IOASID_CREATE_NESTING", ["parent_ioasid": .u32, "s1_root": .u64], outputs: ["ioasid"],
-                      "a nested IOASID: the guest's stage-1 table over a GPA IOASID", proposals: [.devIOASID]),
-        OperationSpec("IOASID_MAP_DMA", ["ioasid": .u32, "iova": .u64, "size": .u64, "vaddr": .u64],
-                      "map user memory in a GPA IOASID", proposals: [.devIOASID]),
-        OperationSpec("IOASID_UNMAP_DMA", ["ioasid": .u32, "iova": .u64, "size": .u64], outputs: ["size"],
-                      "unmap whole mappings in a range", proposals: [.devIOASID]),
-        OperationSpec("IOASID_SET_WINDOW", ["ioasid": .u32, "start": .u64, "last": .u64],
-                      "the IOVA window an IOASID is attached with", proposals: [.devIOASID]),
-        OperationSpec("ATTACH_IOASID", ["dev": .device, "ioasid": .u32], "attach the device's RID to an IOASID", proposals: [.devIOASID]),
-        OperationSpec("ATTACH_IOASID_PASID", ["dev": .device, "ioasid": .u32, "pasid": .u32],
-                      "attach a PASID of the device to an IOASID", proposals: [.devIOASID]),
-        OperationSpec("DETACH_IOASID", ["dev": .device, "pasid": .u32], "detach the RID (pasid=0) or a PASID", proposals: [.devIOASID]),
-        OperationSpec("IOASID_ALLOC_PASID", ["fd": .u32, "min": .u32, "max": .u32], outputs: ["pasid"],
-                      "allocate a PASID from the system-wide allocator", proposals: [.devIOASID]),
-        OperationSpec("IOASID_FREE_PASID", ["fd": .u32, "pasid": .u32], "give a PASID back", proposals: [.devIOASID]),
-    ]
+    /// One case per catalog row, in the order `modelcheck list` shows them.
+    public enum Kind: Int, CaseIterable, Hashable, Sendable {
+        case ioasAlloc, ioasMap, ioasUnmap, ioasCopy, ioasAllowIOVAs, ioasIOVARanges
+        case option, hwptAlloc, destroy, bind, attach, detach
+        case close, translate, guestS1Map, guestS1Unmap, vfioGroupSetContainer, vfioSetIOMMU
+        case vfioMapDMA, vfioUnmapDMA, apiDomainAlloc, apiAttachDevice, apiDetachDevice, apiMap
+        case apiUnmap, apiDomainFree, pasidRequest, vfioBind, bindPasidTable, guestSetPasidEntry
+        case attachPasid, memreserve, addTable, removeTable, reclaim, guestS1MapPasid
+        case joinIOASIDFd, ioasidAlloc, ioasidFree, ioasidCreateNesting, ioasidMapDMA, ioasidUnmapDMA
+        case ioasidSetWindow, attachIOASID, attachIOASIDPasid, detachIOASID, ioasidAllocPasid, ioasidFreePasid
+    }
+
+    public static let catalog = OperationCatalog<IOMMUFDOperation>(row)
+
+    /// Every operation of the proposals this machine runs, as the model language spells it.
+    public static var specs: [OperationSpec] { catalog.specs }
+
+    static func row(_ kind: Kind) -> OperationSpec {
+        switch kind {
+        case .ioasAlloc:
+            return OperationSpec("IOMMU_IOAS_ALLOC", ["flags": .flags], outputs: ["out_ioas_id"], "allocate an empty IOAS")
+        case .ioasMap:
+            return OperationSpec("IOMMU_IOAS_MAP", ["flags": .flags, "ioas_id": .u32, "iova": .u64, "length": .u64, "user_va": .u64, "__reserved": .u32],
+                              outputs: ["iova"], "map user memory at a fixed or automatic IOVA")
+        case .ioasUnmap:
+            return OperationSpec("IOMMU_IOAS_UNMAP", ["ioas_id": .u32, "iova": .u64, "length": .u64], outputs: ["length"],
+                              "unmap whole areas in a range (iova=0 length=U64_MAX: all)")
+        case .ioasCopy:
+            return OperationSpec("IOMMU_IOAS_COPY", ["flags": .flags, "dst_ioas_id": .u32, "src_ioas_id": .u32, "length": .u64, "dst_iova": .u64, "src_iova": .u64],
+                              outputs: ["dst_iova"], "map the pages behind an IOVA range of one IOAS into another")
+        case .ioasAllowIOVAs:
+            return OperationSpec("IOMMU_IOAS_ALLOW_IOVAS", ["ioas_id": .u32, "start": .array, "last": .array, "__reserved": .u32],
+                              "replace the allow list for automatic IOVAs")
+        case .ioasIOVARanges:
+            return OperationSpec("IOMMU_IOAS_IOVA_RANGES", ["ioas_id": .u32, "num_iovas": .u32, "__reserved": .u32],
+                              outputs: ["num_iovas", "out_iova_alignment", "start", "last"], "report the usable IOVA ranges and alignment")
+        case .option:
+            return OperationSpec("IOMMU_OPTION", ["option_id": .u32, "op": .u32, "object_id": .u32, "val64": .u64, "__reserved": .u32],
+                              outputs: ["val64"], "get or set RLIMIT_MODE or an IOAS's HUGE_PAGES")
+        case .hwptAlloc:
+            return OperationSpec("IOMMU_HWPT_ALLOC", ["flags": .flags, "dev_id": .u32, "pt_id": .u32, "fault_id": .u32, "__reserved": .u32,
+                                                       "s1_format": .preset, "s1_root": .u64],
+                              outputs: ["out_hwpt_id"], "allocate a paging HWPT on an IOAS, or a nested one over a nest parent")
+        case .destroy:
+            return OperationSpec("IOMMU_DESTROY", ["id": .u32], "destroy an object nobody references")
+        case .bind:
+            return OperationSpec("VFIO_DEVICE_BIND_IOMMUFD", ["dev": .device, "iommufd": .signed, "flags": .flags],
+                              outputs: ["out_devid"], "bind a VFIO device fd to the iommufd")
+        case .attach:
+            return OperationSpec("VFIO_DEVICE_ATTACH_IOMMUFD_PT", ["dev": .device, "flags": .flags, "pt_id": .u32, "pasid": .u32],
+                              outputs: ["pt_id"], "attach (or replace) the device's RID or a PASID to an IOAS or HWPT")
+        case .detach:
+            return OperationSpec("VFIO_DEVICE_DETACH_IOMMUFD_PT", ["dev": .device, "flags": .flags, "pasid": .u32],
+                              "detach the device's RID or a PASID (a no-op when not attached)")
+        case .close:
+            return OperationSpec("CLOSE", ["dev": .device], "close the device fd: detach PASIDs and RID, unbind")
+        case .translate:
+            return OperationSpec("TRANSLATE", ["dev": .device, "pasid": .u32, "iova": .u64, "access": .access],
+                              outputs: ["page", "refs"], "a DMA from the device: walk the table routing (device, PASID)",
+                              proposals: [.iommufd, .vfioType1, .iommuAPI, .devIOASID, .bindTable])
+        case .guestS1Map:
+            return OperationSpec("GUEST_S1_MAP", ["hwpt_id": .u32, "iova": .u64, "gpa": .u64, "length": .u64, "flags": .flags, "table_gpa": .u64],
+                              "the guest maps IOVA → GPA in a nested HWPT's stage-1 table")
+        case .guestS1Unmap:
+            return OperationSpec("GUEST_S1_UNMAP", ["hwpt_id": .u32, "iova": .u64, "length": .u64], outputs: ["length"],
+                              "the guest clears part of its stage-1 table")
+        case .vfioGroupSetContainer:
+            return OperationSpec("VFIO_GROUP_SET_CONTAINER", ["group": .group, "container": .container],
+                              "add a group to the container (its devices are attached at once if the IOMMU type is set)",
+                              proposals: [.vfioType1])
+        case .vfioSetIOMMU:
+            return OperationSpec("VFIO_SET_IOMMU", ["arg": .flags, "container": .container],
+                              "choose the IOMMU type (TYPE1 or TYPE1v2) and attach every group of the container",
+                              proposals: [.vfioType1])
+        case .vfioMapDMA:
+            return OperationSpec("VFIO_IOMMU_MAP_DMA", ["vaddr": .u64, "iova": .u64, "size": .u64, "flags": .flags, "container": .container],
+                              "map user memory at an IOVA in every domain of the container (bind-table: stage 2, GPA → host)",
+                              proposals: [.vfioType1, .bindTable])
+        case .vfioUnmapDMA:
+            return OperationSpec("VFIO_IOMMU_UNMAP_DMA", ["iova": .u64, "size": .u64, "flags": .flags, "container": .container],
+                              outputs: ["size"], "unmap mappings in a range (v1 and v2 differ on partial ranges)", proposals: [.vfioType1, .bindTable])
+        case .apiDomainAlloc:
+            return OperationSpec("iommu_domain_alloc", ["iommu": .iommu], outputs: ["domain"],
+                              "allocate a paging domain with the driver of an IOMMU", proposals: [.iommuAPI])
+        case .apiAttachDevice:
+            return OperationSpec("iommu_attach_device", ["domain": .u32, "dev": .device], "attach a device (alone in its group) to a domain",
+                              proposals: [.iommuAPI])
+        case .apiDetachDevice:
+            return OperationSpec("iommu_detach_device", ["domain": .u32, "dev": .device], "detach a device from a domain", proposals: [.iommuAPI])
+        case .apiMap:
+            return OperationSpec("iommu_map", ["domain": .u32, "iova": .u64, "paddr": .u64, "size": .u64, "prot": .flags],
+                              "map physical memory in a domain with the largest page sizes that fit", proposals: [.iommuAPI])
+        case .apiUnmap:
+            return OperationSpec("iommu_unmap", ["domain": .u32, "iova": .u64, "size": .u64], outputs: ["size"],
+                              "unmap a range of a domain; returns the bytes unmapped", proposals: [.iommuAPI])
+        case .apiDomainFree:
+            return OperationSpec("iommu_domain_free", ["domain": .u32], "free a domain", proposals: [.iommuAPI])
+        case .pasidRequest:
+            return OperationSpec("VFIO_IOMMU_PASID_REQUEST", ["container": .container, "flags": .flags, "min": .u32, "max": .u32, "free_pasid": .u32],
+                              outputs: ["result"], "flags=ALLOC min= max=: allocate the lowest free PASID in [min, max]; flags=FREE free_pasid=: free one",
+                              proposals: [.vfioPasidRequest])
+        case .vfioBind:
+            return OperationSpec("VFIO_IOMMU_BIND", ["flags": .flags, "dev": .device, "hpasid": .u32, "gpasid": .u32, "gpgd": .u64],
+                              "flags=BIND_GUEST_PGTBL: the guest page table at gpgd serves hpasid on dev; UNBIND_GUEST_PGTBL undoes it",
+                              proposals: [.vfioPasidRequest])
+        case .bindPasidTable:
+            return OperationSpec("BIND_PASID_TABLE", ["dev": .device, "base_ptr": .u64, "pasid_bits": .u32],
+                              "the guest's PASID table serves the device", proposals: [.bindTable])
+        case .guestSetPasidEntry:
+            return OperationSpec("GUEST_SET_PASID_ENTRY", ["dev": .device, "pasid": .u32, "s1_root": .u64],
+                              "the guest points a PASID of its table at a stage-1 table", proposals: [.bindTable])
+        case .attachPasid:
+            return OperationSpec("ATTACH_PASID", ["dev": .device, "pasid": .u32],
+                              "the host attaches a kernel-owned domain of its own at a PASID", proposals: [.bindTable])
+        case .memreserve:
+            return OperationSpec("VIRTIO_IOMMU_T_MEMRESERVE", ["gpa": .u64, "size": .u64],
+                              "the guest lends GPA space to the host for page tables", proposals: [.bindTable])
+        case .addTable:
+            return OperationSpec("VIRTIO_IOMMU_T_ADD_TABLE", ["dev": .device, "pasid": .u32, "s1_root": .u64, "reserve": .u64],
+                              "bind a guest stage-1 table that lives in a reserve", proposals: [.bindTable])
+        case .removeTable:
+            return OperationSpec("VIRTIO_IOMMU_T_REMOVE_TABLE", ["dev": .device, "pasid": .u32], "unbind a table", proposals: [.bindTable])
+        case .reclaim:
+            return OperationSpec("VIRTIO_IOMMU_T_RECLAIM", ["gpa": .u64, "size": .u64], "the guest takes a reserve back", proposals: [.bindTable])
+        case .guestS1MapPasid:
+            return OperationSpec("GUEST_S1_MAP", ["dev": .device, "pasid": .u32, "iova": .u64, "gpa": .u64, "length": .u64],
+                              "the guest maps IOVA → GPA in the stage-1 table serving (dev, PASID)", proposals: [.bindTable])
+        case .joinIOASIDFd:
+            return OperationSpec("JOIN_IOASID_FD", ["dev": .device, "fd": .u32], "the device joins an ioasid fd", proposals: [.devIOASID])
+        case .ioasidAlloc:
+            return OperationSpec("IOASID_ALLOC", ["fd": .u32], outputs: ["ioasid"], "allocate a GPA IOASID", proposals: [.devIOASID])
+        case .ioasidFree:
+            return OperationSpec("IOASID_FREE", ["ioasid": .u32], "free an IOASID nothing uses", proposals: [.devIOASID])
+        case .ioasidCreateNesting:
+            return OperationSpec("IOASID_CREATE_NESTING", ["parent_ioasid": .u32, "s1_root": .u64], outputs: ["ioasid"],
+                              "a nested IOASID: the guest's stage-1 table over a GPA IOASID", proposals: [.devIOASID])
+        case .ioasidMapDMA:
+            return OperationSpec("IOASID_MAP_DMA", ["ioasid": .u32, "iova": .u64, "size": .u64, "vaddr": .u64],
+                              "map user memory in a GPA IOASID", proposals: [.devIOASID])
+        case .ioasidUnmapDMA:
+            return OperationSpec("IOASID_UNMAP_DMA", ["ioasid": .u32, "iova": .u64, "size": .u64], outputs: ["size"],
+                              "unmap whole mappings in a range", proposals: [.devIOASID])
+        case .ioasidSetWindow:
+            return OperationSpec("IOASID_SET_WINDOW", ["ioasid": .u32, "start": .u64, "last": .u64],
+                              "the IOVA window an IOASID is attached with", proposals: [.devIOASID])
+        case .attachIOASID:
+            return OperationSpec("ATTACH_IOASID", ["dev": .device, "ioasid": .u32], "attach the device's RID to an IOASID", proposals: [.devIOASID])
+        case .attachIOASIDPasid:
+            return OperationSpec("ATTACH_IOASID_PASID", ["dev": .device, "ioasid": .u32, "pasid": .u32],
+                              "attach a PASID of the device to an IOASID", proposals: [.devIOASID])
+        case .detachIOASID:
+            return OperationSpec("DETACH_IOASID", ["dev": .device, "pasid": .u32], "detach the RID (pasid=0) or a PASID", proposals: [.devIOASID])
+        case .ioasidAllocPasid:
+            return OperationSpec("IOASID_ALLOC_PASID", ["fd": .u32, "min": .u32, "max": .u32], outputs: ["pasid"],
+                              "allocate a PASID from the system-wide allocator", proposals: [.devIOASID])
+        case .ioasidFreePasid:
+            return OperationSpec("IOASID_FREE_PASID", ["fd": .u32, "pasid": .u32], "give a PASID back", proposals: [.devIOASID])
+        }
+    }
 
     public static func spec(named name: String) -> OperationSpec? { specs.first { $0.name == name } }
 
@@ -291,109 +357,64 @@ extension IOMMUFDOperation {
         }
     }
 
-    /// The position of this operation's kind in `specs`.
-    public var kindIndex: Int {
+    /// The catalog row of this operation.
+    public var kind: Kind {
         switch self {
-        case .ioasAlloc: return 0
-        case .ioasMap: return 1
-        case .ioasUnmap: return 2
-        case .ioasCopy: return 3
-        case .ioasAllowIOVAs: return 4
-        case .ioasIOVARanges: return 5
-        case .option: return 6
-        case .hwptAlloc: return 7
-        case .destroy: return 8
-        case .bind: return 9
-        case .attach: return 10
-        case .detach: return 11
-        case .close: return 12
-        case .translate: return 13
-        case .guestS1Map: return 14
-        case .guestS1Unmap: return 15
-        case .vfioGroupSetContainer: return 16
-        case .vfioSetIOMMU: return 17
-        case .vfioMapDMA: return 18
-        case .vfioUnmapDMA: return 19
-        case .apiDomainAlloc: return 20
-        case .apiAttachDevice: return 21
-        case .apiDetachDevice: return 22
-        case .apiMap: return 23
-        case .apiUnmap: return 24
-        case .apiDomainFree: return 25
-        case .pasidRequest: return 26
-        case .vfioBind: return 27
-        case .bindPasidTable: return 28
-        case .guestSetPasidEntry: return 29
-        case .attachPasid: return 30
-        case .memreserve: return 31
-        case .addTable: return 32
-        case .removeTable: return 33
-        case .reclaim: return 34
-        case .joinIOASIDFd: return 35
-        case .ioasidAlloc: return 36
-        case .ioasidFree: return 37
-        case .ioasidCreateNesting: return 38
-        case .ioasidMapDMA: return 39
-        case .ioasidUnmapDMA: return 40
-        case .ioasidSetWindow: return 41
-        case .attachIOASID(_, _, let pasid): return pasid == 0 ? 42 : 43
-        case .detachIOASID: return 44
-        case .ioasidAllocPasid: return 45
-        case .ioasidFreePasid: return 46
-        case .guestS1MapPasid: return 47
+        case .ioasAlloc: return .ioasAlloc
+        case .ioasMap: return .ioasMap
+        case .ioasUnmap: return .ioasUnmap
+        case .ioasCopy: return .ioasCopy
+        case .ioasAllowIOVAs: return .ioasAllowIOVAs
+        case .ioasIOVARanges: return .ioasIOVARanges
+        case .option: return .option
+        case .hwptAlloc: return .hwptAlloc
+        case .destroy: return .destroy
+        case .bind: return .bind
+        case .attach: return .attach
+        case .detach: return .detach
+        case .close: return .close
+        case .translate: return .translate
+        case .guestS1Map: return .guestS1Map
+        case .guestS1Unmap: return .guestS1Unmap
+        case .vfioGroupSetContainer: return .vfioGroupSetContainer
+        case .vfioSetIOMMU: return .vfioSetIOMMU
+        case .vfioMapDMA: return .vfioMapDMA
+        case .vfioUnmapDMA: return .vfioUnmapDMA
+        case .apiDomainAlloc: return .apiDomainAlloc
+        case .apiAttachDevice: return .apiAttachDevice
+        case .apiDetachDevice: return .apiDetachDevice
+        case .apiMap: return .apiMap
+        case .apiUnmap: return .apiUnmap
+        case .apiDomainFree: return .apiDomainFree
+        case .pasidRequest: return .pasidRequest
+        case .vfioBind: return .vfioBind
+        case .bindPasidTable: return .bindPasidTable
+        case .guestSetPasidEntry: return .guestSetPasidEntry
+        case .attachPasid: return .attachPasid
+        case .memreserve: return .memreserve
+        case .addTable: return .addTable
+        case .removeTable: return .removeTable
+        case .reclaim: return .reclaim
+        case .joinIOASIDFd: return .joinIOASIDFd
+        case .ioasidAlloc: return .ioasidAlloc
+        case .ioasidFree: return .ioasidFree
+        case .ioasidCreateNesting: return .ioasidCreateNesting
+        case .ioasidMapDMA: return .ioasidMapDMA
+        case .ioasidUnmapDMA: return .ioasidUnmapDMA
+        case .ioasidSetWindow: return .ioasidSetWindow
+        case .attachIOASID(_, _, let pasid): return pasid == 0 ? .attachIOASID : .attachIOASIDPasid
+        case .detachIOASID: return .detachIOASID
+        case .ioasidAllocPasid: return .ioasidAllocPasid
+        case .ioasidFreePasid: return .ioasidFreePasid
+        case .guestS1MapPasid: return .guestS1MapPasid
         }
     }
 
-    /// The uAPI name of this operation.
-    public var name: String {
-        switch self {
-        case .ioasAlloc: return "IOMMU_IOAS_ALLOC"
-        case .ioasMap: return "IOMMU_IOAS_MAP"
-        case .ioasUnmap: return "IOMMU_IOAS_UNMAP"
-        case .ioasCopy: return "IOMMU_IOAS_COPY"
-        case .ioasAllowIOVAs: return "IOMMU_IOAS_ALLOW_IOVAS"
-        case .ioasIOVARanges: return "IOMMU_IOAS_IOVA_RANGES"
-        case .option: return "IOMMU_OPTION"
-        case .hwptAlloc: return "IOMMU_HWPT_ALLOC"
-        case .destroy: return "IOMMU_DESTROY"
-        case .bind: return "VFIO_DEVICE_BIND_IOMMUFD"
-        case .attach: return "VFIO_DEVICE_ATTACH_IOMMUFD_PT"
-        case .detach: return "VFIO_DEVICE_DETACH_IOMMUFD_PT"
-        case .close: return "CLOSE"
-        case .translate: return "TRANSLATE"
-        case .guestS1Map: return "GUEST_S1_MAP"
-        case .guestS1Unmap: return "GUEST_S1_UNMAP"
-        case .vfioGroupSetContainer: return "VFIO_GROUP_SET_CONTAINER"
-        case .vfioSetIOMMU: return "VFIO_SET_IOMMU"
-        case .vfioMapDMA: return "VFIO_IOMMU_MAP_DMA"
-        case .vfioUnmapDMA: return "VFIO_IOMMU_UNMAP_DMA"
-        case .apiDomainAlloc: return "iommu_domain_alloc"
-        case .apiAttachDevice: return "iommu_attach_device"
-        case .apiDetachDevice: return "iommu_detach_device"
-        case .apiMap: return "iommu_map"
-        case .apiUnmap: return "iommu_unmap"
-        case .apiDomainFree: return "iommu_domain_free"
-        case .pasidRequest: return "VFIO_IOMMU_PASID_REQUEST"
-        case .vfioBind: return "VFIO_IOMMU_BIND"
-        case .bindPasidTable: return "BIND_PASID_TABLE"
-        case .guestSetPasidEntry: return "GUEST_SET_PASID_ENTRY"
-        case .attachPasid: return "ATTACH_PASID"
-        case .memreserve: return "VIRTIO_IOMMU_T_MEMRESERVE"
-        case .addTable: return "VIRTIO_IOMMU_T_ADD_TABLE"
-        case .removeTable: return "VIRTIO_IOMMU_T_REMOVE_TABLE"
-        case .reclaim: return "VIRTIO_IOMMU_T_RECLAIM"
-        case .joinIOASIDFd: return "JOIN_IOASID_FD"
-        case .ioasidAlloc: return "IOASID_ALLOC"
-        case .ioasidFree: return "IOASID_FREE"
-        case .ioasidCreateNesting: return "IOASID_CREATE_NESTING"
-        case .ioasidMapDMA: return "IOASID_MAP_DMA"
-        case .ioasidUnmapDMA: return "IOASID_UNMAP_DMA"
-        case .ioasidSetWindow: return "IOASID_SET_WINDOW"
-        case .attachIOASID(_, _, let pasid): return pasid == 0 ? "ATTACH_IOASID" : "ATTACH_IOASID_PASID"
-        case .detachIOASID: return "DETACH_IOASID"
-        case .ioasidAllocPasid: return "IOASID_ALLOC_PASID"
-        case .ioasidFreePasid: return "IOASID_FREE_PASID"
-        case .guestS1MapPasid: return "GUEST_S1_MAP"
-        }
+}
+
+extension IOMMUFDOperation: CatalogOperation {
+    public init?(kind: Kind, arguments: [String: ArgValue]) {
+        guard let op = Self.make(Self.catalog.spec(kind).name, arguments) else { return nil }
+        self = op
     }
 }

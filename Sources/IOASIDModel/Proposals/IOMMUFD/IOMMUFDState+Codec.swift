@@ -1,37 +1,38 @@
+import Explorer
+
 /// A state written as 64-bit words and read back, so that a breadth-first frontier holds compact
 /// encodings rather than values whose buffers the explorer must retain and release. Every stored
 /// field is written; `decode(encode(s)) == s` is tested on random walks over every shipped model.
 extension IOMMUFDState {
-    public func encode(into w: inout [UInt64]) {
-        w.append(UInt64(objects.count))
+    public func encode<W: WordSink>(into w: inout W) {
+        w.put(UInt64(objects.count))
         for o in objects {
-            w.append(UInt64(o.id) | UInt64(o.users) << 32)
+            w.put(UInt64(o.id) | UInt64(o.users) << 32)
             switch o.body {
             case .ioas(let x):
-                w.append(1 | (x.disableLargePages ? 0x100 : 0) | UInt64(x.fd) << 16 | UInt64(x.nestParent) << 32)
-                w.append(x.nestRoot)
-                w.append(UInt64(x.areas.count) | UInt64(x.allowed.count) << 32)
+                w.put(1 | (x.disableLargePages ? 0x100 : 0) | UInt64(x.fd) << 16 | UInt64(x.nestParent) << 32)
+                w.put(x.nestRoot)
+                w.put(UInt64(x.areas.count) | UInt64(x.allowed.count) << 32)
                 for a in x.areas {
-                    w += [a.range.first, a.range.last, a.userVA,
-                          UInt64(a.permissions.rawValue) | (a.writablePages ? 0x100 : 0) | (a.sharesPages ? 0x200 : 0)]
+                    w.put(a.range.first); w.put(a.range.last); w.put(a.userVA); w.put(UInt64(a.permissions.rawValue) | (a.writablePages ? 0x100 : 0) | (a.sharesPages ? 0x200 : 0))
                 }
-                for r in x.allowed { w += [r.first, r.last] }
+                for r in x.allowed { w.put(r.first); w.put(r.last) }
             case .hwptPaging(let h):
-                w.append(2 | UInt64(h.domain) << 8 | (h.autoDomain ? 1 << 24 : 0) | (h.nestParent ? 1 << 25 : 0) | (h.pasidCompat ? 1 << 26 : 0)
+                w.put(2 | UInt64(h.domain) << 8 | (h.autoDomain ? 1 << 24 : 0) | (h.nestParent ? 1 << 25 : 0) | (h.pasidCompat ? 1 << 26 : 0)
                          | UInt64(h.ioas) << 32)
             case .hwptNested(let n):
-                w.append(3 | UInt64(n.domain) << 8 | (n.pasidCompat ? 1 << 26 : 0) | UInt64(n.parent) << 32)
-                w.append(UInt64(n.ioasid))
+                w.put(3 | UInt64(n.domain) << 8 | (n.pasidCompat ? 1 << 26 : 0) | UInt64(n.parent) << 32)
+                w.put(UInt64(n.ioasid))
             case .device(let d):
-                w.append(4 | UInt64(d) << 8)
+                w.put(4 | UInt64(d) << 8)
             }
         }
-        w.append(UInt64(boundIDs.count))
-        for id in boundIDs { w.append(UInt64(id)) }
-        w.append(UInt64(attachments.count))
-        for a in attachments { w += [UInt64(a.group) | UInt64(a.pasid) << 32, UInt64(a.hwpt), a.devices] }
+        w.put(UInt64(boundIDs.count))
+        for id in boundIDs { w.put(UInt64(id)) }
+        w.put(UInt64(attachments.count))
+        for a in attachments { w.put(UInt64(a.group) | UInt64(a.pasid) << 32); w.put(UInt64(a.hwpt)); w.put(a.devices) }
         hardware.encode(into: &w)
-        w.append(hasProposalState ? 1 : 0)
+        w.put(hasProposalState ? 1 : 0)
         if hasProposalState { proposal.encode(into: &w) }
     }
 
@@ -98,25 +99,24 @@ public struct WordReader {
 }
 
 extension Hardware {
-    func encode(into w: inout [UInt64]) {
-        w.append(UInt64(domains.count))
+    func encode<W: WordSink>(into w: inout W) {
+        w.put(UInt64(domains.count))
         for d in domains {
             let presetIndex = UInt64(FormatPreset.allCases.firstIndex(of: d.preset) ?? 0)
-            w.append(UInt64(d.id) | UInt64(d.iommu) << 16 | presetIndex << 32 | (d.enforcesCoherency ? 1 << 48 : 0)
+            w.put(UInt64(d.id) | UInt64(d.iommu) << 16 | presetIndex << 32 | (d.enforcesCoherency ? 1 << 48 : 0)
                      | (d.dirtyTracking ? 1 << 49 : 0) | (d.freed ? 1 << 50 : 0) | (d.parent != nil ? 1 << 51 : 0)
                      | UInt64(d.stage.rawValue) << 56)
-            w.append(UInt64(d.parent ?? 0))
+            w.put(UInt64(d.parent ?? 0))
             d.table.encode(into: &w)
         }
-        w.append(UInt64(routes.count))
+        w.put(UInt64(routes.count))
         for r in routes {
-            w += [UInt64(r.group) | UInt64(r.pasid) << 32, UInt64(r.domain) | (r.window != nil ? 1 << 32 : 0)]
-            if let window = r.window { w += [window.first, window.last] }
+            w.put(UInt64(r.group) | UInt64(r.pasid) << 32); w.put(UInt64(r.domain) | (r.window != nil ? 1 << 32 : 0))
+            if let window = r.window { w.put(window.first); w.put(window.last) }
         }
-        w.append(UInt64(iotlb.entries.count))
+        w.put(UInt64(iotlb.entries.count))
         for e in iotlb.entries {
-            w += [UInt64(e.key.device) | UInt64(e.key.pasid) << 32, UInt64(e.tag), e.iova, e.pageSize, e.output,
-                  UInt64(e.permissions.rawValue) | UInt64(e.source.rawValue) << 8]
+            w.put(UInt64(e.key.device) | UInt64(e.key.pasid) << 32); w.put(UInt64(e.tag)); w.put(e.iova); w.put(e.pageSize); w.put(e.output); w.put(UInt64(e.permissions.rawValue) | UInt64(e.source.rawValue) << 8)
         }
     }
 
@@ -157,10 +157,10 @@ extension Domain {
 }
 
 extension PageTable {
-    func encode(into w: inout [UInt64]) {
-        w += [pageSizes.bitmap, rootAddress, UInt64(leafStore.count) | UInt64(tableStore.count) << 32]
-        for l in leafStore { w += [l.iova, l.output, UInt64(l.level) | UInt64(l.permissions.rawValue) << 8] }
-        for t in tableStore { w += [UInt64(t.level), t.base, t.address] }
+    func encode<W: WordSink>(into w: inout W) {
+        w.put(pageSizes.bitmap); w.put(rootAddress); w.put(UInt64(leafStore.count) | UInt64(tableStore.count) << 32)
+        for l in leafStore { w.put(l.iova); w.put(l.output); w.put(UInt64(l.level) | UInt64(l.permissions.rawValue) << 8) }
+        for t in tableStore { w.put(UInt64(t.level)); w.put(t.base); w.put(t.address) }
     }
 
     static func decode(_ r: inout WordReader, format: PageTableFormat) -> PageTable {
@@ -178,17 +178,17 @@ extension PageTable {
 }
 
 extension ProposalState {
-    func encode(into w: inout [UInt64]) {
-        func list<T: BinaryInteger>(_ xs: [T]) { w.append(UInt64(xs.count)); for x in xs { w.append(UInt64(x)) } }
+    func encode<W: WordSink>(into w: inout W) {
+        func list<T: BinaryInteger>(_ xs: [T]) { w.put(UInt64(xs.count)); for x in xs { w.put(UInt64(x)) } }
         list(container.groups)
-        w.append(UInt64(container.ioasID) | UInt64(container.version == nil ? 0 : container.version == .v1 ? 1 : 2) << 32)
+        w.put(UInt64(container.ioasID) | UInt64(container.version == nil ? 0 : container.version == .v1 ? 1 : 2) << 32)
         list(pasids)
         list(bindTable.delegated)
-        w.append(UInt64(bindTable.reserves.count))
-        for r in bindTable.reserves { w += [r.first, r.last] }
+        w.put(UInt64(bindTable.reserves.count))
+        for r in bindTable.reserves { w.put(r.first); w.put(r.last) }
         list(bindTable.hostDomains)
         list(bindTable.reserveTables)
-        w.append(UInt64(bindTable.stage2))
+        w.put(UInt64(bindTable.stage2))
         list(deviceFds)
     }
 

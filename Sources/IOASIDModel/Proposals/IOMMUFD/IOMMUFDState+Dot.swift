@@ -1,11 +1,11 @@
 import Foundation
-import IOASIDModel
+
 
 /// A Graphviz picture of an iommufd state: IOMMUs (clusters) with their devices, domains, IOASes
 /// and HWPTs, and the routes; the routes named by a violation are drawn red.
 /// Render with `dot -Tsvg FILE.dot -o FILE.svg`.
-enum DotPicture {
-    static func render(_ state: IOMMUFDState, _ topology: Topology, violation: Violation?) -> String {
+public enum DotPicture {
+    public static func render(_ state: IOMMUFDState, _ topology: Topology, violation: Violation?) -> String {
         var out = ["digraph state {", "  rankdir=LR;", "  node [fontname=\"Helvetica\", fontsize=10];", "  edge [fontname=\"Helvetica\", fontsize=9];"]
         let badDevices = Set(violation?.objects.compactMap { $0.hasPrefix("dev ") ? String($0.dropFirst(4)) : nil } ?? [])
         let badDomains = Set(violation?.objects.compactMap { $0.hasPrefix("domain ") ? String($0.dropFirst(7)) : nil } ?? [])

@@ -1,0 +1,201 @@
+import Explorer
+
+/// One uAPI design: its operations, its state, its transitions and how the explorer drives it.
+/// Each design lives in its own folder under `Proposals/` and is named once, in
+/// `ProposalRegistry.standard`; everything else (the model loader, scenarios, `check`, `diff`,
+/// `replay`, coverage, `list`) works through this protocol.
+///
+/// A conforming type is the design *configured by one model file*: its topology, its knob
+/// settings and the model's `explore` bounds. It must be a pure function of those: `apply` is
+/// total and deterministic, and equal states give equal outcomes.
+public protocol Proposal: Sendable {
+    associatedtype State: Hashable & Sendable
+    associatedtype Operation: CatalogOperation
+    associatedtype View: HardwareView
+
+    /// The word after `proposal` in a model file.
+    static var name: String { get }
+    /// One line for `modelcheck list`.
+    static var summary: String { get }
+    /// The knobs the design reads, each with its default here (the merged kernel's behaviour).
+    static var knobs: [KnobDefault] { get }
+    /// The words of `explore { ops … }`, in the design's own terms.
+    static var groups: [ExploreGroup] { get }
+    /// The kinds `explore { objects … }` may cap.
+    static var objectKinds: [ObjectKind] { get }
+    /// The model-file statements the design takes beyond the shared topology.
+    static var features: Set<ModelFeature> { get }
+    /// Whether the design offers operations of `kind` (a catalog may be shared by designs).
+    static func offers(_ kind: Operation.Kind) -> Bool
+
+    /// The design configured by a loaded model.
+    init(model: Model)
+    var topology: Topology { get }
+    var initialState: State { get }
+
+    /// Applies `op` in place; a failure leaves `state` as it was, except where the kernel itself
+    /// keeps partial effects (a non-atomic unmap).
+    func apply(_ op: Operation, to state: inout State) -> Outcome
+    /// The pure form: the next state and the outcome.
+    func apply(_ op: Operation, to state: State) -> (State, Outcome)
+
+    /// What the shared invariants read.
+    func view(of state: State) -> View
+    /// The violation of invariant `name` in `state`, nil when it holds. (The default checks
+    /// `view(of:)`; a design implements it itself only to have it compiled for its own view.)
+    func violation(of name: InvariantName, in state: State) -> Violation?
+    /// The explorer's successor: `op` applied to `state`, nil when the result exceeds the caps;
+    /// the outcome is counted in `coverage`. (The default is written in terms of the other
+    /// requirements; a design implements it itself only to have the hot path compiled for its
+    /// own types.)
+    func successor(of state: State, after op: Operation, coverage: Coverage<Operation>) -> State?
+    /// Appends the operations the explorer tries in `state`, in a fixed order (a trace records an
+    /// action by its position).
+    func actions(of state: State, into out: inout [Operation])
+    /// Whether `state` holds more objects than the `explore` caps allow (the explorer drops it).
+    func exceedsCaps(_ state: State) -> Bool
+    /// Whether a goal atom holds in `state`.
+    func holds(_ atom: GoalAtom, in state: State) -> Bool
+
+    /// A copy sharing no reference-counted storage with `self`, for one parallel worker.
+    func replica() -> Self
+    /// The state's layout, written once: the codec of the compact frontier and, through a
+    /// fingerprint sink, the state's fingerprint.
+    func encode<W: WordSink>(_ state: State, into sink: inout W)
+    func decode(_ reader: inout WordReader) -> State?
+    /// A copy of `state` whose buffers are private to the caller.
+    func unshared(_ state: State) -> State
+    /// The fingerprint of `state`'s symmetry class (with `symmetric`), else of the state itself.
+    func fingerprint(of state: State, symmetric: Bool) -> UInt64
+    /// The state as facts, one a line, for failure reports and traces.
+    func describe(_ state: State) -> [String]
+    /// What changed between two states, as `+ fact` / `- fact` lines.
+    func changes(from old: State, to new: State) -> [String]
+    /// The final state as a Graphviz picture (the violating route in red).
+    func dot(_ state: State, violation: Violation?) -> String
+    /// Runs a search of this design. (Provided; a requirement so that each design's search is
+    /// compiled for its own types, which is most of the explorer's speed.)
+    func search(_ model: ProposalSearchModel<Self>, _ request: SearchRequest) -> SearchResult<ProposalSearchModel<Self>>
+    /// Runs `diff`'s search of two variants of this design (provided, likewise).
+    func searchDifferences(_ model: DiffSearchModel<Self>, _ request: SearchRequest) -> SearchResult<DiffSearchModel<Self>>
+    /// What `diff` matches steps of two variants by: the operation without the fields a knob
+    /// fixes (so that each side issues its own).
+    static func diffKey(_ op: Operation) -> Operation
+}
+
+extension Proposal {
+    public func apply(_ op: Operation, to state: State) -> (State, Outcome) {
+        var next = state
+        let outcome = apply(op, to: &next)
+        return (next, outcome)
+    }
+
+    public static func offers(_ kind: Operation.Kind) -> Bool { true }
+
+    public func violation(of name: InvariantName, in state: State) -> Violation? { Invariants.check(name, in: view(of: state)) }
+
+    public func successor(of state: State, after op: Operation, coverage: Coverage<Operation>) -> State? {
+        let (next, outcome) = apply(op, to: state)
+        if exceedsCaps(next) {
+            coverage.record(op, CoverageCode.capped)
+            return nil
+        }
+        coverage.record(op, outcome)
+        return next
+    }
+    public static var features: Set<ModelFeature> { [] }
+    public static func diffKey(_ op: Operation) -> Operation { op }
+
+    public func replica() -> Self { self }
+    public func unshared(_ state: State) -> State { state }
+
+    public func fingerprint(of state: State, symmetric: Bool) -> UInt64 {
+        var f = Fingerprint()
+        encode(state, into: &f)
+        return f.value
+    }
+
+    public func changes(from old: State, to new: State) -> [String] {
+        let before = describe(old), after = describe(new)
+        let was = Set(before), now = Set(after)
+        return before.filter { !now.contains($0) }.map { "- " + $0 } + after.filter { !was.contains($0) }.map { "+ " + $0 }
+    }
+
+    /// The operations this design offers, in catalog order.
+    public static var operations: [OperationSpec] {
+        Operation.Kind.allCases.filter(offers).map { Operation.catalog.spec($0) }
+    }
+
+    /// The operation `name` as this design spells it.
+    public static func operation(named name: String) -> (kind: Operation.Kind, spec: OperationSpec)? {
+        for kind in Operation.Kind.allCases where offers(kind) {
+            let spec = Operation.catalog.spec(kind)
+            if spec.name == name { return (kind, spec) }
+        }
+        return nil
+    }
+
+    /// The row of the operation `name` as this design spells it, with its `Kind` raw value.
+    public static func catalogRow(named name: String) -> (kind: Int, spec: OperationSpec)? {
+        operation(named: name).map { ($0.kind.rawValue, $0.spec) }
+    }
+
+    public static var operationNames: [String] { operations.map(\.name) }
+    /// The operations offered, for callers that hold the design as `any Proposal.Type`.
+    public static var operationSpecs: [OperationSpec] { operations }
+
+    /// The default of `knob` here, nil when the design does not read it.
+    public static func defaultValue(of knob: Knob) -> String? { knobs.first { $0.knob == knob }?.value }
+}
+
+/// A knob a design reads, and its default there.
+public struct KnobDefault: Sendable {
+    public var knob: Knob
+    public var value: String
+    public init(_ knob: Knob, _ value: String) {
+        self.knob = knob
+        self.value = value
+    }
+}
+
+/// A word of `explore { ops … }`: what it makes the explorer try.
+public struct ExploreGroup: Hashable, Sendable {
+    public var word: String
+    /// What the group issues, for `modelcheck list`.
+    public var summary: String
+    /// Whether the group is explored when `ops` is not written.
+    public var isDefault: Bool
+    /// Other spellings accepted for it (older words of the same group).
+    public var aliases: [String]
+
+    public init(_ word: String, _ summary: String, isDefault: Bool = false, aliases: [String] = []) {
+        self.word = word
+        self.summary = summary
+        self.isDefault = isDefault
+        self.aliases = aliases
+    }
+}
+
+/// A kind `explore { objects … }` may cap.
+public struct ObjectKind: Hashable, Sendable {
+    public var word: String
+    public var summary: String
+    /// False for kinds the language accepts but no explored operation creates yet.
+    public var isExplored: Bool
+
+    public init(_ word: String, _ summary: String, isExplored: Bool = true) {
+        self.word = word
+        self.summary = summary
+        self.isExplored = isExplored
+    }
+}
+
+/// Statements of a model file that only some designs take.
+public enum ModelFeature: Hashable, Sendable {
+    /// `container NAME` (a VFIO container, or a VM).
+    case containers
+    /// `container NAME quota=N`: the PASIDs the VM may hold.
+    case pasidQuota
+    /// Operations with `container=` need no declared container (there is one, implicitly).
+    case implicitContainer
+}
