@@ -27,7 +27,7 @@ enum ListCommand {
         }
         for p in registry.types {
             out.append("operations (\(p.name)):")
-            for s in p.operationSpecs {
+            for s in p.operations {
                 let fields = s.fieldOrder.map { "\($0)=" }.joined(separator: " ")
                 out.append("  \(s.name) \(fields)".padded(70) + " \(s.summary)")
             }

@@ -141,8 +141,6 @@ extension Proposal {
     }
 
     public static var operationNames: [String] { operations.map(\.name) }
-    /// The operations offered, for callers that hold the design as `any Proposal.Type`.
-    public static var operationSpecs: [OperationSpec] { operations }
 
     /// The default of `knob` here, nil when the design does not read it.
     public static func defaultValue(of knob: Knob) -> String? { knobs.first { $0.knob == knob }?.value }

@@ -12,7 +12,7 @@ public struct BindTableProposal: MachineProposal {
         ExploreGroup("unmap", "stage 2: VFIO_IOMMU_UNMAP_DMA and VIRTIO_IOMMU_T_RECLAIM", isDefault: true),
         ExploreGroup("hwpt", "VIRTIO_IOMMU_T_ADD_TABLE / REMOVE_TABLE", isDefault: true),
         ExploreGroup("nested", "the guest's GUEST_S1_MAP dev= pasid="),
-        ExploreGroup("translate", "TRANSLATE: DMA by every routed device at each IOVA of the window"),
+        .translate,
     ]
     public static let objectKinds: [ObjectKind] = []
 }

@@ -14,7 +14,7 @@ public struct DevIOASIDProposal: MachineProposal {
         ExploreGroup("hwpt", "IOASID_ALLOC_PASID / IOASID_FREE_PASID", isDefault: true),
         ExploreGroup("allow-iovas", "IOASID_SET_WINDOW"),
         ExploreGroup("nested", "IOASID_CREATE_NESTING"),
-        ExploreGroup("translate", "TRANSLATE: DMA by every routed device at each IOVA of the window"),
+        .translate,
     ]
     public static let objectKinds: [ObjectKind] = [
         ObjectKind("ioas", "IOASIDs"), ObjectKind("hwpt", "their domains"), ObjectKind("device", "joined devices"),

@@ -10,7 +10,7 @@ public struct IOMMUAPIProposal: MachineProposal {
         ExploreGroup("map", "iommu_map over the (IOVA, length) pairs", isDefault: true),
         ExploreGroup("unmap", "iommu_unmap over the pairs", isDefault: true),
         ExploreGroup("destroy", "iommu_domain_free", isDefault: true),
-        ExploreGroup("translate", "TRANSLATE: DMA by every routed device at each IOVA of the window"),
+        .translate,
     ]
     public static let objectKinds: [ObjectKind] = [ObjectKind("domain", "domains")]
 }

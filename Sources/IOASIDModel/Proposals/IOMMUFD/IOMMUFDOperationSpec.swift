@@ -217,14 +217,6 @@ extension IOMMUFDOperation {
 
     public static func spec(named name: String) -> OperationSpec? { specs.first { $0.name == name } }
 
-    /// The operation `name` as `proposal` spells it (two proposals may give one name other fields).
-    public static func spec(named name: String, for proposal: ProposalName) -> OperationSpec? {
-        specs.first { $0.name == name && $0.proposals.contains(proposal) } ?? spec(named: name)
-    }
-
-    /// The operations of `proposal`, in `specs` order.
-    public static func specs(for proposal: ProposalName) -> [OperationSpec] { specs.filter { $0.proposals.contains(proposal) } }
-
     /// Builds the operation from resolved field values; fields not written are zero, as in a
     /// zeroed struct (`GUEST_S1_MAP` without `flags=` maps read+write).
     public static func make(_ name: String, _ args: [String: ArgValue]) -> IOMMUFDOperation? {

@@ -17,7 +17,7 @@ public struct IOMMUFDProposal: MachineProposal {
         ExploreGroup("allow-iovas", "IOMMU_IOAS_ALLOW_IOVAS"),
         ExploreGroup("option", "IOMMU_OPTION HUGE_PAGES"),
         ExploreGroup("auto-map", "IOMMU_IOAS_MAP at an automatic IOVA"),
-        ExploreGroup("translate", "TRANSLATE: DMA by every routed device at each IOVA of the window"),
+        .translate,
         ExploreGroup("nested", "nest parents, HWPT_NESTED and the guest's GUEST_S1_MAP/UNMAP"),
     ]
     public static let objectKinds: [ObjectKind] = [

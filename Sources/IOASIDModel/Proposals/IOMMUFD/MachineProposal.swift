@@ -41,6 +41,11 @@ public struct MachineCore: Sendable {
     }
 }
 
+extension ExploreGroup {
+    /// TRANSLATE as every design on the machine explores it.
+    static let translate = ExploreGroup("translate", "TRANSLATE: DMA by every routed device at each IOVA of the window")
+}
+
 extension MachineProposal {
     public static var name: String { proposalName.rawValue }
     public static var summary: String { proposalName.explanation }

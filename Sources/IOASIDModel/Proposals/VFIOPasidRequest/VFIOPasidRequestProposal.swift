@@ -9,7 +9,7 @@ public struct VFIOPasidRequestProposal: MachineProposal {
         ExploreGroup("ioas", "VFIO_IOMMU_PASID_REQUEST flags=ALLOC", isDefault: true),
         ExploreGroup("destroy", "VFIO_IOMMU_PASID_REQUEST flags=FREE", isDefault: true),
         ExploreGroup("attach", "VFIO_IOMMU_BIND BIND_GUEST_PGTBL / UNBIND_GUEST_PGTBL", isDefault: true),
-        ExploreGroup("translate", "TRANSLATE: DMA by every routed device at each IOVA of the window"),
+        .translate,
     ]
     public static let objectKinds: [ObjectKind] = [ObjectKind("pasid", "PASIDs the VM holds")]
 }

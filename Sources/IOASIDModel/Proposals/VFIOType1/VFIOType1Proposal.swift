@@ -16,7 +16,7 @@ public struct VFIOType1Proposal: MachineProposal {
         ExploreGroup("ioas", "VFIO_SET_IOMMU with the type type1-version names", isDefault: true),
         ExploreGroup("map", "VFIO_IOMMU_MAP_DMA over the (IOVA, length) pairs, read+write and read-only", isDefault: true),
         ExploreGroup("unmap", "VFIO_IOMMU_UNMAP_DMA over the pairs, and UNMAP_ALL", isDefault: true),
-        ExploreGroup("translate", "TRANSLATE: DMA by every routed device at each IOVA of the window"),
+        .translate,
     ]
     public static let objectKinds: [ObjectKind] = [
         ObjectKind("ioas", "the container's address space"), ObjectKind("hwpt", "the container's domains"),
