@@ -24,6 +24,8 @@ let package = Package(
         .testTarget(name: "IOASIDModelTests", dependencies: ["IOASIDModel", "Explorer"], swiftSettings: strict),
         .executableTarget(name: "counters-bench", dependencies: ["Explorer"], path: "benchmarks/counters-bench",
                           swiftSettings: strict),
+        // A design defined outside the module, with the public API only.
+        .testTarget(name: "OutsideProposalTests", dependencies: ["IOASIDModel", "Explorer"], swiftSettings: strict),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer"], swiftSettings: strict),
         .testTarget(name: "modelcheckTests", dependencies: ["modelcheck", "IOASIDModel"], swiftSettings: strict),
     ],

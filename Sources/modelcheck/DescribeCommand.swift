@@ -23,8 +23,8 @@ enum DescribeCommand {
         let p = m.proposalType
         var out = ["model \"\(m.title)\" (\(m.path))", "proposal \(p.name): \(p.summary)", "knobs:"]
         for d in p.knobs {
-            let set = m.knobs.first { $0.0 == d.knob }?.1
-            out.append("  \(d.knob.rawValue) = \(set ?? d.value)\(set == nil ? " (default)" : "")")
+            let set = m.knobs.first { $0.0 == d.name }?.1
+            out.append("  \(d.name) = \(set ?? d.defaultValue)\(set == nil ? " (default)" : "")")
         }
         let t = m.topology
         out.append("host: page size \(SizeText.format(t.host.pageSize)), huge page \(SizeText.format(t.host.hugePageSize)), pin limit \(SizeText.format(t.host.pinLimit))")

@@ -102,10 +102,9 @@ struct DiffReport<P: Proposal> {
     }
 
     /// The knobs whose values differ: name, old value, new value.
-    var knobChanges: [(Knob, String, String)] {
-        func value(_ m: Model, _ k: Knob) -> String { m.knobs.first { $0.0 == k }?.1 ?? P.defaultValue(of: k) ?? "" }
-        return P.knobs.map(\.knob).compactMap { k in
-            let a = value(old, k), b = value(new, k)
+    var knobChanges: [(String, String, String)] {
+        P.knobs.map(\.name).compactMap { k in
+            let a = old.knob(k) ?? "", b = new.knob(k) ?? ""
             return a == b ? nil : (k, a, b)
         }
     }
@@ -123,7 +122,7 @@ struct DiffReport<P: Proposal> {
     }
 
     var text: String {
-        let changes = knobChanges.map { "\($0.0.rawValue): \($0.1) → \($0.2)" }.joined(separator: ", ")
+        let changes = knobChanges.map { "\($0.0): \($0.1) → \($0.2)" }.joined(separator: ", ")
         var out = ["\(old.path) vs \(new.path) (\(changes.isEmpty ? "no knob differs" : changes))"]
         let s = result.statistics
         switch result.verdict {
@@ -151,7 +150,7 @@ struct DiffReport<P: Proposal> {
         var fields: [(String, JSON)] = [
             ("old", .string(old.path)), ("new", .string(new.path)), ("proposal", .string(old.proposal)),
             ("verdict", .string(verdictWord)),
-            ("knobs", .object(knobChanges.map { ($0.0.rawValue, .object([("old", .string($0.1)), ("new", .string($0.2))])) })),
+            ("knobs", .object(knobChanges.map { ($0.0, .object([("old", .string($0.1)), ("new", .string($0.2))])) })),
             ("stats", .object([("statePairs", .int(s.distinctStates)), ("transitions", .int(s.transitions)), ("maxDepth", .int(s.maxDepth)),
                                ("seconds", .double(s.seconds)), ("workers", .int(s.workers))])),
         ]

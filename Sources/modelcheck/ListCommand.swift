@@ -18,12 +18,13 @@ enum ListCommand {
         var out = ["proposals:"]
         for p in registry.types { out.append("  \(p.name.padded(20)) \(p.summary)") }
         out.append("knobs (values; the default on each owner is marked *):")
-        for k in Knob.allCases {
-            let owners = registry.types.filter { $0.defaultValue(of: k) != nil }
-            guard !owners.isEmpty else { continue }
-            let defaults = Set(owners.compactMap { $0.defaultValue(of: k) })
+        var knobs: [DesignKnob] = []
+        for t in registry.types { for d in t.knobs where !knobs.contains(where: { $0.name == d.name }) { knobs.append(d) } }
+        for k in knobs {
+            let owners = registry.types.filter { $0.defaultValue(of: k.name) != nil }
+            let defaults = Set(owners.compactMap { $0.defaultValue(of: k.name) })
             let values = k.values.map { defaults.contains($0) ? $0 + "*" : $0 }.joined(separator: "|")
-            out.append("  \(k.rawValue.padded(20)) \(values) — \(k.explanation); owners: \(owners.map { $0.name }.joined(separator: ", "))")
+            out.append("  \(k.name.padded(20)) \(values) — \(k.explanation); owners: \(owners.map { $0.name }.joined(separator: ", "))")
         }
         for p in registry.types {
             out.append("operations (\(p.name)):")
@@ -44,6 +45,9 @@ enum ListCommand {
         out.append("  type1-impl=vfio and naive report attach conflicts as EINVAL (vfio_iommu_type1_attach_group), iommufd-compat as iommufd does (EADDRINUSE)")
         out.append("invariants:")
         for i in InvariantName.allCases { out.append("  \(i.rawValue.padded(14)) \(i.explanation)") }
+        for t in registry.types {
+            for i in t.invariants { out.append("  \(i.name.rawValue.padded(14)) \(i.explanation) (\(t.name) only)") }
+        }
         return out
     }
 }

@@ -32,45 +32,56 @@ enum ReplayCommand {
             console.err("\(tracePath):1:1: error: \(error.message)\n\(text.split(separator: "\n").first.map(String.init) ?? "")\n^")
             return 2
         }
-        let machine = model.machine
-        var state = machine.initialState
-        var exit: Int32 = 0
-        for (i, step) in steps.enumerated() {
-            let op: IOMMUFDOperation
-            do {
-                op = try operation(step, model.topology)
-            } catch {
-                console.err("\(tracePath):1:1: error: step \(i + 1): \(error.message)")
-                return 2
+        return model.open(Replayer(steps: steps, invariant: invariant, tracePath: tracePath, dotPath: parsed.values["dot"], console: console))
+    }
+
+    /// The replay of one trace, written once for every design.
+    struct Replayer: ProposalVisitor {
+        let steps: [[String: Any]]
+        let invariant: String?
+        let tracePath: String
+        let dotPath: String?
+        let console: Console
+
+        func visit<P: Proposal>(_ proposal: P, model: Model) -> Int32 {
+            var state = proposal.initialState
+            var exit: Int32 = 0
+            for (i, step) in steps.enumerated() {
+                let op: P.Operation
+                do {
+                    op = try ReplayCommand.operation(step, P.self, model.topology)
+                } catch {
+                    console.err("\(tracePath):1:1: error: step \(i + 1): \(error.message)")
+                    return 2
+                }
+                let before = state
+                let outcome = proposal.apply(op, to: &state)
+                let got = ScenarioRunner.describe(outcome)
+                let want = step["result"] as? String ?? "?"
+                console.out("\(i + 1). \(op.scenarioText(model.topology)) => \(got)\(got == want ? "" : "   (trace says \(want))")")
+                for line in proposal.changes(from: before, to: state) { console.out("     " + line) }
+                if got != want { exit = 1 }
             }
-            let before = state
-            let outcome = machine.apply(op, to: &state)
-            let got = ScenarioRunner.describe(outcome)
-            let want = step["result"] as? String ?? "?"
-            console.out("\(i + 1). \(op.scenarioText(model.topology)) => \(got)\(got == want ? "" : "   (trace says \(want))")")
-            for line in state.changes(since: before, model.topology) { console.out("     " + line) }
-            if got != want { exit = 1 }
-        }
-        var violation: Violation?
-        if let invariant {
-            let view = IOMMUFDView(machine: machine, state: state)
-            if let name = InvariantName(rawValue: invariant), let v = Invariants.check(name, in: view) {
-                console.out(v.description)
-                violation = v
-            } else {
-                console.out("the trace no longer ends in a violation of \(invariant)")
-                exit = 1
+            var violation: Violation?
+            if let invariant {
+                if let name = P.invariantNames.first(where: { $0.rawValue == invariant }), let v = proposal.violation(of: name, in: state) {
+                    console.out(v.description)
+                    violation = v
+                } else {
+                    console.out("the trace no longer ends in a violation of \(invariant)")
+                    exit = 1
+                }
             }
-        }
-        if let path = parsed.values["dot"] {
-            do {
-                try DotPicture.render(state, model.topology, violation: violation).write(toFile: path, atomically: true, encoding: .utf8)
-            } catch {
-                console.err("modelcheck: error: cannot write '\(path)': \(error.localizedDescription)")
-                return 2
+            if let path = dotPath {
+                do {
+                    try proposal.dot(state, violation: violation).write(toFile: path, atomically: true, encoding: .utf8)
+                } catch {
+                    console.err("modelcheck: error: cannot write '\(path)': \(error.localizedDescription)")
+                    return 2
+                }
             }
+            return exit
         }
-        return exit
     }
 
     /// The steps (and the violated invariant) of a result object, or of one goal's witness.
@@ -92,20 +103,17 @@ enum ReplayCommand {
     }
 
     /// One step back into an operation, with the field kinds the language uses.
-    static func operation(_ step: [String: Any], _ topology: Topology) throws(Malformed) -> IOMMUFDOperation {
+    static func operation<P: Proposal>(_ step: [String: Any], _: P.Type, _ topology: Topology) throws(Malformed) -> P.Operation {
         let args = step["args"] as? [String: Any] ?? [:]
-        // Two proposals may spell one name with other fields: take the one that has these fields.
-        guard let name = step["op"] as? String,
-              let spec = IOMMUFDOperation.specs.first(where: { $0.name == name && args.keys.allSatisfy($0.fields.keys.contains) })
-                ?? IOMMUFDOperation.spec(named: name) else {
-            throw Malformed(message: "unknown or missing op")
+        guard let name = step["op"] as? String, let (kind, spec) = P.operation(named: name) else {
+            throw Malformed(message: "unknown or missing op (the operations of \(P.name): \(P.operationNames.joined(separator: ", ")))")
         }
         var values: [String: ArgValue] = [:]
         for (key, raw) in args {
             guard let kind = spec.fields[key] else { throw Malformed(message: "\(name) has no field '\(key)'") }
             values[key] = try value(raw, kind, topology, field: key)
         }
-        guard let op = IOMMUFDOperation.make(name, values) else { throw Malformed(message: "\(name) is missing a field") }
+        guard let op = P.Operation(kind: kind, arguments: values) else { throw Malformed(message: "\(name) is missing a field") }
         return op
     }
 

@@ -1,10 +1,25 @@
-/// The five invariants of `SPEC.md` §4, by their fixed names.
-public enum InvariantName: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
-    case noOverlap = "no-overlap"
-    case compat
-    case pasidUnique = "pasid-unique"
-    case translation
-    case lifetime
+/// An invariant by name: the five of `SPEC.md` §4, shared by every design, or one a design
+/// declares for itself (`Proposal.invariants`).
+public struct InvariantName: Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    public let rawValue: String
+
+    public static let noOverlap = InvariantName(design: "no-overlap")
+    public static let compat = InvariantName(design: "compat")
+    public static let pasidUnique = InvariantName(design: "pasid-unique")
+    public static let translation = InvariantName(design: "translation")
+    public static let lifetime = InvariantName(design: "lifetime")
+
+    /// The shared five, in the order they are checked.
+    public static let allCases: [InvariantName] = [.noOverlap, .compat, .pasidUnique, .translation, .lifetime]
+
+    /// One of the shared five by its name; nil for any other name.
+    public init?(rawValue: String) {
+        guard let shared = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = shared
+    }
+
+    /// Any name (a design's own invariant).
+    public init(design name: String) { rawValue = name }
 
     public var description: String { rawValue }
 
@@ -21,6 +36,8 @@ public enum InvariantName: String, Hashable, Sendable, CaseIterable, CustomStrin
             return "every routed (device, PASID) translates exactly what the user mapped, with the permissions the stage can express; reserved regions never translate on a RID route"
         case .lifetime:
             return "no destroyed object is referenced by another object or a route; nothing hardware uses is freed"
+        default:
+            return "an invariant of one design's own"
         }
     }
 }

@@ -126,7 +126,8 @@ public struct Model: Sendable {
     public var title: String
     /// The design named by `proposal`, from the registry the model was loaded with.
     public var proposalType: any Proposal.Type
-    public var knobs: [(Knob, String)]
+    /// The `set` lines, by knob name, in file order.
+    public var knobs: [(String, String)]
     public var topology: Topology
     public var config: IOMMUFDConfig
     public var explore: ExploreBounds?
@@ -136,6 +137,10 @@ public struct Model: Sendable {
     /// `expect reachable|unreachable GOAL`, in file order.
     public var goalExpectations: [(goal: String, reachable: Bool)]
     public var scenarios: [Scenario]
+
+    /// The value of knob `name`: as set, else the design's default (nil for a knob the design
+    /// does not read).
+    public func knob(_ name: String) -> String? { knobs.first { $0.0 == name }?.1 ?? proposalType.defaultValue(of: name) }
 
     /// The `proposal` name.
     public var proposal: String { proposalType.name }

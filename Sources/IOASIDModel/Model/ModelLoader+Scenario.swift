@@ -53,8 +53,8 @@ extension ModelLoader {
         }
         var violation: InvariantName?
         if let w = s.expectViolation {
-            guard let i = InvariantName(rawValue: w.value) else {
-                throw error(Suggestion.message("unknown invariant '\(w.value)'", for: w.value, in: InvariantName.allCases.map(\.rawValue)), at: w)
+            guard let i = invariant(w) else {
+                throw error(Suggestion.message("unknown invariant '\(w.value)'", for: w.value, in: proposal.invariantNames.map(\.rawValue)), at: w)
             }
             violation = i
         }
@@ -134,7 +134,7 @@ extension ModelLoader {
         if r.value == "ok" {
             status = .ok
         } else if r.value == "FAULT" {
-            guard spec.name == "TRANSLATE" else { throw error("only TRANSLATE can fault", at: r) }
+            guard spec.isAccess else { throw error("only a DMA (TRANSLATE) can fault; \(spec.name) is not one", at: r) }
             var stage: Int?, level: Int?
             for f in step.resultFields {
                 switch f.key.value {
@@ -147,7 +147,7 @@ extension ModelLoader {
         } else if let e = Errno(name: r.value) {
             status = .errno(e)
         } else if let f = r.value.unicodeScalars.first, ("0"..."9").contains(f) {
-            guard spec.name == "TRANSLATE" else { throw error("an address result is for TRANSLATE; expected ok or an errno", at: r) }
+            guard spec.isAccess else { throw error("an address result is for a DMA (TRANSLATE); expected ok or an errno", at: r) }
             status = .address(try numberExpr(r, bound: bound))
             allowed = ["page", "refs"]
         } else {

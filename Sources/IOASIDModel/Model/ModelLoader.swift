@@ -128,28 +128,31 @@ public struct ModelLoader {
                      goalExpectations: goalExpectations.map { ($0.0.value, $0.1) }, scenarios: scenarios)
     }
 
-    func knobSettings(_ proposal: any Proposal.Type) throws(Diagnostic) -> ([(Knob, String)], IOMMUFDConfig) {
+    func knobSettings(_ proposal: any Proposal.Type) throws(Diagnostic) -> ([(String, String)], IOMMUFDConfig) {
         var config = IOMMUFDConfig()
         config.proposal = ProposalName(rawValue: proposal.name) ?? .iommufd
         // Each knob the design reads starts at its default there.
-        for d in proposal.knobs { _ = config.set(d.knob, d.value) }
-        var seen: [(Knob, String)] = []
+        // The machine's designs read their knobs through its config; other designs read `Model.knob`.
+        for d in proposal.knobs { if let k = Knob(rawValue: d.name) { _ = config.set(k, d.defaultValue) } }
+        var seen: [(String, String)] = []
         for (k, v) in syntax.knobs {
-            guard let knob = Knob(rawValue: k.value) else {
-                throw error(Suggestion.message("unknown knob '\(k.value)'", for: k.value, in: Knob.allCases.map(\.rawValue)), at: k)
-            }
-            guard proposal.knobs.contains(where: { $0.knob == knob }) else {
-                let owners = registry.types.filter { $0.knobs.contains { $0.knob == knob } }.map { $0.name }
-                throw error("knob '\(knob.rawValue)' does not belong to proposal '\(proposal.name)' (owners: \(owners.joined(separator: ", ")); "
-                            + "\(proposal.name)'s knobs: \(proposal.knobs.map(\.knob.rawValue).joined(separator: ", ")))", at: k)
+            guard let knob = proposal.knobs.first(where: { $0.name == k.value }) else {
+                let owners = registry.types.filter { $0.knobs.contains { $0.name == k.value } }.map { $0.name }
+                guard !owners.isEmpty else {
+                    var names: [String] = []
+                    for t in registry.types { for d in t.knobs where !names.contains(d.name) { names.append(d.name) } }
+                    throw error(Suggestion.message("unknown knob '\(k.value)'", for: k.value, in: names), at: k)
+                }
+                throw error("knob '\(k.value)' does not belong to proposal '\(proposal.name)' (owners: \(owners.joined(separator: ", ")); "
+                            + "\(proposal.name)'s knobs: \(proposal.knobs.map(\.name).joined(separator: ", ")))", at: k)
             }
             guard knob.values.contains(v.value) else {
-                throw error(Suggestion.message("'\(v.value)' is not a value of '\(knob.rawValue)' (values: \(knob.values.joined(separator: ", ")))",
+                throw error(Suggestion.message("'\(v.value)' is not a value of '\(knob.name)' (values: \(knob.values.joined(separator: ", ")))",
                                                for: v.value, in: knob.values), at: v)
             }
-            if seen.contains(where: { $0.0 == knob }) { throw error("knob '\(knob.rawValue)' is set twice", at: k) }
-            _ = config.set(knob, v.value)
-            seen.append((knob, v.value))
+            if seen.contains(where: { $0.0 == knob.name }) { throw error("knob '\(knob.name)' is set twice", at: k) }
+            if let machineKnob = Knob(rawValue: knob.name) { _ = config.set(machineKnob, v.value) }
+            seen.append((knob.name, v.value))
         }
         return (seen, config)
     }
@@ -185,13 +188,17 @@ public struct ModelLoader {
         return quota
     }
 
+    /// An invariant the model's design knows (the shared five, or one of its own).
+    func invariant(_ w: Located<String>) -> InvariantName? { proposal.invariantNames.first { $0.rawValue == w.value } }
+
     func checkList() throws(Diagnostic) -> [InvariantName] {
-        guard let words = syntax.checks else { return InvariantName.allCases }
-        if words.count == 1, words[0].value == "all" { return InvariantName.allCases }
+        let known = proposal.invariantNames
+        guard let words = syntax.checks else { return known }
+        if words.count == 1, words[0].value == "all" { return known }
         var out: [InvariantName] = []
         for w in words {
-            guard let i = InvariantName(rawValue: w.value) else {
-                throw error(Suggestion.message("unknown invariant '\(w.value)'", for: w.value, in: InvariantName.allCases.map(\.rawValue) + ["all"]), at: w)
+            guard let i = invariant(w) else {
+                throw error(Suggestion.message("unknown invariant '\(w.value)'", for: w.value, in: known.map(\.rawValue) + ["all"]), at: w)
             }
             if out.contains(i) { throw error("invariant '\(w.value)' is listed twice", at: w) }
             out.append(i)
@@ -212,8 +219,8 @@ public struct ModelLoader {
             case "violation":
                 guard w.count == 2 else { throw error("expected 'expect violation INVARIANT'", at: w[0]) }
                 guard verdict == nil else { throw error("a second 'expect holds|violation'", at: w[0]) }
-                guard let i = InvariantName(rawValue: w[1].value) else {
-                    throw error(Suggestion.message("unknown invariant '\(w[1].value)'", for: w[1].value, in: InvariantName.allCases.map(\.rawValue)), at: w[1])
+                guard let i = invariant(w[1]) else {
+                    throw error(Suggestion.message("unknown invariant '\(w[1].value)'", for: w[1].value, in: proposal.invariantNames.map(\.rawValue)), at: w[1])
                 }
                 guard checks.contains(i) else { throw error("'\(i)' is expected violated but not in the 'check' list", at: w[1]) }
                 verdict = .violation(i)

@@ -17,8 +17,11 @@ public protocol Proposal: Sendable {
     static var name: String { get }
     /// One line for `modelcheck list`.
     static var summary: String { get }
-    /// The knobs the design reads, each with its default here (the merged kernel's behaviour).
-    static var knobs: [KnobDefault] { get }
+    /// The knobs the design reads (`set NAME = VALUE`), each with its values and its default here.
+    static var knobs: [DesignKnob] { get }
+    /// Invariants of the design's own, checked beside the shared five (`violation(of:in:)` must
+    /// answer for them).
+    static var invariants: [DesignInvariant] { get }
     /// The words of `explore { ops … }`, in the design's own terms.
     static var groups: [ExploreGroup] { get }
     /// The kinds `explore { objects … }` may cap.
@@ -143,16 +146,39 @@ extension Proposal {
     public static var operationNames: [String] { operations.map(\.name) }
 
     /// The default of `knob` here, nil when the design does not read it.
-    public static func defaultValue(of knob: Knob) -> String? { knobs.first { $0.knob == knob }?.value }
+    public static func defaultValue(of knob: String) -> String? { knobs.first { $0.name == knob }?.defaultValue }
+
+    public static var invariants: [DesignInvariant] { [] }
+
+    /// The invariants a model of this design can name: the shared five, then its own.
+    public static var invariantNames: [InvariantName] { InvariantName.allCases + invariants.map(\.name) }
 }
 
-/// A knob a design reads, and its default there.
-public struct KnobDefault: Sendable {
-    public var knob: Knob
-    public var value: String
-    public init(_ knob: Knob, _ value: String) {
-        self.knob = knob
-        self.value = value
+/// A knob a design reads: `set NAME = VALUE` in a model file.
+public struct DesignKnob: Hashable, Sendable {
+    public var name: String
+    public var values: [String]
+    public var defaultValue: String
+    /// One line for `modelcheck list`.
+    public var explanation: String
+
+    public init(_ name: String, values: [String], default defaultValue: String, _ explanation: String) {
+        self.name = name
+        self.values = values
+        self.defaultValue = defaultValue
+        self.explanation = explanation
+    }
+}
+
+/// An invariant of a design's own.
+public struct DesignInvariant: Hashable, Sendable {
+    public var name: InvariantName
+    /// One line for `modelcheck list`.
+    public var explanation: String
+
+    public init(_ name: String, _ explanation: String) {
+        self.name = InvariantName(design: name)
+        self.explanation = explanation
     }
 }
 

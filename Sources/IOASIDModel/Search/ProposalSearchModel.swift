@@ -71,7 +71,7 @@ public struct ProposalSearchModel<P: Proposal>: StateMachine {
 
     /// The violation of `name` in `state`, for the report.
     public func violation(_ name: String, in state: P.State) -> Violation? {
-        guard let i = InvariantName(rawValue: name) else { return nil }
+        guard let i = checks.first(where: { $0.rawValue == name }) else { return nil }
         return proposal.violation(of: i, in: state)
     }
 }

@@ -2,9 +2,11 @@ import Testing
 @testable import IOASIDModel
 
 /// Seeded random walks over every shipped model that expects to hold, as long as its explore
-/// depth (the bound within which `check` proved it), on every proposal: after each step the
-/// model's invariants hold, the reference counts match the references, and a failed operation
-/// changed nothing — except the unmaps the kernel does not undo halfway.
+/// depth (the bound within which `check` proved it), through each model's own design: after each
+/// step the model's invariants hold, the state survives its word encoding, the printed operation
+/// reads back as itself, and — on the designs the iommufd machine runs — the reference counts
+/// match the references and a failed operation changed nothing (except the unmaps the kernel
+/// does not undo halfway).
 @Suite struct ShippedModelWalkTests {
     static var holdingModels: [String] {
         ShippedModels.paths.filter { path in
@@ -13,34 +15,59 @@ import Testing
         }
     }
 
+    struct Walk: ProposalVisitor {
+        let path: String
+
+        /// (steps taken, successful steps, the first problem)
+        func visit<P: Proposal>(_ proposal: P, model: Model) -> (Int, Int, String?) {
+            let depth = model.explore?.depth ?? 0
+            var rng = SplitMix64(state: UInt64(truncatingIfNeeded: path.utf8.count) &* 0x9E37_79B9)
+            var successes = 0, steps = 0
+            for _ in 0..<200 {
+                var state = proposal.initialState
+                for _ in 0..<depth {
+                    var ops: [P.Operation] = []
+                    proposal.actions(of: state, into: &ops)
+                    guard !ops.isEmpty else { break }
+                    let kinds = Array(Set(ops.map(\.name))).sorted()
+                    let kind = rng.pick(kinds)
+                    let op = rng.pick(ops.filter { $0.name == kind })
+                    let (next, outcome) = proposal.apply(op, to: state)
+                    if proposal.exceedsCaps(next) { continue }
+                    steps += 1
+                    if outcome.isSuccess { successes += 1 }
+                    if let problem = problem(proposal, model, state, op, next) { return (steps, successes, problem) }
+                    state = next
+                }
+            }
+            return (steps, successes, nil)
+        }
+
+        func problem<P: Proposal>(_ proposal: P, _ model: Model, _ state: P.State, _ op: P.Operation, _ next: P.State) -> String? {
+            let text = op.scenarioText(model.topology)
+            if op.reparsed(model.topology) != op { return "\(text) does not read back as itself" }
+            for name in model.checks { if let v = proposal.violation(of: name, in: next) { return "after \(text): \(v)" } }
+            var words: [UInt64] = []
+            proposal.encode(next, into: &words)
+            let decoded = words.withUnsafeBufferPointer { buffer in
+                var reader = WordReader(buffer)
+                return proposal.decode(&reader)
+            }
+            if decoded != next { return "after \(text): the state does not survive encode/decode" }
+            if let machineOp = op as? IOMMUFDOperation, let before = state as? IOMMUFDState, let after = next as? IOMMUFDState {
+                let step = WalkStep(model.machine, from: before, machineOp, checking: model.checks)
+                if step.next != after { return "after \(text): the design and the machine disagree" }
+                if !step.problems.isEmpty { return step.problems.joined(separator: "; ") }
+            }
+            return nil
+        }
+    }
+
     @Test(arguments: holdingModels)
     func walksWithinTheDepthKeepEveryRule(_ path: String) throws {
         let model = try ShippedModels.load(path)
-        let bounds = try #require(model.explore)
-        let machine = model.machine
-        let space = ActionSpace(topology: model.topology, bounds: bounds, config: model.config)
-        var rng = SplitMix64(state: UInt64(truncatingIfNeeded: path.utf8.count) &* 0x9E37_79B9)
-        var successes = 0, steps = 0
-        for _ in 0..<200 {
-            var state = machine.initialState
-            for _ in 0..<bounds.depth {
-                var ops: [IOMMUFDOperation] = []
-                space.actions(of: state, into: &ops)
-                guard !ops.isEmpty else { break }
-                let kinds = Array(Set(ops.map(\.name))).sorted()
-                let kind = rng.pick(kinds)
-                let op = rng.pick(ops.filter { $0.name == kind })
-                let step = WalkStep(machine, from: state, op, checking: model.checks)
-                if space.exceedsCaps(step.next) { continue }
-                steps += 1
-                if step.succeeded { successes += 1 }
-                state = step.next
-                if !step.problems.isEmpty {
-                    Issue.record(Comment(rawValue: "\(path): " + step.problems.joined(separator: "; ")))
-                    return
-                }
-            }
-        }
+        let (steps, successes, problem) = model.open(Walk(path: path))
+        if let problem { Issue.record(Comment(rawValue: "\(path): \(problem)")) }
         #expect(successes * 5 > steps, "\(path): the walks should exercise successful operations too (\(successes) of \(steps))")
     }
 }

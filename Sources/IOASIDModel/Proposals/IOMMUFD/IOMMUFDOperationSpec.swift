@@ -1,59 +1,3 @@
-/// How a field of an operation is written in a model file.
-public enum FieldKind: Hashable, Sendable {
-    case u32, u64
-    /// `A|B|C` of constant names or numbers.
-    case flags
-    /// A device name (`dev=`).
-    case device
-    /// A signed number (`iommufd=-1`).
-    case signed
-    /// A comma list of numbers, parallel across the op's array fields.
-    case array
-    /// A format preset name (`s1_format=`).
-    case preset
-    /// `read` or `write`.
-    case access
-    /// A group name (`group=`), resolved to its index.
-    case group
-    /// A container name (`container=`), resolved to its index.
-    case container
-    /// An IOMMU name (`iommu=`), resolved to its index.
-    case iommu
-}
-
-/// The language-facing description of one operation: its uAPI name, fields and outputs, for
-/// the parser, `modelcheck list` and the explorer's coverage.
-public struct OperationSpec: Hashable, Sendable {
-    public var name: String
-    public var fields: [String: FieldKind]
-    /// Field order for `list` and traces.
-    public var fieldOrder: [String]
-    public var outputs: [String]
-    public var summary: String
-    /// The proposals that have this operation.
-    public var proposals: Set<ProposalName>
-
-    init(_ name: String, _ fields: KeyValuePairs<String, FieldKind>, outputs: [String] = [], _ summary: String,
-         proposals: Set<ProposalName> = [.iommufd]) {
-        self.name = name
-        self.proposals = proposals
-        self.fields = Dictionary(uniqueKeysWithValues: fields.map { ($0.key, $0.value) })
-        self.fieldOrder = fields.map(\.key)
-        self.outputs = outputs
-        self.summary = summary
-    }
-}
-
-/// A field value after names were resolved.
-public enum ArgValue: Hashable, Sendable {
-    case number(UInt64)
-    case signed(Int64)
-    case array([UInt64])
-    case preset(FormatPreset)
-    case access(Access)
-    case device(Int)
-}
-
 extension IOMMUFDOperation {
     /// One case per catalog row, in the order `modelcheck list` shows them.
     public enum Kind: Int, CaseIterable, Hashable, Sendable {
@@ -72,7 +16,14 @@ extension IOMMUFDOperation {
     /// Every operation of the proposals this machine runs, as the model language spells it.
     public static var specs: [OperationSpec] { catalog.specs }
 
+    /// A row; rows that name no design are iommufd's.
     static func row(_ kind: Kind) -> OperationSpec {
+        var spec = writtenRow(kind)
+        if spec.proposals.isEmpty { spec.proposals = [.iommufd] }
+        return spec
+    }
+
+    private static func writtenRow(_ kind: Kind) -> OperationSpec {
         switch kind {
         case .ioasAlloc:
             return OperationSpec("IOMMU_IOAS_ALLOC", ["flags": .flags], outputs: ["out_ioas_id"], "allocate an empty IOAS")
@@ -114,7 +65,7 @@ extension IOMMUFDOperation {
         case .translate:
             return OperationSpec("TRANSLATE", ["dev": .device, "pasid": .u32, "iova": .u64, "access": .access],
                               outputs: ["page", "refs"], "a DMA from the device: walk the table routing (device, PASID)",
-                              proposals: [.iommufd, .vfioType1, .iommuAPI, .devIOASID, .bindTable])
+                              proposals: [.iommufd, .vfioType1, .iommuAPI, .devIOASID, .bindTable], isAccess: true)
         case .guestS1Map:
             return OperationSpec("GUEST_S1_MAP", ["hwpt_id": .u32, "iova": .u64, "gpa": .u64, "length": .u64, "flags": .flags, "table_gpa": .u64],
                               "the guest maps IOVA → GPA in a nested HWPT's stage-1 table")

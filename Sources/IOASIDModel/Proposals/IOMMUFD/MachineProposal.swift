@@ -49,8 +49,10 @@ extension ExploreGroup {
 extension MachineProposal {
     public static var name: String { proposalName.rawValue }
     public static var summary: String { proposalName.explanation }
-    public static var knobs: [KnobDefault] {
-        Knob.allCases.filter { $0.owners.contains(proposalName) }.map { KnobDefault($0, $0.defaultValue(for: proposalName)) }
+    public static var knobs: [DesignKnob] {
+        Knob.allCases.filter { $0.owners.contains(proposalName) }.map {
+            DesignKnob($0.rawValue, values: $0.values, default: $0.defaultValue(for: proposalName), $0.explanation)
+        }
     }
     public static func offers(_ kind: IOMMUFDOperation.Kind) -> Bool { IOMMUFDOperation.catalog.spec(kind).proposals.contains(proposalName) }
 
