@@ -53,15 +53,17 @@ public enum ScenarioRunner {
                 return fail(i, step, expected: step.expected.summary(bindings), actual: mismatch)
             }
             if let name = step.binding { bindings[name] = outcome.principal ?? 0 }
-            if let v = Invariants.firstViolation(in: proposal.view(of: state), checking: model.checks) {
-                let isLast = i == scenario.steps.count - 1
-                if isLast, scenario.expectViolation == v.invariant { return ScenarioResult(name: scenario.name, passed: true) }
-                return fail(i, step, expected: scenario.expectViolation.map { "violation \($0) after the last step" } ?? "every invariant to hold",
-                            actual: v.description)
+            // SPEC §2: the expected invariant may break before the last step (it must be broken
+            // after it); any other invariant breaking fails the scenario where it breaks.
+            for name in model.checks where name != scenario.expectViolation {
+                if let v = proposal.violation(of: name, in: state) {
+                    return fail(i, step, expected: scenario.expectViolation.map { "only \($0) violated" } ?? "every invariant to hold",
+                                actual: v.description)
+                }
             }
         }
-        if let expected = scenario.expectViolation, let last = scenario.steps.indices.last {
-            return fail(last, scenario.steps[last], expected: "violation \(expected)", actual: "every invariant held")
+        if let expected = scenario.expectViolation, let last = scenario.steps.indices.last, proposal.violation(of: expected, in: state) == nil {
+            return fail(last, scenario.steps[last], expected: "violation \(expected) after the last step", actual: "\(expected) holds")
         }
         return ScenarioResult(name: scenario.name, passed: true)
     }
