@@ -215,6 +215,7 @@ public final class ActionSpace: Sendable {
                 out.append(.vfioBind(flags: 2, device: d, hpasid: p, gpasid: 0, gpgd: 0))
             } }
         }
+        if g.contains(.translate) { translateActions(state, into: &out) }
     }
 
     /// Bind-table's operations, by `ops` group: `bind` → BIND_PASID_TABLE per device (its full

@@ -65,7 +65,7 @@ extension IOMMUFDOperation {
         case .translate:
             return OperationSpec("TRANSLATE", ["dev": .device, "pasid": .u32, "iova": .u64, "access": .access],
                               outputs: ["page", "refs"], "a DMA from the device: walk the table routing (device, PASID)",
-                              proposals: [.iommufd, .vfioType1, .iommuAPI, .devIOASID, .bindTable], isAccess: true)
+                              proposals: Set(ProposalName.allCases), isAccess: true)
         case .guestS1Map:
             return OperationSpec("GUEST_S1_MAP", ["hwpt_id": .u32, "iova": .u64, "gpa": .u64, "length": .u64, "flags": .flags, "table_gpa": .u64],
                               "the guest maps IOVA → GPA in a nested HWPT's stage-1 table")
