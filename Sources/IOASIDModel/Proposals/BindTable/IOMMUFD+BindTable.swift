@@ -149,10 +149,12 @@ extension IOMMUFD {
     }
 
     /// `VFIO_IOMMU_UNMAP_DMA` on the implicit container (`IOMMU_IOAS_UNMAP`'s rules; under
-    /// `stage2-pin-tables = yes` a GPA holding a bound table's page is EBUSY).
+    /// `stage2-pin-tables = yes` a GPA holding a bound table's page, or lent by a memreserve
+    /// whether or not a table uses it yet (`domain/proposals.md` §4), is EBUSY).
     func stage2Unmap(iova: UInt64, size: UInt64, _ s: inout IOMMUFDState) -> Step {
         guard s.bindTable.stage2 != 0 else { return Step(outcome: .errno(.ENOENT)) }
-        return Self.renamed(ioasUnmap(ioasID: s.bindTable.stage2, iova: iova, length: size, &s))
+        let reserves = config.stage2PinTables ? s.bindTable.reserves : []
+        return Self.renamed(ioasUnmap(ioasID: s.bindTable.stage2, iova: iova, length: size, alsoLocked: reserves, &s))
     }
 
     /// `GUEST_S1_MAP dev= pasid=`: the guest writes the table its entry at (device, PASID) points

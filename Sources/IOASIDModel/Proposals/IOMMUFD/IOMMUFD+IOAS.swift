@@ -28,7 +28,8 @@ extension IOMMUFD {
 
     /// `IOMMU_IOAS_UNMAP` (§3.4): whole areas only, in IOVA order, and not atomic — areas removed
     /// before a failing one stay removed.
-    func ioasUnmap(ioasID: UInt32, iova: UInt64, length: UInt64, _ s: inout IOMMUFDState) -> Step {
+    /// `alsoLocked`: ranges a design pins beyond the kernel's own (bind-table's memreserves).
+    func ioasUnmap(ioasID: UInt32, iova: UInt64, length: UInt64, alsoLocked: [IOVARange] = [], _ s: inout IOMMUFDState) -> Step {
         guard let ioas = s.ioas(ioasID) else { return Step(outcome: .errno(.ENOENT)) }
         let range: IOVARange
         let all = iova == 0 && length == UInt64.max
@@ -40,7 +41,7 @@ extension IOMMUFD {
             guard let r = IOVARange(start: iova, length: length) else { return Step(outcome: .errno(.EOVERFLOW)) }
             range = r
         }
-        let locked = lockedRanges(ioasID, s)
+        let locked = lockedRanges(ioasID, s) + alsoLocked
         var unmapped: UInt64 = 0
         var failure: Errno?
         for area in ioas.areas where area.range.intersects(range) {
