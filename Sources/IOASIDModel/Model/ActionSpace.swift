@@ -253,7 +253,7 @@ public final class ActionSpace: Sendable {
         if g.contains(.nested) {
             for d in topology.devices.indices { for p in bounds.pasids where !state.hardware.routes(group: topology.devices[d].group, pasid: p).isEmpty {
                 for (iova, length) in pairs { for gpa in probes where gpa &+ length &- 1 <= bounds.window.last {
-                    out.append(.guestS1MapPasid(device: d, pasid: p, iova: iova, gpa: gpa, length: length))
+                    out.append(.guestS1MapPasid(device: d, pasid: p, iova: iova, gpa: gpa, length: length, permissions: .readWrite))
                 } }
             } }
         }

@@ -159,13 +159,14 @@ extension IOMMUFD {
 
     /// `GUEST_S1_MAP dev= pasid=`: the guest writes the table its entry at (device, PASID) points
     /// to — ENOENT when none of the guest's is there; its table pages must be stage-2 RAM (EFAULT).
-    func guestS1MapPasid(device: Int, pasid: UInt32, iova: UInt64, gpa: UInt64, length: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+    func guestS1MapPasid(device: Int, pasid: UInt32, iova: UInt64, gpa: UInt64, length: UInt64, permissions: Permissions,
+                         _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         let group = topology.devices[device].group
         guard let route = s.hardware.routes(group: group, pasid: pasid).first(where: { !s.bindTable.hostDomains.contains($0.domain) }) else {
             throw .ENOENT
         }
         let ram = s.ioas(s.bindTable.stage2)?.areas.filter { $0.permissions.contains(.read) }.map(\.range) ?? []
-        try writeGuestTable(route.domain, ram: ram, iova: iova, gpa: gpa, length: length, permissions: .readWrite, tableGPA: nil, &s)
+        try writeGuestTable(route.domain, ram: ram, iova: iova, gpa: gpa, length: length, permissions: permissions, tableGPA: nil, &s)
         return .ok
     }
 

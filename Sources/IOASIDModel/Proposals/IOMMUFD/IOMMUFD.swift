@@ -105,8 +105,8 @@ public struct IOMMUFD: Hashable, Sendable {
             return run { s throws(Errno) in try addTable(device: d, pasid: pasid, s1Root: root, reserve: reserve, &s) }
         case .removeTable(let d, let pasid): return run { s throws(Errno) in try removeTable(device: d, pasid: pasid, &s) }
         case .reclaim(let gpa, let size): return run { s throws(Errno) in try reclaim(gpa: gpa, size: size, &s) }
-        case .guestS1MapPasid(let d, let pasid, let iova, let gpa, let length):
-            return run { s throws(Errno) in try guestS1MapPasid(device: d, pasid: pasid, iova: iova, gpa: gpa, length: length, &s) }
+        case .guestS1MapPasid(let d, let pasid, let iova, let gpa, let length, let perms):
+            return run { s throws(Errno) in try guestS1MapPasid(device: d, pasid: pasid, iova: iova, gpa: gpa, length: length, permissions: perms, &s) }
         case .joinIOASIDFd(let d, let fd): return run { s throws(Errno) in try joinIOASIDFd(device: d, fd: fd, &s) }
         case .ioasidAlloc(let fd): return run { s throws(Errno) in try ioasidAlloc(fd: fd, &s) }
         case .ioasidFree(let id): return run { s throws(Errno) in try ioasidFree(ioasid: id, &s) }

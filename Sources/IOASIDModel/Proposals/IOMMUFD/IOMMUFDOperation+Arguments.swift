@@ -34,6 +34,15 @@ extension IOMMUFDOperation {
         return names.isEmpty ? .number(0) : .word(names.joined(separator: "|"))
     }
 
+    /// GUEST_S1_MAP's `flags=`, written only when not read+write (the default).
+    static func guestFlags(_ perms: Permissions) -> [(String, ArgumentText)] {
+        guard perms != .readWrite else { return [] }
+        var f: UInt32 = 0
+        if perms.contains(.read) { f |= IOMMUFDConstants.IOMMU_IOAS_MAP_READABLE }
+        if perms.contains(.write) { f |= IOMMUFDConstants.IOMMU_IOAS_MAP_WRITEABLE }
+        return [("flags", mapFlagsText(f))]
+    }
+
     static func hwptFlagsText(_ flags: UInt32) -> ArgumentText {
         let table: [(UInt32, String)] = [(1, "IOMMU_HWPT_ALLOC_NEST_PARENT"), (2, "IOMMU_HWPT_ALLOC_DIRTY_TRACKING"),
                                          (4, "IOMMU_HWPT_FAULT_ID_VALID"), (8, "IOMMU_HWPT_ALLOC_PASID")]
@@ -102,12 +111,7 @@ extension IOMMUFDOperation {
             return out + [("iova", .address(iova)), ("access", .word(access.rawValue))]
         case .guestS1Map(let h, let iova, let gpa, let length, let perms, let table):
             var out: [(String, ArgumentText)] = [("hwpt_id", .number(UInt64(h))), ("iova", .address(iova)), ("gpa", .address(gpa)), ("length", .address(length))]
-            if perms != .readWrite {
-                var f: UInt32 = 0
-                if perms.contains(.read) { f |= IOMMUFDConstants.IOMMU_IOAS_MAP_READABLE }
-                if perms.contains(.write) { f |= IOMMUFDConstants.IOMMU_IOAS_MAP_WRITEABLE }
-                out.append(("flags", Self.mapFlagsText(f)))
-            }
+            out += Self.guestFlags(perms)
             if let table { out.append(("table_gpa", .address(table))) }
             return out
         case .guestS1Unmap(let h, let iova, let length):
@@ -160,8 +164,9 @@ extension IOMMUFDOperation {
             return [dev(d), ("pasid", .number(UInt64(pasid))), ("s1_root", .address(root)), ("reserve", .address(reserve))]
         case .removeTable(let d, let pasid):
             return [dev(d), ("pasid", .number(UInt64(pasid)))]
-        case .guestS1MapPasid(let d, let pasid, let iova, let gpa, let length):
+        case .guestS1MapPasid(let d, let pasid, let iova, let gpa, let length, let perms):
             return [dev(d), ("pasid", .number(UInt64(pasid))), ("iova", .address(iova)), ("gpa", .address(gpa)), ("length", .address(length))]
+                + Self.guestFlags(perms)
         case .joinIOASIDFd(let d, let fd):
             return [dev(d), ("fd", .number(UInt64(fd)))]
         case .ioasidAlloc(let fd):

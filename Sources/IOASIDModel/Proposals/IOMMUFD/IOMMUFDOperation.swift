@@ -83,7 +83,7 @@ public enum IOMMUFDOperation: Hashable, Sendable {
     /// `VIRTIO_IOMMU_T_RECLAIM`: the guest takes a reserve back.
     case reclaim(gpa: UInt64, size: UInt64)
     /// `GUEST_S1_MAP dev= pasid=`: the guest maps IOVA → GPA in the stage-1 table serving (device, PASID).
-    case guestS1MapPasid(device: Int, pasid: UInt32, iova: UInt64, gpa: UInt64, length: UInt64)
+    case guestS1MapPasid(device: Int, pasid: UInt32, iova: UInt64, gpa: UInt64, length: UInt64, permissions: Permissions)
 
     // The /dev/ioasid RFC (proposal dev-ioasid); the model has one fd (fd=1).
     /// `JOIN_IOASID_FD`.

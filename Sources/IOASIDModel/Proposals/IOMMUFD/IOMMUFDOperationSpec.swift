@@ -131,7 +131,7 @@ extension IOMMUFDOperation {
         case .reclaim:
             return OperationSpec("VIRTIO_IOMMU_T_RECLAIM", ["gpa": .u64, "size": .u64], "the guest takes a reserve back", proposals: [.bindTable])
         case .guestS1MapPasid:
-            return OperationSpec("GUEST_S1_MAP", ["dev": .device, "pasid": .u32, "iova": .u64, "gpa": .u64, "length": .u64],
+            return OperationSpec("GUEST_S1_MAP", ["dev": .device, "pasid": .u32, "iova": .u64, "gpa": .u64, "length": .u64, "flags": .flags],
                               "the guest maps IOVA → GPA in the stage-1 table serving (dev, PASID)", proposals: [.bindTable])
         case .joinIOASIDFd:
             return OperationSpec("JOIN_IOASID_FD", ["dev": .device, "fd": .u32], "the device joins an ioasid fd", proposals: [.devIOASID])
@@ -179,6 +179,14 @@ extension IOMMUFDOperation {
         func array(_ k: String) -> [UInt64] {
             if case .array(let v)? = args[k] { return v }
             return []
+        }
+        // GUEST_S1_MAP's `flags=` (READABLE / WRITEABLE); read+write when not written.
+        func guestPermissions() -> Permissions {
+            guard args["flags"] != nil else { return .readWrite }
+            var perms: Permissions = []
+            if n("flags") & UInt64(IOMMUFDConstants.IOMMU_IOAS_MAP_READABLE) != 0 { perms.insert(.read) }
+            if n("flags") & UInt64(IOMMUFDConstants.IOMMU_IOAS_MAP_WRITEABLE) != 0 { perms.insert(.write) }
+            return perms
         }
         func device() -> Int? {
             if case .device(let d)? = args["dev"] { return d }
@@ -229,14 +237,9 @@ extension IOMMUFDOperation {
             return .translate(device: d, pasid: u32("pasid"), iova: n("iova"), access: access)
         case "GUEST_S1_MAP" where args["dev"] != nil:
             guard let d = device() else { return nil }
-            return .guestS1MapPasid(device: d, pasid: u32("pasid"), iova: n("iova"), gpa: n("gpa"), length: n("length"))
+            return .guestS1MapPasid(device: d, pasid: u32("pasid"), iova: n("iova"), gpa: n("gpa"), length: n("length"), permissions: guestPermissions())
         case "GUEST_S1_MAP":
-            var perms: Permissions = .readWrite
-            if args["flags"] != nil {
-                perms = []
-                if n("flags") & UInt64(IOMMUFDConstants.IOMMU_IOAS_MAP_READABLE) != 0 { perms.insert(.read) }
-                if n("flags") & UInt64(IOMMUFDConstants.IOMMU_IOAS_MAP_WRITEABLE) != 0 { perms.insert(.write) }
-            }
+            let perms = guestPermissions()
             let table: UInt64? = args["table_gpa"] == nil ? nil : n("table_gpa")
             return .guestS1Map(hwptID: u32("hwpt_id"), iova: n("iova"), gpa: n("gpa"), length: n("length"), permissions: perms, tableGPA: table)
         case "GUEST_S1_UNMAP": return .guestS1Unmap(hwptID: u32("hwpt_id"), iova: n("iova"), length: n("length"))
