@@ -138,7 +138,15 @@ extension IOMMUFD {
     /// auto domain goes when it loses its last user. Failure changes nothing.
     func replace(device: Int, pasid: UInt32, hwpt: UInt32, _ s: inout IOMMUFDState) throws(Errno) {
         let group = topology.devices[device].group
-        guard let i = s.attachmentIndex(group: group, pasid: pasid), s.attachments[i].devices & bit(device) != 0 else { throw .EINVAL }
+        guard let first = s.attachmentIndex(group: group, pasid: pasid), s.attachments[first].devices & bit(device) != 0 else { throw .EINVAL }
+        // With several windows on the RID, the window re-targeted is the one on the same IOAS, if
+        // the device holds one (attaching again there changes nothing); else the first.
+        var i = first
+        if pasid == 0, allowsWindows, let target = s.ioasID(ofHWPT: hwpt),
+           let same = s.attachments.firstIndex(where: { Int($0.group) == group && $0.pasid == 0 && $0.devices & bit(device) != 0
+                                                        && s.ioasID(ofHWPT: $0.hwpt) == target }) {
+            i = same
+        }
         let old = s.attachments[i]
         guard old.hwpt != hwpt else { return }
         let members = topology.devices.indices.filter { old.devices & bit($0) != 0 }
