@@ -135,11 +135,15 @@ public struct Hardware: Hashable, Sendable {
 public enum AddressSpace: Hashable, Sendable, CustomStringConvertible {
     case domain(DomainID)
     case guestTable(root: UInt64)
+    /// The user address space a uAPI object (an IOAS) promises: every paging domain of it is
+    /// that one space, whichever HWPT serves it.
+    case ioas(UInt32)
 
     public var description: String {
         switch self {
         case .domain(let d): return "domain \(d)"
         case .guestTable(let root): return "guest table \(SizeText.hex(root))"
+        case .ioas(let id): return "ioas \(id)"
         }
     }
 }

@@ -11,8 +11,12 @@ public protocol HardwareView {
     func danglingReferences() -> [Violation]
     /// PASID ownership broken at the uAPI level (a global PASID space with two owners).
     func pasidOwnershipViolations() -> [Violation]
+    /// The guest address space `domain` stands for (`vsva`): by default the domain itself, or the
+    /// guest's stage-1 root for a nested one; a design whose objects say more (an IOAS) says so.
+    func addressSpace(of domain: DomainID) -> AddressSpace
 }
 
 extension HardwareView {
     public func pasidOwnershipViolations() -> [Violation] { [] }
+    public func addressSpace(of domain: DomainID) -> AddressSpace { hardware.addressSpace(of: domain) }
 }

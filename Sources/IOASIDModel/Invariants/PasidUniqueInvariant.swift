@@ -33,7 +33,7 @@ enum PasidUniqueInvariant {
         var bySpace: [AddressSpace: (UInt32, Int)] = [:]
         let hardware = view.hardware
         for route in hardware.routes where route.pasid != 0 {
-            let space = hardware.addressSpace(of: route.domain)
+            let space = view.addressSpace(of: route.domain)
             for device in topology.members(of: Int(route.group)) where topology.vsvaDevices.contains(device) {
                 if let (other, otherDevice) = byPasid[route.pasid], other != space {
                     return Violation(.pasidUnique, "one guest PASID names two address spaces across the VM's devices",

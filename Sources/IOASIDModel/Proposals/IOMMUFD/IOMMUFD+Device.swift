@@ -235,12 +235,12 @@ extension IOMMUFD {
     /// device, and that address space only at p — EINVAL otherwise.
     func checkPasidScope(group: Int, pasid: UInt32, hwpt: UInt32, _ s: IOMMUFDState) throws(Errno) {
         guard pasid != 0, config.pasidScope != .perDevice, let domain = s.domainID(ofHWPT: hwpt) else { return }
-        let space = s.hardware.addressSpace(of: domain)
+        let space = s.addressSpace(of: domain)
         // Under per-vm the rule holds inside one VM: dev-ioasid's fd (iommufd is one VM).
         let vm = topology.members(of: group).first.map { s.ioasidFd(of: $0) } ?? 0
         for r in s.hardware.routes where r.pasid != 0 && !(Int(r.group) == group && r.pasid == pasid) {
             if config.pasidScope == .perVM, (topology.members(of: Int(r.group)).first.map { s.ioasidFd(of: $0) } ?? 0) != vm { continue }
-            let other = s.hardware.addressSpace(of: r.domain)
+            let other = s.addressSpace(of: r.domain)
             if r.pasid == pasid, other != space { throw .EINVAL }
             if r.pasid != pasid, other == space { throw .EINVAL }
         }

@@ -129,6 +129,17 @@ public struct IOMMUFDState: Hashable, Sendable {
         }
     }
 
+    /// The guest address space a domain stands for (`domain/proposals.md` §4, vsva): a nested
+    /// domain's guest stage-1 root; a paging domain's IOAS (one IOAS is one address space, at
+    /// whatever HWPTs serve it); otherwise the domain.
+    public func addressSpace(of domain: DomainID) -> AddressSpace {
+        if let d = hardware.domain(domain), d.parent != nil { return hardware.addressSpace(of: domain) }
+        for o in objects {
+            if case .hwptPaging(let h) = o.body, h.domain == domain { return .ioas(h.ioas) }
+        }
+        return hardware.addressSpace(of: domain)
+    }
+
     // MARK: Attachments
 
     public func attachmentIndex(group: Int, pasid: UInt32) -> Int? {

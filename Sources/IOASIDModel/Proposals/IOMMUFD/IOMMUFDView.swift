@@ -30,6 +30,8 @@ public struct IOMMUFDView: HardwareView {
         return nil
     }
 
+    public func addressSpace(of domain: DomainID) -> AddressSpace { state.addressSpace(of: domain) }
+
     public func danglingReferences() -> [Violation] {
         var out: [Violation] = []
         for o in state.objects {
