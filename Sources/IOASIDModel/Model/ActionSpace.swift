@@ -67,7 +67,6 @@ public final class ActionSpace: Sendable {
     /// Appends the candidate operations in `state`, in a fixed order.
     public func actions(of state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
         if config.proposal == .vfioType1 { return type1Actions(state, into: &out) }
-        if config.proposal == .iommuAPI { return apiActions(state, into: &out) }
         if config.proposal == .vfioPasidRequest { return pasidRequestActions(state, into: &out) }
         if config.proposal == .bindTable { return bindTableActions(state, into: &out) }
         if config.proposal == .devIOASID { return devIOASIDActions(state, into: &out) }
@@ -144,8 +143,13 @@ public final class ActionSpace: Sendable {
     }
 
     func translateActions(_ state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
-        for r in state.hardware.routes { for d in topology.members(of: Int(r.group)) { for iova in probes { for a in Access.allCases {
-            out.append(.translate(device: d, pasid: r.pasid, iova: iova, access: a))
+        translateRequests(state.hardware) { out.append(.translate(device: $0.device, pasid: $0.pasid, iova: $0.iova, access: $0.access)) }
+    }
+
+    /// TRANSLATE as every design explores it: each routed device, at each probe IOVA, read and write.
+    func translateRequests(_ hardware: Hardware, _ body: (DMARequest) -> Void) {
+        for r in hardware.routes { for d in topology.members(of: Int(r.group)) { for iova in probes { for a in Access.allCases {
+            body(DMARequest(device: d, pasid: r.pasid, iova: iova, access: a))
         } } } }
     }
 
@@ -169,30 +173,6 @@ public final class ActionSpace: Sendable {
             for (iova, length) in pairs { out.append(.vfioUnmapDMA(iova: iova, size: length, flags: 0)) }
             out.append(.vfioUnmapDMA(iova: 0, size: 0, flags: C.VFIO_DMA_UNMAP_FLAG_ALL))
         }
-        if g.contains(.translate) { translateActions(state, into: &out) }
-    }
-
-    /// The in-kernel API's calls, by `ops` group: `ioas` allocates a domain for each IOMMU,
-    /// `attach` attaches and detaches every device to every live domain, `map` / `unmap` edit every
-    /// live domain over the (IOVA, length) pairs (read+write, physical address = the user VA),
-    /// `destroy` frees a domain, `translate` as for iommufd.
-    func apiActions(_ state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
-        let g = groups
-        let live = state.hardware.domains.filter { !$0.freed }.map { UInt32($0.id) }
-        if g.contains(.ioas) { for i in topology.iommus.indices { out.append(.apiDomainAlloc(iommu: i)) } }
-        if g.contains(.attach) {
-            for id in live { for d in topology.devices.indices {
-                out.append(.apiAttachDevice(domain: id, device: d))
-                out.append(.apiDetachDevice(domain: id, device: d))
-            } }
-        }
-        if g.contains(.map) {
-            for id in live { for (iova, length) in pairs { for va in userVAs(for: iova) {
-                out.append(.apiMap(domain: id, iova: iova, paddr: va, size: length, prot: 3))
-            } } }
-        }
-        if g.contains(.unmap) { for id in live { for (iova, length) in pairs { out.append(.apiUnmap(domain: id, iova: iova, size: length)) } } }
-        if g.contains(.destroy) { for id in live { out.append(.apiDomainFree(domain: id)) } }
         if g.contains(.translate) { translateActions(state, into: &out) }
     }
 

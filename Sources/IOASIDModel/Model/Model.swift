@@ -90,6 +90,23 @@ public enum GoalAtom: Hashable, Sendable {
     case joined(device: Int, fd: Int)
 }
 
+extension GoalAtom {
+    /// The device the atom names.
+    public var device: Int {
+        switch self {
+        case .routed(let d, _, _), .joined(let d, _): return d
+        }
+    }
+
+    /// Whether the atom holds of the hardware alone (`joined` never does: binding is a design's).
+    public func holds(in hardware: Hardware, _ topology: Topology) -> Bool {
+        guard case .routed(let device, let pasid, let cc) = self else { return false }
+        let group = topology.devices[device].group
+        guard let route = hardware.routes(group: group, pasid: pasid).first, let d = hardware.domain(route.domain) else { return false }
+        return cc.map { $0 == d.enforcesCoherency } ?? true
+    }
+}
+
 /// A `goal NAME { … }`.
 public struct Goal: Hashable, Sendable {
     public var name: String

@@ -40,8 +40,8 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
     public var owners: [ProposalName] {
         switch self {
         case .compatCheck, .multiAttach: return [.iommufd, .devIOASID]
-        case .domainScope: return [.iommufd, .iommuAPI, .vfioType1, .devIOASID]
-        case .pgsizeSource: return [.iommuAPI, .vfioType1]
+        case .domainScope: return [.iommufd, .vfioType1, .devIOASID]
+        case .pgsizeSource: return [.vfioType1]
         case .pasidScope: return [.iommufd, .vfioPasidRequest, .devIOASID]
         case .pasidFree: return [.vfioPasidRequest, .devIOASID]
         case .pasidTableOwner: return [.bindTable]
@@ -74,7 +74,6 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
 public enum ProposalName: String, Hashable, Sendable, CaseIterable {
     case iommufd
     case vfioType1 = "vfio-type1"
-    case iommuAPI = "iommu-api"
     case bindTable = "bind-table"
     case vfioPasidRequest = "vfio-pasid-request"
     case devIOASID = "dev-ioasid"
@@ -83,7 +82,6 @@ public enum ProposalName: String, Hashable, Sendable, CaseIterable {
         switch self {
         case .iommufd: return "iommufd as merged (S7): IOAS, HWPT, device bind/attach/replace, PASIDs, nesting"
         case .vfioType1: return "the VFIO type1 container (S1): several domains behind one container, mappings replayed"
-        case .iommuAPI: return "the in-kernel IOMMU API of 2015 (S2): shared domains, page sizes from ops"
         case .bindTable: return "bind PASID table vs bind page tables with memreserve (S3)"
         case .vfioPasidRequest: return "VFIO_IOMMU_PASID_REQUEST (S4): system-wide PASID allocation with a quota"
         case .devIOASID: return "the /dev/ioasid RFC (S5): join, IOASIDs, ATTACH_IOASID(_PASID)"

@@ -1,16 +1,161 @@
-/// The in-kernel IOMMU API of 2015 (`domain/proposals.md` S2).
-public struct IOMMUAPIProposal: MachineProposal {
-    public var core: MachineCore
-    public init(core: MachineCore) { self.core = core }
+import Explorer
 
-    public static let proposalName = ProposalName.iommuAPI
+/// The in-kernel IOMMU API as argued in 2015 (`domain/proposals.md` S2): a kernel user allocates
+/// a domain, attaches devices to it and maps physical memory, with no uAPI object in between. Its
+/// state is the hardware alone. The user is the kernel itself, so a domain's table is its own
+/// intent: what can go wrong is which IOMMUs walk it (`compat`) and freeing it under a device
+/// (`lifetime`).
+///
+/// `pgsize-source = ops` is the design before the 2015 pull: page sizes were a property of the
+/// driver's ops — the union over every unit the driver runs — not of the domain, so a domain may
+/// hold leaves its own IOMMU cannot walk. `domain` (the default) takes them from the domain's IOMMU.
+public struct IOMMUAPIProposal: Proposal {
+    public struct State: Hashable, Sendable {
+        public var hardware = Hardware()
+    }
+
+    /// The kernel user makes no promise beyond its own tables: nothing to compare them with,
+    /// and no object to dangle.
+    public struct View: HardwareView {
+        public let topology: Topology
+        public let hardware: Hardware
+        public func intendedSegments(of domain: DomainID) -> [Segment]? { nil }
+        public func danglingReferences() -> [Violation] { [] }
+    }
+
+    public typealias Operation = IOMMUAPIOperation
+
+    public static let name = "iommu-api"
+    public static let summary = "the in-kernel IOMMU API of 2015 (S2): shared domains, page sizes from ops"
+    public static let knobs: [DesignKnob] = [Knob.domainScope, .pgsizeSource, .unmapLargeLeaf, .destroyCheck].map {
+        DesignKnob($0.rawValue, values: $0.values, default: $0.values[$0 == .domainScope ? 1 : 0], $0.explanation)
+    }
     public static let groups: [ExploreGroup] = [
-        ExploreGroup("ioas", "iommu_domain_alloc for every IOMMU", isDefault: true),
+        ExploreGroup("domain", "iommu_domain_alloc for every IOMMU", isDefault: true, aliases: ["ioas"]),
         ExploreGroup("attach", "iommu_attach_device / iommu_detach_device of every device to every domain", isDefault: true),
         ExploreGroup("map", "iommu_map over the (IOVA, length) pairs", isDefault: true),
         ExploreGroup("unmap", "iommu_unmap over the pairs", isDefault: true),
-        ExploreGroup("destroy", "iommu_domain_free", isDefault: true),
+        ExploreGroup("free", "iommu_domain_free", isDefault: true, aliases: ["destroy"]),
         .translate,
     ]
     public static let objectKinds: [ObjectKind] = [ObjectKind("domain", "domains")]
+
+    /// The kernel's shared code: page sizes (`pgsize-source`), the driver's domain check
+    /// (`domain-scope`), unmapping (`unmap-large-leaf`) and DMA.
+    let kernel: IOMMUFD
+    /// The `explore` bounds as (IOVA, length) pairs, user addresses and TRANSLATE probes.
+    let space: ActionSpace
+    let groupWords: Set<String>
+    let domainCap: Int
+    let symmetry: IOMMUFDSymmetry?
+
+    public init(model: Model) {
+        kernel = IOMMUFD(topology: model.topology, config: model.config)
+        let bounds = model.explore ?? ExploreBounds()
+        space = ActionSpace(topology: model.topology, bounds: bounds, config: model.config)
+        groupWords = bounds.groups
+        domainCap = bounds.objects["domain"] ?? .max
+        let named = Set(model.goals.flatMap(\.atoms).map(\.device))
+        let s = IOMMUFDSymmetry(topology: model.topology, distinguished: named)
+        symmetry = s.isTrivial ? nil : s
+    }
+
+    public var topology: Topology { kernel.topology }
+    public var initialState: State { State() }
+
+    public func apply(_ op: IOMMUAPIOperation, to s: inout State) -> Outcome {
+        var next = s
+        do {
+            let outcome = try apply(op, &next.hardware)
+            s = next
+            return outcome
+        } catch {
+            return .errno(error)
+        }
+    }
+
+    func apply(_ op: IOMMUAPIOperation, _ hw: inout Hardware) throws(Errno) -> Outcome {
+        switch op {
+        case .domainAlloc(let iommu): return try domainAlloc(iommu: iommu, &hw)
+        case .attachDevice(let domain, let device): return try attachDevice(domain: domain, device: device, &hw)
+        case .detachDevice(let domain, let device): return try detachDevice(domain: domain, device: device, &hw)
+        case .map(let domain, let iova, let paddr, let size, let prot): return try map(domain: domain, iova: iova, paddr: paddr, size: size, prot: prot, &hw)
+        case .unmap(let domain, let iova, let size): return try unmap(domain: domain, iova: iova, size: size, &hw)
+        case .domainFree(let domain): return try domainFree(domain: domain, &hw)
+        case .translate(let r): return kernel.translate(device: r.device, pasid: r.pasid, iova: r.iova, access: r.access, &hw)
+        }
+    }
+
+    public func view(of state: State) -> View { View(topology: topology, hardware: state.hardware) }
+
+    public func violation(of name: InvariantName, in state: State) -> Violation? { Invariants.check(name, in: view(of: state)) }
+
+    public func successor(of state: State, after op: IOMMUAPIOperation, coverage: Coverage<IOMMUAPIOperation>) -> State? {
+        let (next, outcome) = apply(op, to: state)
+        if exceedsCaps(next) {
+            coverage.record(op, CoverageCode.capped)
+            return nil
+        }
+        coverage.record(op, outcome)
+        return next
+    }
+
+    /// By `ops` group: `domain` allocates a domain for each IOMMU, `attach` attaches and detaches
+    /// every device to every live domain, `map` / `unmap` edit every live domain over the (IOVA,
+    /// length) pairs (read+write, physical address = the user VA), `free` frees a domain,
+    /// `translate` probes every route.
+    public func actions(of state: State, into out: inout [IOMMUAPIOperation]) {
+        let g = groupWords
+        let live = state.hardware.domains.filter { !$0.freed }.map { UInt32($0.id) }
+        if g.contains("domain") { for i in topology.iommus.indices { out.append(.domainAlloc(iommu: i)) } }
+        if g.contains("attach") {
+            for id in live { for d in topology.devices.indices {
+                out.append(.attachDevice(domain: id, device: d))
+                out.append(.detachDevice(domain: id, device: d))
+            } }
+        }
+        if g.contains("map") {
+            for id in live { for (iova, length) in space.pairs { for va in space.userVAs(for: iova) {
+                out.append(.map(domain: id, iova: iova, paddr: va, size: length, prot: 3))
+            } } }
+        }
+        if g.contains("unmap") { for id in live { for (iova, length) in space.pairs { out.append(.unmap(domain: id, iova: iova, size: length)) } } }
+        if g.contains("free") { for id in live { out.append(.domainFree(domain: id)) } }
+        if g.contains("translate") { space.translateRequests(state.hardware) { out.append(.translate($0)) } }
+    }
+
+    public func exceedsCaps(_ state: State) -> Bool {
+        domainCap != .max && state.hardware.domains.lazy.filter { !$0.freed }.count > domainCap
+    }
+
+    public func holds(_ atom: GoalAtom, in state: State) -> Bool { atom.holds(in: state.hardware, topology) }
+
+    public func encode<W: WordSink>(_ state: State, into sink: inout W) { state.hardware.encode(into: &sink) }
+    public func decode(_ reader: inout WordReader) -> State? { State(hardware: Hardware.decode(&reader)) }
+    public func unshared(_ state: State) -> State { State(hardware: state.hardware.unshared()) }
+
+    /// The smallest fingerprint over the renamings of interchangeable devices.
+    public func fingerprint(of state: State, symmetric: Bool) -> UInt64 {
+        var f = Fingerprint()
+        state.hardware.encode(into: &f)
+        var best = f.value
+        if symmetric, let symmetry {
+            for p in symmetry.permutations {
+                var hw = state.hardware
+                hw.renameGroups { p.groups[$0] }
+                var g = Fingerprint()
+                hw.encode(into: &g)
+                best = min(best, g.value)
+            }
+        }
+        return best
+    }
+
+    public func describe(_ state: State) -> [String] { state.hardware.describe(topology) }
+
+    public func dot(_ state: State, violation: Violation?) -> String {
+        var s = IOMMUFDState(deviceCount: topology.devices.count)
+        s.hardware = state.hardware
+        return DotPicture.render(s, topology, violation: violation)
+    }
 }

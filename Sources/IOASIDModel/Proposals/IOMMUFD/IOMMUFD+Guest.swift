@@ -49,27 +49,32 @@ extension IOMMUFD {
     /// `TRANSLATE`: a DMA from the device at (PASID, IOVA) through whatever table routes it — a
     /// cached translation first, then a walk that fills the IOTLB. No route: blocked, a fault.
     func translate(device: Int, pasid: UInt32, iova: UInt64, access: Access, _ s: inout IOMMUFDState) -> Outcome {
+        translate(device: device, pasid: pasid, iova: iova, access: access, &s.hardware)
+    }
+
+    /// TRANSLATE on the hardware alone: every design's DMA.
+    func translate(device: Int, pasid: UInt32, iova: UInt64, access: Access, _ hw: inout Hardware) -> Outcome {
         let group = topology.devices[device].group
-        guard let route = s.hardware.routes(group: group, pasid: pasid).first(where: { $0.window?.contains(iova) ?? true }),
-              let domain = s.hardware.domain(route.domain) else {
+        guard let route = hw.routes(group: group, pasid: pasid).first(where: { $0.window?.contains(iova) ?? true }),
+              let domain = hw.domain(route.domain) else {
             return Outcome(.fault(stage: 1, level: 0))
         }
         let key = Hardware.key(group: group, pasid: pasid)
-        if let hit = s.hardware.iotlb.lookup(key: key, address: iova) {
+        if let hit = hw.iotlb.lookup(key: key, address: iova) {
             guard hit.permissions.allows(access) else { return Outcome(.fault(stage: 1, level: 0)) }
             let address = hit.output + (iova - hit.iova)
             return Outcome(.address(address), outputs: [OutputField("page", .number(hit.pageSize)), OutputField("refs", .number(0))],
                            principal: address)
         }
         let result: WalkResult
-        if let parentID = domain.parent, let parent = s.hardware.domain(parentID) {
+        if let parentID = domain.parent, let parent = hw.domain(parentID) {
             result = NestedWalk.walk(stage1: domain.table, stage2: parent.table, iova: iova, access: access)
         } else {
             result = domain.table.walk(iova, access: access, stage: domain.stage)
         }
         switch result {
         case .translated(let t):
-            s.hardware.iotlb.fill(key: key, tag: UInt32(domain.id), iova: iova, translation: t,
+            hw.iotlb.fill(key: key, tag: UInt32(domain.id), iova: iova, translation: t,
                                   source: domain.isNested ? .guest : .kernel)
             return Outcome(.address(t.output), outputs: [OutputField("page", .number(t.pageSize)), OutputField("refs", .number(UInt64(t.refs)))],
                            principal: t.output)

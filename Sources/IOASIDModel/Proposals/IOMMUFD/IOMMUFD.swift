@@ -85,13 +85,6 @@ public struct IOMMUFD: Hashable, Sendable {
         case .vfioMapDMA(let vaddr, let iova, let size, let flags):
             return run { s throws(Errno) in try vfioMapDMA(vaddr: vaddr, iova: iova, size: size, flags: flags, &s) }
         case .vfioUnmapDMA(let iova, let size, let flags): return vfioUnmapDMA(iova: iova, size: size, flags: flags, &s)
-        case .apiDomainAlloc(let i): return run { s throws(Errno) in try apiDomainAlloc(iommu: i, &s) }
-        case .apiAttachDevice(let domain, let d): return run { s throws(Errno) in try apiAttachDevice(domain: domain, device: d, &s) }
-        case .apiDetachDevice(let domain, let d): return run { s throws(Errno) in try apiDetachDevice(domain: domain, device: d, &s) }
-        case .apiMap(let domain, let iova, let paddr, let size, let prot):
-            return run { s throws(Errno) in try apiMap(domain: domain, iova: iova, paddr: paddr, size: size, prot: prot, &s) }
-        case .apiUnmap(let domain, let iova, let size): return run { s throws(Errno) in try apiUnmap(domain: domain, iova: iova, size: size, &s) }
-        case .apiDomainFree(let domain): return run { s throws(Errno) in try apiDomainFree(domain: domain, &s) }
         case .pasidRequest(let flags, let lo, let hi, let freePasid):
             return run { s throws(Errno) in try pasidRequest(flags: flags, min: lo, max: hi, freePasid: freePasid, &s) }
         case .vfioBind(let flags, let d, let hpasid, _, let gpgd):

@@ -128,17 +128,6 @@ extension IOMMUFDOperation {
             var out: [(String, ArgumentText)] = [("iova", .address(iova)), ("size", .address(size))]
             if flags != 0 { out.append(("flags", flags == IOMMUFDConstants.VFIO_DMA_UNMAP_FLAG_ALL ? .word("VFIO_DMA_UNMAP_FLAG_ALL") : .number(UInt64(flags)))) }
             return out + containerField(topology)
-        case .apiDomainAlloc(let i):
-            return [("iommu", .word(topology.iommus.indices.contains(i) ? topology.iommus[i].name : String(i)))]
-        case .apiAttachDevice(let domain, let d), .apiDetachDevice(let domain, let d):
-            return [("domain", .number(UInt64(domain))), dev(d)]
-        case .apiMap(let domain, let iova, let paddr, let size, let prot):
-            return [("domain", .number(UInt64(domain))), ("iova", .address(iova)), ("paddr", .address(paddr)), ("size", .address(size)),
-                    ("prot", Self.protText(prot))]
-        case .apiUnmap(let domain, let iova, let size):
-            return [("domain", .number(UInt64(domain))), ("iova", .address(iova)), ("size", .address(size))]
-        case .apiDomainFree(let domain):
-            return [("domain", .number(UInt64(domain)))]
         case .pasidRequest(let flags, let lo, let hi, let freePasid):
             switch flags {
             case 1: return [container(topology), ("flags", .word("ALLOC")), ("min", .number(UInt64(lo))), ("max", .number(UInt64(hi)))]
@@ -190,16 +179,6 @@ extension IOMMUFDOperation {
         case .ioasidFreePasid(let fd, let pasid):
             return [("fd", .number(UInt64(fd))), ("pasid", .number(UInt64(pasid)))]
         }
-    }
-
-    /// `IOMMU_READ|IOMMU_WRITE|IOMMU_CACHE`.
-    static func protText(_ prot: UInt32) -> ArgumentText {
-        var names: [String] = []
-        if prot & 1 != 0 { names.append("IOMMU_READ") }
-        if prot & 2 != 0 { names.append("IOMMU_WRITE") }
-        if prot & 4 != 0 { names.append("IOMMU_CACHE") }
-        if prot & ~7 != 0 { names.append(String(prot & ~7)) }
-        return names.isEmpty ? .number(0) : .word(names.joined(separator: "|"))
     }
 
     /// `container=NAME` (the model's one container).

@@ -45,20 +45,6 @@ public enum IOMMUFDOperation: Hashable, Sendable {
     /// `VFIO_IOMMU_UNMAP_DMA` (`struct vfio_iommu_type1_dma_unmap`); returns the bytes unmapped.
     case vfioUnmapDMA(iova: UInt64, size: UInt64, flags: UInt32)
 
-    // The in-kernel IOMMU API of 2015 (proposal iommu-api): a domain is named by its id.
-    /// `iommu_domain_alloc` for a topology IOMMU.
-    case apiDomainAlloc(iommu: Int)
-    /// `iommu_attach_device`.
-    case apiAttachDevice(domain: UInt32, device: Int)
-    /// `iommu_detach_device`.
-    case apiDetachDevice(domain: UInt32, device: Int)
-    /// `iommu_map` with `IOMMU_READ` / `IOMMU_WRITE` / `IOMMU_CACHE` in `prot`.
-    case apiMap(domain: UInt32, iova: UInt64, paddr: UInt64, size: UInt64, prot: UInt32)
-    /// `iommu_unmap`; returns the bytes unmapped.
-    case apiUnmap(domain: UInt32, iova: UInt64, size: UInt64)
-    /// `iommu_domain_free`.
-    case apiDomainFree(domain: UInt32)
-
     // VFIO_IOMMU_PASID_REQUEST (proposal vfio-pasid-request; the model's one container is the VM).
     /// `VFIO_IOMMU_PASID_REQUEST`: `flags=ALLOC min= max=` (the lowest free PASID in the range) or
     /// `flags=FREE free_pasid=`.

@@ -4,8 +4,8 @@ extension IOMMUFDOperation {
         case ioasAlloc, ioasMap, ioasUnmap, ioasCopy, ioasAllowIOVAs, ioasIOVARanges
         case option, hwptAlloc, destroy, bind, attach, detach
         case close, translate, guestS1Map, guestS1Unmap, vfioGroupSetContainer, vfioSetIOMMU
-        case vfioMapDMA, vfioUnmapDMA, apiDomainAlloc, apiAttachDevice, apiDetachDevice, apiMap
-        case apiUnmap, apiDomainFree, pasidRequest, vfioBind, bindPasidTable, guestSetPasidEntry
+        case vfioMapDMA, vfioUnmapDMA
+        case pasidRequest, vfioBind, bindPasidTable, guestSetPasidEntry
         case attachPasid, memreserve, addTable, removeTable, reclaim, guestS1MapPasid
         case joinIOASIDFd, ioasidAlloc, ioasidFree, ioasidCreateNesting, ioasidMapDMA, ioasidUnmapDMA
         case ioasidSetWindow, attachIOASID, attachIOASIDPasid, detachIOASID, ioasidAllocPasid, ioasidFreePasid
@@ -63,9 +63,9 @@ extension IOMMUFDOperation {
         case .close:
             return OperationSpec("CLOSE", ["dev": .device], "close the device fd: detach PASIDs and RID, unbind")
         case .translate:
-            return OperationSpec("TRANSLATE", ["dev": .device, "pasid": .u32, "iova": .u64, "access": .access],
-                              outputs: ["page", "refs"], "a DMA from the device: walk the table routing (device, PASID)",
-                              proposals: Set(ProposalName.allCases), isAccess: true)
+            var spec = DMARequest.spec
+            spec.proposals = Set(ProposalName.allCases)
+            return spec
         case .guestS1Map:
             return OperationSpec("GUEST_S1_MAP", ["hwpt_id": .u32, "iova": .u64, "gpa": .u64, "length": .u64, "flags": .flags, "table_gpa": .u64],
                               "the guest maps IOVA → GPA in a nested HWPT's stage-1 table")
@@ -87,22 +87,6 @@ extension IOMMUFDOperation {
         case .vfioUnmapDMA:
             return OperationSpec("VFIO_IOMMU_UNMAP_DMA", ["iova": .u64, "size": .u64, "flags": .flags, "container": .container],
                               outputs: ["size"], "unmap mappings in a range (v1 and v2 differ on partial ranges)", proposals: [.vfioType1, .bindTable])
-        case .apiDomainAlloc:
-            return OperationSpec("iommu_domain_alloc", ["iommu": .iommu], outputs: ["domain"],
-                              "allocate a paging domain with the driver of an IOMMU", proposals: [.iommuAPI])
-        case .apiAttachDevice:
-            return OperationSpec("iommu_attach_device", ["domain": .u32, "dev": .device], "attach a device (alone in its group) to a domain",
-                              proposals: [.iommuAPI])
-        case .apiDetachDevice:
-            return OperationSpec("iommu_detach_device", ["domain": .u32, "dev": .device], "detach a device from a domain", proposals: [.iommuAPI])
-        case .apiMap:
-            return OperationSpec("iommu_map", ["domain": .u32, "iova": .u64, "paddr": .u64, "size": .u64, "prot": .flags],
-                              "map physical memory in a domain with the largest page sizes that fit", proposals: [.iommuAPI])
-        case .apiUnmap:
-            return OperationSpec("iommu_unmap", ["domain": .u32, "iova": .u64, "size": .u64], outputs: ["size"],
-                              "unmap a range of a domain; returns the bytes unmapped", proposals: [.iommuAPI])
-        case .apiDomainFree:
-            return OperationSpec("iommu_domain_free", ["domain": .u32], "free a domain", proposals: [.iommuAPI])
         case .pasidRequest:
             return OperationSpec("VFIO_IOMMU_PASID_REQUEST", ["container": .container, "flags": .flags, "min": .u32, "max": .u32, "free_pasid": .u32],
                               outputs: ["result"], "flags=ALLOC min= max=: allocate the lowest free PASID in [min, max]; flags=FREE free_pasid=: free one",
@@ -247,16 +231,6 @@ extension IOMMUFDOperation {
         case "VFIO_SET_IOMMU": return .vfioSetIOMMU(type: n("arg"))
         case "VFIO_IOMMU_MAP_DMA": return .vfioMapDMA(vaddr: n("vaddr"), iova: n("iova"), size: n("size"), flags: u32("flags"))
         case "VFIO_IOMMU_UNMAP_DMA": return .vfioUnmapDMA(iova: n("iova"), size: n("size"), flags: u32("flags"))
-        case "iommu_domain_alloc": return .apiDomainAlloc(iommu: Int(n("iommu")))
-        case "iommu_attach_device":
-            guard let d = device() else { return nil }
-            return .apiAttachDevice(domain: u32("domain"), device: d)
-        case "iommu_detach_device":
-            guard let d = device() else { return nil }
-            return .apiDetachDevice(domain: u32("domain"), device: d)
-        case "iommu_map": return .apiMap(domain: u32("domain"), iova: n("iova"), paddr: n("paddr"), size: n("size"), prot: u32("prot"))
-        case "iommu_unmap": return .apiUnmap(domain: u32("domain"), iova: n("iova"), size: n("size"))
-        case "iommu_domain_free": return .apiDomainFree(domain: u32("domain"))
         case "VFIO_IOMMU_PASID_REQUEST":
             return .pasidRequest(flags: u32("flags"), min: u32("min"), max: u32("max"), freePasid: u32("free_pasid"))
         case "VFIO_IOMMU_BIND":
@@ -326,12 +300,6 @@ extension IOMMUFDOperation {
         case .vfioSetIOMMU: return .vfioSetIOMMU
         case .vfioMapDMA: return .vfioMapDMA
         case .vfioUnmapDMA: return .vfioUnmapDMA
-        case .apiDomainAlloc: return .apiDomainAlloc
-        case .apiAttachDevice: return .apiAttachDevice
-        case .apiDetachDevice: return .apiDetachDevice
-        case .apiMap: return .apiMap
-        case .apiUnmap: return .apiUnmap
-        case .apiDomainFree: return .apiDomainFree
         case .pasidRequest: return .pasidRequest
         case .vfioBind: return .vfioBind
         case .bindPasidTable: return .bindPasidTable

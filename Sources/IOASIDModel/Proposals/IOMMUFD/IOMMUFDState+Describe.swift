@@ -44,24 +44,7 @@ extension IOMMUFDState {
             let names = topology.devices.indices.filter { a.devices & (1 << UInt64($0)) != 0 }.map { topology.devices[$0].name }
             out.append("group \(topology.groups[Int(a.group)])\(a.pasid == 0 ? "" : " pasid \(a.pasid)"): attached to hwpt \(a.hwpt) by \(names.joined(separator: ","))")
         }
-        for d in hardware.domains {
-            let iommu = topology.iommus[d.iommu].name
-            var line = "domain \(d.id): \(d.preset.rawValue) for \(iommu), stage \(d.stage.rawValue)"
-            if let p = d.parent { line += " over domain \(p)" }
-            if d.enforcesCoherency { line += ", enforces coherency" }
-            if d.freed { line += ", FREED" }
-            out.append(line)
-            for leaf in d.table.leaves {
-                out.append("domain \(d.id) leaf \(SizeText.hex(leaf.iova)) -> \(SizeText.hex(leaf.output)) \(SizeText.format(d.table.size(of: leaf))) \(leaf.permissions)")
-            }
-        }
-        for r in hardware.routes {
-            out.append("route \(topology.groups[Int(r.group)])\(r.pasid == 0 ? "" : " pasid \(r.pasid)")\(r.window.map { " window \($0)" } ?? "") -> domain \(r.domain)")
-        }
-        for e in hardware.iotlb.entries {
-            let pasid = e.key.pasid == 0 ? "" : " pasid \(e.key.pasid)"
-            out.append("iotlb \(topology.groups[Int(e.key.device)])\(pasid) \(SizeText.hex(e.iova)) -> \(SizeText.hex(e.output)) \(SizeText.format(e.pageSize)) \(e.permissions) (domain \(e.tag), \(e.source == .guest ? "guest" : "kernel"))")
-        }
+        out += hardware.describe(topology)
         return out
     }
 

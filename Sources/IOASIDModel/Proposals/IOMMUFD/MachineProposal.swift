@@ -84,10 +84,8 @@ extension MachineProposal {
 
     public func holds(_ atom: GoalAtom, in s: IOMMUFDState) -> Bool {
         switch atom {
-        case .routed(let device, let pasid, let cc):
-            let group = topology.devices[device].group
-            guard let route = s.hardware.routes(group: group, pasid: pasid).first, let d = s.hardware.domain(route.domain) else { return false }
-            return cc.map { $0 == d.enforcesCoherency } ?? true
+        case .routed:
+            return atom.holds(in: s.hardware, topology)
         case .joined(let device, let fd):
             guard s.boundIDs[device] != 0 else { return false }
             // Only dev-ioasid has several fds; the others have one.
