@@ -67,7 +67,6 @@ public final class ActionSpace: Sendable {
     /// Appends the candidate operations in `state`, in a fixed order.
     public func actions(of state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
         if config.proposal == .vfioType1 { return type1Actions(state, into: &out) }
-        if config.proposal == .vfioPasidRequest { return pasidRequestActions(state, into: &out) }
         if config.proposal == .bindTable { return bindTableActions(state, into: &out) }
         if config.proposal == .devIOASID { return devIOASIDActions(state, into: &out) }
         typealias C = IOMMUFDConstants
@@ -176,28 +175,6 @@ public final class ActionSpace: Sendable {
         if g.contains(.translate) { translateActions(state, into: &out) }
     }
 
-    /// The VM's PASID requests and binds, by `ops` group: `ioas` → ALLOC over [1, largest of
-    /// `pasids`], `destroy` → FREE of every PASID held and of one not held, `attach` → BIND of every
-    /// held PASID on every device to one of two guest page tables (the first two probes of the IOVA
-    /// window stand for their GPAs), and UNBIND.
-    func pasidRequestActions(_ state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
-        let g = groups
-        let top = bounds.pasids.max() ?? 1
-        if g.contains(.ioas) { out.append(.pasidRequest(flags: 1, min: 1, max: top, freePasid: 0)) }
-        if g.contains(.destroy) {
-            for p in state.pasids { out.append(.pasidRequest(flags: 2, min: 0, max: 0, freePasid: p)) }
-            if let free = (1...top).first(where: { !state.pasids.contains($0) }) { out.append(.pasidRequest(flags: 2, min: 0, max: 0, freePasid: free)) }
-        }
-        if g.contains(.attach) {
-            let tables = Array(probes.prefix(2))
-            for d in topology.devices.indices { for p in state.pasids {
-                for gpgd in tables { out.append(.vfioBind(flags: 1, device: d, hpasid: p, gpasid: p, gpgd: gpgd)) }
-                out.append(.vfioBind(flags: 2, device: d, hpasid: p, gpasid: 0, gpgd: 0))
-            } }
-        }
-        if g.contains(.translate) { translateActions(state, into: &out) }
-    }
-
     /// Bind-table's operations, by `ops` group: `bind` → BIND_PASID_TABLE per device (its full
     /// width), `attach` → GUEST_SET_PASID_ENTRY (to one of two guest tables: the first two probes
     /// stand for their GPAs) and ATTACH_PASID per device and PASID, `map` / `unmap` → stage-2
@@ -284,7 +261,7 @@ public final class ActionSpace: Sendable {
         if g.contains(.hwpt) {
             for fd in fds { out.append(.ioasidAllocPasid(fd: fd, min: 1, max: bounds.pasids.max() ?? 1)) }
             // A held PASID carries its allocator's fd in the top bits under per-vm (0: system-wide).
-            for key in state.pasids { out.append(.ioasidFreePasid(fd: max(1, key >> 24), pasid: key & 0xFFFFFF)) }
+            for held in state.pasids.map(HeldPasid.init(word:)) { out.append(.ioasidFreePasid(fd: max(1, UInt32(held.owner)), pasid: held.pasid)) }
         }
         if g.contains(.destroy) {
             for id in ioasIDs where state.ioas(id) != nil { out.append(.ioasidFree(ioasid: id)) }

@@ -42,8 +42,8 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
         case .compatCheck, .multiAttach: return [.iommufd, .devIOASID]
         case .domainScope: return [.iommufd, .vfioType1, .devIOASID]
         case .pgsizeSource: return [.vfioType1]
-        case .pasidScope: return [.iommufd, .vfioPasidRequest, .devIOASID]
-        case .pasidFree: return [.vfioPasidRequest, .devIOASID]
+        case .pasidScope: return [.iommufd, .devIOASID]
+        case .pasidFree: return [.devIOASID]
         case .pasidTableOwner: return [.bindTable]
         case .stage2PinTables: return [.bindTable, .iommufd]
         case .unmapLargeLeaf, .destroyCheck: return ProposalName.allCases
@@ -75,7 +75,6 @@ public enum ProposalName: String, Hashable, Sendable, CaseIterable {
     case iommufd
     case vfioType1 = "vfio-type1"
     case bindTable = "bind-table"
-    case vfioPasidRequest = "vfio-pasid-request"
     case devIOASID = "dev-ioasid"
 
     public var explanation: String {
@@ -83,7 +82,6 @@ public enum ProposalName: String, Hashable, Sendable, CaseIterable {
         case .iommufd: return "iommufd as merged (S7): IOAS, HWPT, device bind/attach/replace, PASIDs, nesting"
         case .vfioType1: return "the VFIO type1 container (S1): several domains behind one container, mappings replayed"
         case .bindTable: return "bind PASID table vs bind page tables with memreserve (S3)"
-        case .vfioPasidRequest: return "VFIO_IOMMU_PASID_REQUEST (S4): system-wide PASID allocation with a quota"
         case .devIOASID: return "the /dev/ioasid RFC (S5): join, IOASIDs, ATTACH_IOASID(_PASID)"
         }
     }

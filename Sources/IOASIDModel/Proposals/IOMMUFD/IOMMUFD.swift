@@ -85,10 +85,6 @@ public struct IOMMUFD: Hashable, Sendable {
         case .vfioMapDMA(let vaddr, let iova, let size, let flags):
             return run { s throws(Errno) in try vfioMapDMA(vaddr: vaddr, iova: iova, size: size, flags: flags, &s) }
         case .vfioUnmapDMA(let iova, let size, let flags): return vfioUnmapDMA(iova: iova, size: size, flags: flags, &s)
-        case .pasidRequest(let flags, let lo, let hi, let freePasid):
-            return run { s throws(Errno) in try pasidRequest(flags: flags, min: lo, max: hi, freePasid: freePasid, &s) }
-        case .vfioBind(let flags, let d, let hpasid, _, let gpgd):
-            return run { s throws(Errno) in try vfioBind(flags: flags, device: d, hpasid: hpasid, gpgd: gpgd, &s) }
         case .bindPasidTable(let d, _, let bits): return run { s throws(Errno) in try bindPasidTable(device: d, pasidBits: bits, &s) }
         case .guestSetPasidEntry(let d, let pasid, let root):
             return run { s throws(Errno) in try guestSetPasidEntry(device: d, pasid: pasid, s1Root: root, &s) }

@@ -128,19 +128,6 @@ extension IOMMUFDOperation {
             var out: [(String, ArgumentText)] = [("iova", .address(iova)), ("size", .address(size))]
             if flags != 0 { out.append(("flags", flags == IOMMUFDConstants.VFIO_DMA_UNMAP_FLAG_ALL ? .word("VFIO_DMA_UNMAP_FLAG_ALL") : .number(UInt64(flags)))) }
             return out + containerField(topology)
-        case .pasidRequest(let flags, let lo, let hi, let freePasid):
-            switch flags {
-            case 1: return [container(topology), ("flags", .word("ALLOC")), ("min", .number(UInt64(lo))), ("max", .number(UInt64(hi)))]
-            case 2: return [container(topology), ("flags", .word("FREE")), ("free_pasid", .number(UInt64(freePasid)))]
-            default:
-                return [container(topology), ("flags", .number(UInt64(flags))), ("min", .number(UInt64(lo))), ("max", .number(UInt64(hi))),
-                        ("free_pasid", .number(UInt64(freePasid)))]
-            }
-        case .vfioBind(let flags, let d, let hpasid, let gpasid, let gpgd):
-            let name: ArgumentText = flags == 1 ? .word("BIND_GUEST_PGTBL") : flags == 2 ? .word("UNBIND_GUEST_PGTBL") : .number(UInt64(flags))
-            var out: [(String, ArgumentText)] = [("flags", name), dev(d), ("hpasid", .number(UInt64(hpasid)))]
-            if flags != 2 { out += [("gpasid", .number(UInt64(gpasid))), ("gpgd", .address(gpgd))] }
-            return out
         case .bindPasidTable(let d, let base, let bits):
             return [dev(d), ("base_ptr", .address(base)), ("pasid_bits", .number(UInt64(bits)))]
         case .guestSetPasidEntry(let d, let pasid, let root):

@@ -45,14 +45,6 @@ public enum IOMMUFDOperation: Hashable, Sendable {
     /// `VFIO_IOMMU_UNMAP_DMA` (`struct vfio_iommu_type1_dma_unmap`); returns the bytes unmapped.
     case vfioUnmapDMA(iova: UInt64, size: UInt64, flags: UInt32)
 
-    // VFIO_IOMMU_PASID_REQUEST (proposal vfio-pasid-request; the model's one container is the VM).
-    /// `VFIO_IOMMU_PASID_REQUEST`: `flags=ALLOC min= max=` (the lowest free PASID in the range) or
-    /// `flags=FREE free_pasid=`.
-    case pasidRequest(flags: UInt32, min: UInt32, max: UInt32, freePasid: UInt32)
-    /// `VFIO_IOMMU_BIND`: `flags=BIND_GUEST_PGTBL` (the guest page table at `gpgd` serves `hpasid`
-    /// on the device) or `UNBIND_GUEST_PGTBL`.
-    case vfioBind(flags: UInt32, device: Int, hpasid: UInt32, gpasid: UInt32, gpgd: UInt64)
-
     // Bind PASID table vs bind page tables (proposal bind-table, virtio-iommu style).
     /// `BIND_PASID_TABLE`: the guest's PASID table (at `basePtr`, `pasidBits` wide) serves the device.
     case bindPasidTable(device: Int, basePtr: UInt64, pasidBits: UInt32)

@@ -5,7 +5,7 @@ extension IOMMUFDOperation {
         case option, hwptAlloc, destroy, bind, attach, detach
         case close, translate, guestS1Map, guestS1Unmap, vfioGroupSetContainer, vfioSetIOMMU
         case vfioMapDMA, vfioUnmapDMA
-        case pasidRequest, vfioBind, bindPasidTable, guestSetPasidEntry
+        case bindPasidTable, guestSetPasidEntry
         case attachPasid, memreserve, addTable, removeTable, reclaim, guestS1MapPasid
         case joinIOASIDFd, ioasidAlloc, ioasidFree, ioasidCreateNesting, ioasidMapDMA, ioasidUnmapDMA
         case ioasidSetWindow, attachIOASID, attachIOASIDPasid, detachIOASID, ioasidAllocPasid, ioasidFreePasid
@@ -87,14 +87,6 @@ extension IOMMUFDOperation {
         case .vfioUnmapDMA:
             return OperationSpec("VFIO_IOMMU_UNMAP_DMA", ["iova": .u64, "size": .u64, "flags": .flags, "container": .container],
                               outputs: ["size"], "unmap mappings in a range (v1 and v2 differ on partial ranges)", proposals: [.vfioType1, .bindTable])
-        case .pasidRequest:
-            return OperationSpec("VFIO_IOMMU_PASID_REQUEST", ["container": .container, "flags": .flags, "min": .u32, "max": .u32, "free_pasid": .u32],
-                              outputs: ["result"], "flags=ALLOC min= max=: allocate the lowest free PASID in [min, max]; flags=FREE free_pasid=: free one",
-                              proposals: [.vfioPasidRequest])
-        case .vfioBind:
-            return OperationSpec("VFIO_IOMMU_BIND", ["flags": .flags, "dev": .device, "hpasid": .u32, "gpasid": .u32, "gpgd": .u64],
-                              "flags=BIND_GUEST_PGTBL: the guest page table at gpgd serves hpasid on dev; UNBIND_GUEST_PGTBL undoes it",
-                              proposals: [.vfioPasidRequest])
         case .bindPasidTable:
             return OperationSpec("BIND_PASID_TABLE", ["dev": .device, "base_ptr": .u64, "pasid_bits": .u32],
                               "the guest's PASID table serves the device", proposals: [.bindTable])
@@ -231,11 +223,6 @@ extension IOMMUFDOperation {
         case "VFIO_SET_IOMMU": return .vfioSetIOMMU(type: n("arg"))
         case "VFIO_IOMMU_MAP_DMA": return .vfioMapDMA(vaddr: n("vaddr"), iova: n("iova"), size: n("size"), flags: u32("flags"))
         case "VFIO_IOMMU_UNMAP_DMA": return .vfioUnmapDMA(iova: n("iova"), size: n("size"), flags: u32("flags"))
-        case "VFIO_IOMMU_PASID_REQUEST":
-            return .pasidRequest(flags: u32("flags"), min: u32("min"), max: u32("max"), freePasid: u32("free_pasid"))
-        case "VFIO_IOMMU_BIND":
-            guard let d = device() else { return nil }
-            return .vfioBind(flags: u32("flags"), device: d, hpasid: u32("hpasid"), gpasid: u32("gpasid"), gpgd: n("gpgd"))
         case "BIND_PASID_TABLE":
             guard let d = device() else { return nil }
             return .bindPasidTable(device: d, basePtr: n("base_ptr"), pasidBits: u32("pasid_bits"))
@@ -300,8 +287,6 @@ extension IOMMUFDOperation {
         case .vfioSetIOMMU: return .vfioSetIOMMU
         case .vfioMapDMA: return .vfioMapDMA
         case .vfioUnmapDMA: return .vfioUnmapDMA
-        case .pasidRequest: return .pasidRequest
-        case .vfioBind: return .vfioBind
         case .bindPasidTable: return .bindPasidTable
         case .guestSetPasidEntry: return .guestSetPasidEntry
         case .attachPasid: return .attachPasid

@@ -9,7 +9,8 @@ extension IOMMUFDState {
             out.append(line)
         }
         if !pasids.isEmpty {
-            out.append("pasids held: " + pasids.map { $0 >> 24 == 0 ? String($0) : "fd \($0 >> 24): \($0 & 0xFFFFFF)" }.joined(separator: ","))
+            out.append("pasids held: " + pasids.map(HeldPasid.init(word:)).map { $0.owner == 0 ? String($0.pasid) : "fd \($0.owner): \($0.pasid)" }
+                .joined(separator: ","))
         }
         for g in bindTable.delegated { out.append("group \(topology.groups[Int(g)]): PASID table bound") }
         for r in bindTable.reserves { out.append("memreserve \(r)") }

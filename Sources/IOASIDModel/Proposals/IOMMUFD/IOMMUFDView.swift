@@ -66,31 +66,11 @@ public struct IOMMUFDView: HardwareView {
         return out
     }
 
-    /// Under vfio-pasid-request: a device must not keep using a PASID its VM gave back (the
-    /// allocator may hand it to another owner), and with the global scope one PASID serves one
-    /// guest address space.
+    /// Under dev-ioasid's global or per-VM PASIDs (`PasidAllocation`).
     public func pasidOwnershipViolations() -> [Violation] {
         let config = machine.config
-        guard config.proposal == .vfioPasidRequest || (config.proposal == .devIOASID && config.pasidScope != .perDevice) else { return [] }
-        var out: [Violation] = []
-        var served: [UInt32: (root: UInt64, group: UInt16)] = [:]
-        for r in state.hardware.routes where r.pasid != 0 {
-            let device = topology.members(of: Int(r.group)).first ?? 0
-            let objects = Invariants.routeObjects(self, device: device, pasid: r.pasid, domain: r.domain)
-            let key = IOMMUFD.pasidKey(r.pasid, owner: machine.pasidOwner(of: device, state))
-            if !state.pasids.contains(key) {
-                out.append(Violation(.pasidUnique, "a device still uses a PASID its VM freed", objects: objects,
-                                     expected: "a PASID the VM holds", found: "PASID \(r.pasid) free"))
-            }
-            let root = state.hardware.domain(r.domain)?.table.rootAddress ?? 0
-            if config.pasidScope != .perDevice, let other = served[key], other.root != root {
-                out.append(Violation(.pasidUnique, "one PASID serves two guest address spaces", objects: objects,
-                                     expected: "gpgd \(SizeText.hex(other.root)) (group \(topology.groups[Int(other.group)]))",
-                                     found: "gpgd \(SizeText.hex(root))"))
-            }
-            served[key] = (root, r.group)
-        }
-        return out
+        guard config.proposal == .devIOASID, config.pasidScope != .perDevice else { return [] }
+        return PasidAllocation.ownershipViolations(self, checksSpaces: true, owner: { machine.pasidOwner(of: $0, state) }, held: state.pasids)
     }
 
     /// Reference-count bookkeeping: each object's `users` equals the references that exist
