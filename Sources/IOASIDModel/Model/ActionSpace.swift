@@ -196,7 +196,8 @@ public final class ActionSpace: Sendable {
             } }
         }
         if g.contains(.map) {
-            for (gpa, length) in pairs { for va in userVAs(for: gpa) { out.append(.vfioMapDMA(vaddr: va, iova: gpa, size: length, flags: 3)) } }
+            let rw = IOMMUFDConstants.VFIO_DMA_MAP_FLAG_READ | IOMMUFDConstants.VFIO_DMA_MAP_FLAG_WRITE
+            for (gpa, length) in pairs { for va in userVAs(for: gpa) { out.append(.vfioMapDMA(vaddr: va, iova: gpa, size: length, flags: rw)) } }
         }
         if g.contains(.unmap) { for (gpa, length) in pairs { out.append(.vfioUnmapDMA(iova: gpa, size: length, flags: 0)) } }
         if g.contains(.hwpt) {

@@ -24,9 +24,10 @@ extension ModelLoader {
                     throw error(Suggestion.message("\(spec.name) has no field '\(key)'", for: key, in: spec.fieldOrder), at: f.key)
                 }
                 if fields[key] != nil { throw error("field '\(key)' is written twice", at: f.key) }
-                let value = try fieldValue(f.value!, kind, bound: bound)
+                let written = try valueWord(f)
+                let value = try fieldValue(written, kind, bound: bound)
                 if case .array(let items) = value {
-                    if let n = arrayCount, n != items.count { throw error("array fields must have the same number of items", at: f.value!) }
+                    if let n = arrayCount, n != items.count { throw error("array fields must have the same number of items", at: written) }
                     arrayCount = items.count
                 }
                 fields[key] = value
@@ -138,8 +139,8 @@ extension ModelLoader {
             var stage: Int?, level: Int?
             for f in step.resultFields {
                 switch f.key.value {
-                case "stage": stage = Int(try number(f.value!, max: 2))
-                case "level": level = Int(try number(f.value!, max: 8))
+                case "stage": stage = Int(try number(try valueWord(f), max: 2))
+                case "level": level = Int(try number(try valueWord(f), max: 8))
                 default: throw error("a FAULT reports stage= and level=", at: f.key)
                 }
             }
@@ -159,8 +160,14 @@ extension ModelLoader {
             guard allowed.contains(f.key.value) else {
                 throw error(Suggestion.message("\(spec.name) has no output '\(f.key.value)'", for: f.key.value, in: allowed), at: f.key)
             }
-            outputs.append((f.key.value, try split(f.value!, on: ",").map { p throws(Diagnostic) in try numberExpr(p, bound: bound) }))
+            outputs.append((f.key.value, try split(try valueWord(f), on: ",").map { p throws(Diagnostic) in try numberExpr(p, bound: bound) }))
         }
         return ExpectedResult(status: status, outputs: outputs, text: step.lineText)
+    }
+
+    /// The VALUE of a `KEY=VALUE` word (the parser splits them; a bare KEY has none).
+    func valueWord(_ f: Attribute) throws(Diagnostic) -> Located<String> {
+        guard let v = f.value else { throw error("expected '\(f.key.value)=VALUE'", at: f.key) }
+        return v
     }
 }

@@ -30,10 +30,11 @@ public struct IOAS: Hashable, Sendable {
     public var disableLargePages = false
     /// A dev-ioasid nested IOASID: the GPA IOASID under it and the guest's stage-1 table root.
     public var nest: (parent: UInt32, s1Root: UInt64)? {
-        get { nestParent == 0 ? nil : (nestParent, nestRoot) }
-        set { nestParent = newValue?.parent ?? 0; nestRoot = newValue?.s1Root ?? 0 }
+        get { nestParentID == 0 ? nil : (nestParentID, nestRoot) }
+        set { nestParentID = newValue?.parent ?? 0; nestRoot = newValue?.s1Root ?? 0 }
     }
-    var nestParent: UInt32 = 0
+    /// The id of the GPA IOASID under a nested one (0: none); cf. `HWPTPaging.nestParent`, a flag.
+    var nestParentID: UInt32 = 0
     var nestRoot: UInt64 = 0
     /// dev-ioasid: the ioasid fd the IOASID belongs to (0 on the other proposals).
     public var fd: UInt8 = 0

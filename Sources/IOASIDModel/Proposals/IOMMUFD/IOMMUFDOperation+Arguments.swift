@@ -44,10 +44,12 @@ extension IOMMUFDOperation {
     }
 
     static func hwptFlagsText(_ flags: UInt32) -> ArgumentText {
-        let table: [(UInt32, String)] = [(1, "IOMMU_HWPT_ALLOC_NEST_PARENT"), (2, "IOMMU_HWPT_ALLOC_DIRTY_TRACKING"),
-                                         (4, "IOMMU_HWPT_FAULT_ID_VALID"), (8, "IOMMU_HWPT_ALLOC_PASID")]
+        typealias C = IOMMUFDConstants
+        let table: [(UInt32, String)] = [(C.IOMMU_HWPT_ALLOC_NEST_PARENT, "IOMMU_HWPT_ALLOC_NEST_PARENT"),
+                                         (C.IOMMU_HWPT_ALLOC_DIRTY_TRACKING, "IOMMU_HWPT_ALLOC_DIRTY_TRACKING"),
+                                         (C.IOMMU_HWPT_FAULT_ID_VALID, "IOMMU_HWPT_FAULT_ID_VALID"), (C.IOMMU_HWPT_ALLOC_PASID, "IOMMU_HWPT_ALLOC_PASID")]
         var names = table.filter { flags & $0.0 != 0 }.map(\.1)
-        let rest = flags & ~15
+        let rest = flags & ~table.reduce(0) { $0 | $1.0 }
         if rest != 0 { names.append(String(rest)) }
         return names.isEmpty ? .number(0) : .word(names.joined(separator: "|"))
     }

@@ -1,6 +1,7 @@
-/// The operations of iommufd as merged, named as the uAPI names them, with the fields of their
-/// structs (`include/uapi/linux/iommufd.h`, `vfio.h`). Devices are topology indices; `dev` is the
-/// device whose VFIO fd an ioctl is issued on.
+/// The operations of the shared iommufd machine: iommufd's own, and (until they move to folders
+/// of their own) those of the designs that run on it — vfio-type1, bind-table, dev-ioasid. Named as
+/// the uAPI names them, with the fields of their structs (`include/uapi/linux/iommufd.h`,
+/// `vfio.h`). Devices are topology indices; `dev` is the device whose VFIO fd an ioctl is issued on.
 public enum IOMMUFDOperation: Hashable, Sendable {
     /// `IOMMU_IOAS_ALLOC`.
     case ioasAlloc(flags: UInt32)

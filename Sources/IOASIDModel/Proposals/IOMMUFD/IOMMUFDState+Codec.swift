@@ -10,7 +10,7 @@ extension IOMMUFDState {
             w.put(UInt64(o.id) | UInt64(o.users) << 32)
             switch o.body {
             case .ioas(let x):
-                w.put(1 | (x.disableLargePages ? 0x100 : 0) | UInt64(x.fd) << 16 | UInt64(x.nestParent) << 32)
+                w.put(1 | (x.disableLargePages ? 0x100 : 0) | UInt64(x.fd) << 16 | UInt64(x.nestParentID) << 32)
                 w.put(x.nestRoot)
                 w.put(UInt64(x.areas.count) | UInt64(x.allowed.count) << 32)
                 for a in x.areas {
@@ -50,7 +50,7 @@ extension IOMMUFDState {
                 var x = IOAS()
                 x.disableLargePages = tag & 0x100 != 0
                 x.fd = UInt8(truncatingIfNeeded: tag >> 16)
-                x.nestParent = UInt32(truncatingIfNeeded: tag >> 32)
+                x.nestParentID = UInt32(truncatingIfNeeded: tag >> 32)
                 x.nestRoot = r.next()
                 let counts = r.next()
                 for _ in 0..<Int(UInt32(truncatingIfNeeded: counts)) {
