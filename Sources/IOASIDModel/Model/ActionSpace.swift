@@ -66,7 +66,6 @@ public final class ActionSpace: Sendable {
 
     /// Appends the candidate operations in `state`, in a fixed order.
     public func actions(of state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
-        if config.proposal == .vfioType1 { return type1Actions(state, into: &out) }
         if config.proposal == .bindTable { return bindTableActions(state, into: &out) }
         if config.proposal == .devIOASID { return devIOASIDActions(state, into: &out) }
         typealias C = IOMMUFDConstants
@@ -150,29 +149,6 @@ public final class ActionSpace: Sendable {
         for r in hardware.routes { for d in topology.members(of: Int(r.group)) { for iova in probes { for a in Access.allCases {
             body(DMARequest(device: d, pasid: r.pasid, iova: iova, access: a))
         } } } }
-    }
-
-    /// The VFIO type1 container's operations, by `ops` group: `attach` adds a group to the
-    /// container, `ioas` sets the IOMMU type (the one `type1-version` names), `map` / `unmap` are
-    /// MAP_DMA / UNMAP_DMA over the (IOVA, length) pairs (and UNMAP_ALL), `translate` as for iommufd.
-    func type1Actions(_ state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
-        typealias C = IOMMUFDConstants
-        let g = groups
-        if g.contains(.attach) { for group in topology.groups.indices { out.append(.vfioGroupSetContainer(group: group)) } }
-        if g.contains(.ioas) {
-            out.append(.vfioSetIOMMU(type: config.type1Version == .v1 ? C.VFIO_TYPE1_IOMMU : C.VFIO_TYPE1v2_IOMMU))
-        }
-        if g.contains(.map) {
-            let flagSets = [C.VFIO_DMA_MAP_FLAG_READ | C.VFIO_DMA_MAP_FLAG_WRITE, C.VFIO_DMA_MAP_FLAG_READ]
-            for (iova, length) in pairs { for va in userVAs(for: iova) { for f in flagSets {
-                out.append(.vfioMapDMA(vaddr: va, iova: iova, size: length, flags: f))
-            } } }
-        }
-        if g.contains(.unmap) {
-            for (iova, length) in pairs { out.append(.vfioUnmapDMA(iova: iova, size: length, flags: 0)) }
-            out.append(.vfioUnmapDMA(iova: 0, size: 0, flags: C.VFIO_DMA_UNMAP_FLAG_ALL))
-        }
-        if g.contains(.translate) { translateActions(state, into: &out) }
     }
 
     /// Bind-table's operations, by `ops` group: `bind` → BIND_PASID_TABLE per device (its full

@@ -40,14 +40,14 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
     public var owners: [ProposalName] {
         switch self {
         case .compatCheck, .multiAttach: return [.iommufd, .devIOASID]
-        case .domainScope: return [.iommufd, .vfioType1, .devIOASID]
-        case .pgsizeSource: return [.vfioType1]
+        case .domainScope: return [.iommufd, .devIOASID]
+        case .pgsizeSource: return []
         case .pasidScope: return [.iommufd, .devIOASID]
         case .pasidFree: return [.devIOASID]
         case .pasidTableOwner: return [.bindTable]
         case .stage2PinTables: return [.bindTable, .iommufd]
         case .unmapLargeLeaf, .destroyCheck: return ProposalName.allCases
-        case .type1Impl, .type1Version: return [.vfioType1]
+        case .type1Impl, .type1Version: return []
         }
     }
 
@@ -73,14 +73,12 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
 /// The uAPI designs a model can select with `proposal NAME` (`domain/proposals.md` §1).
 public enum ProposalName: String, Hashable, Sendable, CaseIterable {
     case iommufd
-    case vfioType1 = "vfio-type1"
     case bindTable = "bind-table"
     case devIOASID = "dev-ioasid"
 
     public var explanation: String {
         switch self {
         case .iommufd: return "iommufd as merged (S7): IOAS, HWPT, device bind/attach/replace, PASIDs, nesting"
-        case .vfioType1: return "the VFIO type1 container (S1): several domains behind one container, mappings replayed"
         case .bindTable: return "bind PASID table vs bind page tables with memreserve (S3)"
         case .devIOASID: return "the /dev/ioasid RFC (S5): join, IOASIDs, ATTACH_IOASID(_PASID)"
         }

@@ -80,11 +80,9 @@ public struct IOMMUFD: Hashable, Sendable {
             return run { s throws(Errno) in try guestS1Map(hwptID: h, iova: iova, gpa: gpa, length: length, permissions: perms, tableGPA: table, &s) }
         case .guestS1Unmap(let h, let iova, let length):
             return run { s throws(Errno) in try guestS1Unmap(hwptID: h, iova: iova, length: length, &s) }
-        case .vfioGroupSetContainer(let g): return run { s throws(Errno) in try vfioGroupSetContainer(group: g, &s) }
-        case .vfioSetIOMMU(let type): return run { s throws(Errno) in try vfioSetIOMMU(type: type, &s) }
-        case .vfioMapDMA(let vaddr, let iova, let size, let flags):
-            return run { s throws(Errno) in try vfioMapDMA(vaddr: vaddr, iova: iova, size: size, flags: flags, &s) }
-        case .vfioUnmapDMA(let iova, let size, let flags): return vfioUnmapDMA(iova: iova, size: size, flags: flags, &s)
+        case .vfioMapDMA(let vaddr, let iova, let size, _):
+            return run { s throws(Errno) in try stage2Map(vaddr: vaddr, iova: iova, size: size, &s) }
+        case .vfioUnmapDMA(let iova, let size, _): return stage2Unmap(iova: iova, size: size, &s)
         case .bindPasidTable(let d, _, let bits): return run { s throws(Errno) in try bindPasidTable(device: d, pasidBits: bits, &s) }
         case .guestSetPasidEntry(let d, let pasid, let root):
             return run { s throws(Errno) in try guestSetPasidEntry(device: d, pasid: pasid, s1Root: root, &s) }

@@ -118,11 +118,6 @@ extension IOMMUFDOperation {
             return out
         case .guestS1Unmap(let h, let iova, let length):
             return [("hwpt_id", .number(UInt64(h))), ("iova", .address(iova)), ("length", .address(length))]
-        case .vfioGroupSetContainer(let g):
-            return [("group", .word(topology.groups.indices.contains(g) ? topology.groups[g] : String(g))), container(topology)]
-        case .vfioSetIOMMU(let type):
-            let name = type == IOMMUFDConstants.VFIO_TYPE1_IOMMU ? "TYPE1" : type == IOMMUFDConstants.VFIO_TYPE1v2_IOMMU ? "TYPE1v2" : String(type)
-            return [("arg", .word(name)), container(topology)]
         case .vfioMapDMA(let vaddr, let iova, let size, let flags):
             return [("vaddr", .address(vaddr)), ("iova", .address(iova)), ("size", .address(size)), ("flags", Self.dmaFlagsText(flags))]
                 + containerField(topology)

@@ -36,11 +36,7 @@ public enum IOMMUFDOperation: Hashable, Sendable {
     /// The guest clears part of its stage-1 table.
     case guestS1Unmap(hwptID: UInt32, iova: UInt64, length: UInt64)
 
-    // The VFIO type1 container (proposal vfio-type1; the model has one container).
-    /// `VFIO_GROUP_SET_CONTAINER` for a topology group.
-    case vfioGroupSetContainer(group: Int)
-    /// `VFIO_SET_IOMMU` with `VFIO_TYPE1_IOMMU` or `VFIO_TYPE1v2_IOMMU`.
-    case vfioSetIOMMU(type: UInt64)
+    // bind-table's stage 2 on its implicit container (GPA → host).
     /// `VFIO_IOMMU_MAP_DMA` (`struct vfio_iommu_type1_dma_map`).
     case vfioMapDMA(vaddr: UInt64, iova: UInt64, size: UInt64, flags: UInt32)
     /// `VFIO_IOMMU_UNMAP_DMA` (`struct vfio_iommu_type1_dma_unmap`); returns the bytes unmapped.

@@ -3,7 +3,7 @@ extension IOMMUFDOperation {
     public enum Kind: Int, CaseIterable, Hashable, Sendable {
         case ioasAlloc, ioasMap, ioasUnmap, ioasCopy, ioasAllowIOVAs, ioasIOVARanges
         case option, hwptAlloc, destroy, bind, attach, detach
-        case close, translate, guestS1Map, guestS1Unmap, vfioGroupSetContainer, vfioSetIOMMU
+        case close, translate, guestS1Map, guestS1Unmap
         case vfioMapDMA, vfioUnmapDMA
         case bindPasidTable, guestSetPasidEntry
         case attachPasid, memreserve, addTable, removeTable, reclaim, guestS1MapPasid
@@ -72,21 +72,13 @@ extension IOMMUFDOperation {
         case .guestS1Unmap:
             return OperationSpec("GUEST_S1_UNMAP", ["hwpt_id": .u32, "iova": .u64, "length": .u64], outputs: ["length"],
                               "the guest clears part of its stage-1 table")
-        case .vfioGroupSetContainer:
-            return OperationSpec("VFIO_GROUP_SET_CONTAINER", ["group": .group, "container": .container],
-                              "add a group to the container (its devices are attached at once if the IOMMU type is set)",
-                              proposals: [.vfioType1])
-        case .vfioSetIOMMU:
-            return OperationSpec("VFIO_SET_IOMMU", ["arg": .flags, "container": .container],
-                              "choose the IOMMU type (TYPE1 or TYPE1v2) and attach every group of the container",
-                              proposals: [.vfioType1])
         case .vfioMapDMA:
             return OperationSpec("VFIO_IOMMU_MAP_DMA", ["vaddr": .u64, "iova": .u64, "size": .u64, "flags": .flags, "container": .container],
-                              "map user memory at an IOVA in every domain of the container (bind-table: stage 2, GPA → host)",
-                              proposals: [.vfioType1, .bindTable])
+                              "stage 2: map guest memory (iova = GPA) to user memory",
+                              proposals: [.bindTable])
         case .vfioUnmapDMA:
             return OperationSpec("VFIO_IOMMU_UNMAP_DMA", ["iova": .u64, "size": .u64, "flags": .flags, "container": .container],
-                              outputs: ["size"], "unmap mappings in a range (v1 and v2 differ on partial ranges)", proposals: [.vfioType1, .bindTable])
+                              outputs: ["size"], "stage 2: unmap whole mappings in a GPA range", proposals: [.bindTable])
         case .bindPasidTable:
             return OperationSpec("BIND_PASID_TABLE", ["dev": .device, "base_ptr": .u64, "pasid_bits": .u32],
                               "the guest's PASID table serves the device", proposals: [.bindTable])
@@ -219,8 +211,6 @@ extension IOMMUFDOperation {
             let table: UInt64? = args["table_gpa"] == nil ? nil : n("table_gpa")
             return .guestS1Map(hwptID: u32("hwpt_id"), iova: n("iova"), gpa: n("gpa"), length: n("length"), permissions: perms, tableGPA: table)
         case "GUEST_S1_UNMAP": return .guestS1Unmap(hwptID: u32("hwpt_id"), iova: n("iova"), length: n("length"))
-        case "VFIO_GROUP_SET_CONTAINER": return .vfioGroupSetContainer(group: Int(n("group")))
-        case "VFIO_SET_IOMMU": return .vfioSetIOMMU(type: n("arg"))
         case "VFIO_IOMMU_MAP_DMA": return .vfioMapDMA(vaddr: n("vaddr"), iova: n("iova"), size: n("size"), flags: u32("flags"))
         case "VFIO_IOMMU_UNMAP_DMA": return .vfioUnmapDMA(iova: n("iova"), size: n("size"), flags: u32("flags"))
         case "BIND_PASID_TABLE":
@@ -283,8 +273,6 @@ extension IOMMUFDOperation {
         case .translate: return .translate
         case .guestS1Map: return .guestS1Map
         case .guestS1Unmap: return .guestS1Unmap
-        case .vfioGroupSetContainer: return .vfioGroupSetContainer
-        case .vfioSetIOMMU: return .vfioSetIOMMU
         case .vfioMapDMA: return .vfioMapDMA
         case .vfioUnmapDMA: return .vfioUnmapDMA
         case .bindPasidTable: return .bindPasidTable

@@ -180,8 +180,6 @@ extension PageTable {
 extension ProposalState {
     func encode<W: WordSink>(into w: inout W) {
         func list<T: BinaryInteger>(_ xs: [T]) { w.put(UInt64(xs.count)); for x in xs { w.put(UInt64(x)) } }
-        list(container.groups)
-        w.put(UInt64(container.ioasID) | UInt64(container.version == nil ? 0 : container.version == .v1 ? 1 : 2) << 32)
         list(pasids)
         list(bindTable.delegated)
         w.put(UInt64(bindTable.reserves.count))
@@ -195,10 +193,6 @@ extension ProposalState {
     static func decode(_ r: inout WordReader) -> ProposalState {
         func list<T: FixedWidthInteger>(_: T.Type) -> [T] { (0..<Int(r.next())).map { _ in T(truncatingIfNeeded: r.next()) } }
         var p = ProposalState()
-        p.container.groups = list(UInt16.self)
-        let c = r.next()
-        p.container.ioasID = UInt32(truncatingIfNeeded: c)
-        p.container.version = c >> 32 == 0 ? nil : c >> 32 == 1 ? .v1 : .v2
         p.pasids = list(UInt32.self)
         p.bindTable.delegated = list(UInt16.self)
         p.bindTable.reserves = (0..<Int(r.next())).map { _ in IOVARange(first: r.next(), last: r.next()) }

@@ -2,12 +2,6 @@
 extension IOMMUFDState {
     public func describe(_ topology: Topology) -> [String] {
         var out: [String] = []
-        if !container.groups.isEmpty {
-            let name = topology.containers.first ?? "container"
-            var line = "container \(name): groups " + container.groups.map { topology.groups[Int($0)] }.joined(separator: ",")
-            if let v = container.version { line += ", \(v == .v1 ? "TYPE1" : "TYPE1v2") on ioas \(container.ioasID)" }
-            out.append(line)
-        }
         if !pasids.isEmpty {
             out.append("pasids held: " + pasids.map(HeldPasid.init(word:)).map { $0.owner == 0 ? String($0.pasid) : "fd \($0.owner): \($0.pasid)" }
                 .joined(separator: ","))

@@ -18,11 +18,6 @@ public struct IOMMUFDState: Hashable, Sendable {
         get { proposalBox.value }
         set { proposalBox.value = newValue }
     }
-    /// The VFIO type1 container (proposal vfio-type1; empty otherwise).
-    public var container: Type1Container {
-        get { proposal.container }
-        set { proposal.container = newValue }
-    }
     /// PASIDs the VM or fd holds (vfio-pasid-request, dev-ioasid), ascending.
     public var pasids: [UInt32] {
         get { proposal.pasids }

@@ -1,7 +1,6 @@
-/// The state only some proposals keep beside iommufd's objects: the type1 container, the VM's
-/// PASIDs, bind-table's bookkeeping.
+/// The state only some of the machine's designs keep beside iommufd's objects: dev-ioasid's PASIDs
+/// and fds, bind-table's bookkeeping.
 public struct ProposalState: Hashable, Sendable {
-    public var container = Type1Container()
     public var pasids: [UInt32] = []
     public var bindTable = BindTableState()
     /// dev-ioasid: the fd each topology device joined (0: none); empty while no device joined.
@@ -14,7 +13,6 @@ public struct ProposalState: Hashable, Sendable {
     /// A copy sharing no buffer with `self`.
     func unshared() -> ProposalState {
         var s = self
-        s.container.groups = container.groups.map { $0 }
         s.pasids = pasids.map { $0 }
         s.deviceFds = deviceFds.map { $0 }
         s.bindTable.delegated = bindTable.delegated.map { $0 }

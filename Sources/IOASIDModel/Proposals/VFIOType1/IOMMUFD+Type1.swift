@@ -6,21 +6,21 @@
 extension IOMMUFD {
     /// `VFIO_GROUP_SET_CONTAINER`: a group already in the container is EINVAL
     /// (`vfio_group_ioctl_set_container`); once the type is set, its devices are attached at once.
-    func vfioGroupSetContainer(group: Int, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+    func vfioGroupSetContainer(group: Int, _ c: inout Type1Container, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         guard topology.groups.indices.contains(group) else { throw .EBADF }
-        guard !s.container.groups.contains(UInt16(group)) else { throw .EINVAL }
-        if s.container.isSet { try attachContainerGroup(group, &s) }
-        s.container.groups.append(UInt16(group))
-        s.container.groups.sort()
+        guard !c.groups.contains(UInt16(group)) else { throw .EINVAL }
+        if c.isSet { try attachContainerGroup(group, c, &s) }
+        c.groups.append(UInt16(group))
+        c.groups.sort()
         return .ok
     }
 
     /// `VFIO_SET_IOMMU`: EINVAL without a group or when a type is already set; a type no driver
     /// offers is ENODEV. The model fixes the version with `type1-version`, and the other one is
     /// EINVAL (`domain/proposals.md` §3), so that `diff` can set it per model.
-    func vfioSetIOMMU(type: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+    func vfioSetIOMMU(type: UInt64, _ c: inout Type1Container, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         typealias C = IOMMUFDConstants
-        guard !s.container.groups.isEmpty, !s.container.isSet else { throw .EINVAL }
+        guard !c.groups.isEmpty, !c.isSet else { throw .EINVAL }
         let version: IOMMUFDConfig.Type1Version
         switch type {
         case C.VFIO_TYPE1_IOMMU: version = .v1
@@ -31,19 +31,19 @@ extension IOMMUFD {
         var ioas = IOAS()
         // iommufd_vfio_set_iommu: TYPE1 is emulated by never laying large IOPTEs.
         if config.type1Impl == .iommufdCompat, version == .v1 { ioas.disableLargePages = true }
-        s.container.ioasID = s.insertObject(.ioas(ioas))
-        s.container.version = version
-        for g in s.container.groups { try attachContainerGroup(Int(g), &s) }
+        c.ioasID = s.insertObject(.ioas(ioas))
+        c.version = version
+        for g in c.groups { try attachContainerGroup(Int(g), c, &s) }
         return .ok
     }
 
     /// Binds and attaches every device of `group` to the container's address space (an existing
     /// compatible domain, or a new one with every mapping replayed into it).
-    func attachContainerGroup(_ group: Int, _ s: inout IOMMUFDState) throws(Errno) {
+    func attachContainerGroup(_ group: Int, _ c: Type1Container, _ s: inout IOMMUFDState) throws(Errno) {
         for d in topology.members(of: group) {
             do {
                 if s.boundIDs[d] == 0 { _ = try bind(device: d, iommufd: nil, flags: 0, &s) }
-                _ = try vfioAttach(device: d, flags: 0, ptID: s.container.ioasID, pasid: 0, &s)
+                _ = try vfioAttach(device: d, flags: 0, ptID: c.ioasID, pasid: 0, &s)
             } catch {
                 // vfio_iommu_type1_attach_group reports a reserved-region or aperture conflict
                 // with the existing mappings as EINVAL (iommufd: EADDRINUSE).
@@ -53,10 +53,9 @@ extension IOMMUFD {
     }
 
     /// `VFIO_IOMMU_MAP_DMA`.
-    func vfioMapDMA(vaddr: UInt64, iova: UInt64, size: UInt64, flags: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+    func vfioMapDMA(vaddr: UInt64, iova: UInt64, size: UInt64, flags: UInt32, _ c: Type1Container, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         typealias C = IOMMUFDConstants
-        if config.proposal == .bindTable { return try stage2Map(vaddr: vaddr, iova: iova, size: size, &s) }
-        guard s.container.isSet else { throw .EINVAL }
+        guard c.isSet else { throw .EINVAL }
         let known = C.VFIO_DMA_MAP_FLAG_READ | C.VFIO_DMA_MAP_FLAG_WRITE
         guard flags & ~known == 0 else { throw .EINVAL }
         var mapFlags = C.IOMMU_IOAS_MAP_FIXED_IOVA
@@ -65,25 +64,24 @@ extension IOMMUFD {
         if config.type1Impl != .iommufdCompat {
             // vfio_dma_do_map: no permission, size 0, misalignment to the smallest page, or a
             // wrap is EINVAL before anything is looked up.
-            let pgsize = alignment(of: s.container.ioasID, s)
+            let pgsize = alignment(of: c.ioasID, s)
             guard flags != 0, size != 0, (size | iova | vaddr) % pgsize == 0 else { throw .EINVAL }
             guard IOVARange(start: iova, length: size) != nil, IOVARange(start: vaddr, length: size) != nil else { throw .EINVAL }
         }
-        _ = try ioasMap(IOASMapArgs(flags: mapFlags, ioasID: s.container.ioasID, iova: iova, length: size, userVA: vaddr), &s)
+        _ = try ioasMap(IOASMapArgs(flags: mapFlags, ioasID: c.ioasID, iova: iova, length: size, userVA: vaddr), &s)
         return .ok
     }
 
     /// `VFIO_IOMMU_UNMAP_DMA`; the bytes unmapped are the output `size`.
-    func vfioUnmapDMA(iova: UInt64, size: UInt64, flags: UInt32, _ s: inout IOMMUFDState) -> Step {
+    func vfioUnmapDMA(iova: UInt64, size: UInt64, flags: UInt32, _ c: Type1Container, _ s: inout IOMMUFDState) -> Step {
         typealias C = IOMMUFDConstants
-        if config.proposal == .bindTable { return stage2Unmap(iova: iova, size: size, &s) }
-        guard s.container.isSet, flags & ~C.VFIO_DMA_UNMAP_FLAG_ALL == 0 else { return Step(outcome: .errno(.EINVAL)) }
-        let ioasID = s.container.ioasID
+        guard c.isSet, flags & ~C.VFIO_DMA_UNMAP_FLAG_ALL == 0 else { return Step(outcome: .errno(.EINVAL)) }
+        let ioasID = c.ioasID
         if flags & C.VFIO_DMA_UNMAP_FLAG_ALL != 0 {
             guard iova == 0, size == 0 else { return Step(outcome: .errno(.EINVAL)) }
             return Self.renamed(ioasUnmap(ioasID: ioasID, iova: 0, length: .max, &s))
         }
-        switch (config.type1Impl, s.container.version) {
+        switch (config.type1Impl, c.version) {
         case (.iommufdCompat, let version):
             if version == .v1 {
                 // iommufd_vfio_unmap_dma: under TYPE1 the areas are cut at the request's ends first.
@@ -95,20 +93,20 @@ extension IOMMUFD {
             }
             return Self.renamed(ioasUnmap(ioasID: ioasID, iova: iova, length: size, &s))
         case (.naive, .v1?):
-            do { return Step(outcome: try naiveUnmap(iova: iova, size: size, &s)) } catch { return Step(outcome: .errno(error)) }
+            do { return Step(outcome: try naiveUnmap(iova: iova, size: size, c, &s)) } catch { return Step(outcome: .errno(error)) }
         default:
-            do { return Step(outcome: try type1Unmap(iova: iova, size: size, &s)) } catch { return Step(outcome: .errno(error)) }
+            do { return Step(outcome: try type1Unmap(iova: iova, size: size, c, &s)) } catch { return Step(outcome: .errno(error)) }
         }
     }
 
     /// `vfio_dma_do_unmap`: v2 refuses a request that bisects a mapping (EINVAL); v1 removes every
     /// whole mapping whose first IOVA the request covers, and nothing when the request starts
     /// inside a mapping. Both report the bytes of the mappings removed, and neither ever splits.
-    func type1Unmap(iova: UInt64, size: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
-        let ioasID = s.container.ioasID
-        let request = try type1Request(iova: iova, size: size, s)
+    func type1Unmap(iova: UInt64, size: UInt64, _ c: Type1Container, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        let ioasID = c.ioasID
+        let request = try type1Request(iova: iova, size: size, c, s)
         let areas = s.ioas(ioasID)?.areas ?? []
-        if s.container.version == .v2 {
+        if c.version == .v2 {
             for a in areas where a.range.intersects(request) && !request.contains(a.range) { throw .EINVAL }
         } else if areas.contains(where: { $0.range.first < request.first && $0.range.contains(request.first) }) {
             return Self.unmappedSize(0)
@@ -126,9 +124,9 @@ extension IOMMUFD {
     /// the requested range through the IOMMU, report the requested size. An IOMMU that refuses the
     /// partial unmap of a large leaf makes it EINVAL; one that clears the whole leaf
     /// (`unmap-large-leaf = clear-whole`) silently takes the rest of the leaf with it.
-    func naiveUnmap(iova: UInt64, size: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
-        let ioasID = s.container.ioasID
-        let request = try type1Request(iova: iova, size: size, s)
+    func naiveUnmap(iova: UInt64, size: UInt64, _ c: Type1Container, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        let ioasID = c.ioasID
+        let request = try type1Request(iova: iova, size: size, c, s)
         try cutAreas(ioasID, at: [request.last] + (iova == 0 ? [] : [iova - 1]), &s)
         let inside = (s.ioas(ioasID)?.areas ?? []).filter { request.contains($0.range) }
         for (_, h) in s.pagingHWPTs(on: ioasID) {
@@ -144,8 +142,8 @@ extension IOMMUFD {
     }
 
     /// The alignment and wrap checks of `vfio_dma_do_unmap`.
-    func type1Request(iova: UInt64, size: UInt64, _ s: IOMMUFDState) throws(Errno) -> IOVARange {
-        let pgsize = alignment(of: s.container.ioasID, s)
+    func type1Request(iova: UInt64, size: UInt64, _ c: Type1Container, _ s: IOMMUFDState) throws(Errno) -> IOVARange {
+        let pgsize = alignment(of: c.ioasID, s)
         guard size != 0, iova % pgsize == 0, size % pgsize == 0, let range = IOVARange(start: iova, length: size) else { throw .EINVAL }
         return range
     }

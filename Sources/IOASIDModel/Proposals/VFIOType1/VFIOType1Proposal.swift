@@ -1,19 +1,30 @@
-/// The VFIO type1 container (`domain/proposals.md` S1), over iommufd's io_pagetable code.
-public struct VFIOType1Proposal: MachineProposal {
-    public var core: MachineCore
-    public init(core: MachineCore) { self.core = core }
+import Explorer
 
-    public static let proposalName = ProposalName.vfioType1
-    public static let features: Set<ModelFeature> = [.containers]
-
-    /// `VFIO_SET_IOMMU arg=` is whatever `type1-version` says on each side.
-    public static func diffKey(_ op: IOMMUFDOperation) -> IOMMUFDOperation {
-        if case .vfioSetIOMMU = op { return .vfioSetIOMMU(type: 0) }
-        return op
+/// The VFIO type1 container (`domain/proposals.md` S1), over iommufd's io_pagetable code: the
+/// container's address space is an IOAS of the kernel state, its areas are type1's tracked
+/// mappings (`struct vfio_dma`) and its automatic HWPTs type1's domain list, so that a group behind
+/// an IOMMU that cannot share an existing domain gets a new one with every mapping replayed into
+/// it (`vfio_iommu_replay`). `type1-impl` tells `vfio_iommu_type1.c`, iommufd's `vfio_compat.c`
+/// and H11's naive design apart (`IOMMUFD+Type1.swift`).
+public struct VFIOType1Proposal: Proposal {
+    public struct State: Hashable, Sendable {
+        /// The kernel objects and hardware the container drives.
+        public var kernel: IOMMUFDState
+        public var container = Type1Container()
     }
+
+    public typealias Operation = VFIOType1Operation
+    public typealias View = IOMMUFDView
+
+    public static let name = "vfio-type1"
+    public static let summary = "the VFIO type1 container (S1): several domains behind one container, mappings replayed"
+    public static let knobs: [DesignKnob] = [Knob.domainScope, .pgsizeSource, .unmapLargeLeaf, .destroyCheck, .type1Impl, .type1Version].map {
+        DesignKnob($0.rawValue, values: $0.values, default: $0 == .domainScope ? "compatible" : $0.values[0], $0.explanation)
+    }
+    public static let features: Set<ModelFeature> = [.containers]
     public static let groups: [ExploreGroup] = [
-        ExploreGroup("attach", "VFIO_GROUP_SET_CONTAINER for every group", isDefault: true),
-        ExploreGroup("ioas", "VFIO_SET_IOMMU with the type type1-version names", isDefault: true),
+        ExploreGroup("group", "VFIO_GROUP_SET_CONTAINER for every group", isDefault: true, aliases: ["attach"]),
+        ExploreGroup("set-iommu", "VFIO_SET_IOMMU with the type type1-version names", isDefault: true, aliases: ["ioas"]),
         ExploreGroup("map", "VFIO_IOMMU_MAP_DMA over the (IOVA, length) pairs, read+write and read-only", isDefault: true),
         ExploreGroup("unmap", "VFIO_IOMMU_UNMAP_DMA over the pairs, and UNMAP_ALL", isDefault: true),
         .translate,
@@ -22,4 +33,150 @@ public struct VFIOType1Proposal: MachineProposal {
         ObjectKind("ioas", "the container's address space"), ObjectKind("hwpt", "the container's domains"),
         ObjectKind("device", "devices"), ObjectKind("domain", "hardware domains"),
     ]
+
+    /// `VFIO_SET_IOMMU arg=` is whatever `type1-version` says on each side.
+    public static func diffKey(_ op: VFIOType1Operation) -> VFIOType1Operation {
+        if case .setIOMMU = op { return .setIOMMU(type: 0) }
+        return op
+    }
+
+    /// The kernel's shared code (io_pagetable, bind and attach, TRANSLATE) with the knobs.
+    let kernel: IOMMUFD
+    let space: ActionSpace
+    let groupWords: Set<String>
+    let symmetry: IOMMUFDSymmetry?
+
+    public init(model: Model) {
+        kernel = IOMMUFD(topology: model.topology, config: model.config)
+        let bounds = model.explore ?? ExploreBounds()
+        space = ActionSpace(topology: model.topology, bounds: bounds, config: model.config)
+        groupWords = bounds.groups
+        let s = IOMMUFDSymmetry(topology: model.topology, distinguished: Set(model.goals.flatMap(\.atoms).map(\.device)))
+        symmetry = s.isTrivial ? nil : s
+    }
+
+    public var topology: Topology { kernel.topology }
+    public var initialState: State { State(kernel: kernel.initialState) }
+
+    public func apply(_ op: VFIOType1Operation, to s: inout State) -> Outcome {
+        var next = s
+        let step: IOMMUFD.Step
+        func run(_ body: (inout State) throws(Errno) -> Outcome) -> IOMMUFD.Step {
+            do { return IOMMUFD.Step(outcome: try body(&next)) } catch { return IOMMUFD.Step(outcome: .errno(error)) }
+        }
+        switch op {
+        case .groupSetContainer(let g): step = run { n throws(Errno) in try kernel.vfioGroupSetContainer(group: g, &n.container, &n.kernel) }
+        case .setIOMMU(let type): step = run { n throws(Errno) in try kernel.vfioSetIOMMU(type: type, &n.container, &n.kernel) }
+        case .mapDMA(let vaddr, let iova, let size, let flags):
+            step = run { n throws(Errno) in try kernel.vfioMapDMA(vaddr: vaddr, iova: iova, size: size, flags: flags, n.container, &n.kernel) }
+        case .unmapDMA(let iova, let size, let flags): step = kernel.vfioUnmapDMA(iova: iova, size: size, flags: flags, next.container, &next.kernel)
+        case .translate(let r): step = IOMMUFD.Step(outcome: kernel.translate(device: r.device, pasid: r.pasid, iova: r.iova, access: r.access, &next.kernel))
+        }
+        // A failure changes nothing, except the unmaps the kernel does not undo halfway.
+        if step.isSuccess || step.keepsPartialState { s = next }
+        #if DEBUG
+        if kernel.config.destroyCheck == .refcount {
+            let mismatches = IOMMUFDView(machine: kernel, state: s.kernel).refcountMismatches()
+            assert(mismatches.isEmpty, "reference counts after \(op): \(mismatches)")
+        }
+        #endif
+        return step.outcome
+    }
+
+    public func view(of state: State) -> IOMMUFDView { IOMMUFDView(machine: kernel, state: state.kernel) }
+
+    public func violation(of name: InvariantName, in state: State) -> Violation? {
+        Invariants.check(name, in: IOMMUFDView(machine: kernel, state: state.kernel))
+    }
+
+    public func successor(of state: State, after op: VFIOType1Operation, coverage: Coverage<VFIOType1Operation>) -> State? {
+        let (next, outcome) = apply(op, to: state)
+        if exceedsCaps(next) {
+            coverage.record(op, CoverageCode.capped)
+            return nil
+        }
+        coverage.record(op, outcome)
+        return next
+    }
+
+    /// By `ops` group: `group` adds each group to the container, `set-iommu` sets the type
+    /// `type1-version` names, `map` / `unmap` are MAP_DMA / UNMAP_DMA over the (IOVA, length) pairs
+    /// (and UNMAP_ALL), `translate` probes every route.
+    public func actions(of state: State, into out: inout [VFIOType1Operation]) {
+        typealias C = IOMMUFDConstants
+        let g = groupWords
+        if g.contains("group") { for group in topology.groups.indices { out.append(.groupSetContainer(group: group)) } }
+        if g.contains("set-iommu") { out.append(.setIOMMU(type: kernel.config.type1Version == .v1 ? C.VFIO_TYPE1_IOMMU : C.VFIO_TYPE1v2_IOMMU)) }
+        if g.contains("map") {
+            let flagSets = [C.VFIO_DMA_MAP_FLAG_READ | C.VFIO_DMA_MAP_FLAG_WRITE, C.VFIO_DMA_MAP_FLAG_READ]
+            for (iova, length) in space.pairs { for va in space.userVAs(for: iova) { for f in flagSets {
+                out.append(.mapDMA(vaddr: va, iova: iova, size: length, flags: f))
+            } } }
+        }
+        if g.contains("unmap") {
+            for (iova, length) in space.pairs { out.append(.unmapDMA(iova: iova, size: length, flags: 0)) }
+            out.append(.unmapDMA(iova: 0, size: 0, flags: C.VFIO_DMA_UNMAP_FLAG_ALL))
+        }
+        if g.contains("translate") { space.translateRequests(state.kernel.hardware) { out.append(.translate($0)) } }
+    }
+
+    public func exceedsCaps(_ state: State) -> Bool { space.exceedsCaps(state.kernel) }
+
+    public func holds(_ atom: GoalAtom, in state: State) -> Bool {
+        if case .joined(let d, _) = atom { return state.kernel.boundIDs[d] != 0 }
+        return atom.holds(in: state.kernel.hardware, topology)
+    }
+
+    public func encode<W: WordSink>(_ state: State, into sink: inout W) {
+        state.kernel.encode(into: &sink)
+        sink.put(UInt64(state.container.groups.count))
+        for g in state.container.groups { sink.put(UInt64(g)) }
+        let version: UInt64 = state.container.version == nil ? 0 : state.container.version == .v1 ? 1 : 2
+        sink.put(UInt64(state.container.ioasID) | version << 32)
+    }
+
+    public func decode(_ reader: inout WordReader) -> State? {
+        var s = State(kernel: IOMMUFDState.decode(&reader))
+        s.container.groups = (0..<Int(reader.next())).map { _ in UInt16(truncatingIfNeeded: reader.next()) }
+        let c = reader.next()
+        s.container.ioasID = UInt32(truncatingIfNeeded: c)
+        s.container.version = c >> 32 == 0 ? nil : c >> 32 == 1 ? .v1 : .v2
+        return s
+    }
+
+    public func unshared(_ state: State) -> State {
+        var s = State(kernel: state.kernel.unshared(), container: state.container)
+        s.container.groups = state.container.groups.map { $0 }
+        return s
+    }
+
+    /// The smallest fingerprint over the renamings of interchangeable devices.
+    public func fingerprint(of state: State, symmetric: Bool) -> UInt64 {
+        var f = Fingerprint()
+        encode(state, into: &f)
+        var best = f.value
+        if symmetric, let symmetry {
+            for p in symmetry.permutations {
+                var renamed = State(kernel: state.kernel.permuted(devices: p.devices, groups: p.groups), container: state.container)
+                renamed.container.groups = state.container.groups.map { UInt16(p.groups[Int($0)]) }.sorted()
+                var g = Fingerprint()
+                encode(renamed, into: &g)
+                best = min(best, g.value)
+            }
+        }
+        return best
+    }
+
+    public func describe(_ state: State) -> [String] {
+        var out: [String] = []
+        let c = state.container
+        if !c.groups.isEmpty {
+            var line = "container \(topology.containers.first ?? "container"): groups " + c.groups.map { topology.groups[Int($0)] }.joined(separator: ",")
+            if let v = c.version { line += ", \(v == .v1 ? "TYPE1" : "TYPE1v2") on ioas \(c.ioasID)" }
+            out.append(line)
+        }
+        return out + state.kernel.describe(topology)
+    }
+
+    public func dot(_ state: State, violation: Violation?) -> String { DotPicture.render(state.kernel, topology, violation: violation) }
 }
