@@ -66,7 +66,6 @@ public final class ActionSpace: Sendable {
 
     /// Appends the candidate operations in `state`, in a fixed order.
     public func actions(of state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
-        if config.proposal == .bindTable { return bindTableActions(state, into: &out) }
         if config.proposal == .devIOASID { return devIOASIDActions(state, into: &out) }
         typealias C = IOMMUFDConstants
         let g = groups
@@ -149,49 +148,6 @@ public final class ActionSpace: Sendable {
         for r in hardware.routes { for d in topology.members(of: Int(r.group)) { for iova in probes { for a in Access.allCases {
             body(DMARequest(device: d, pasid: r.pasid, iova: iova, access: a))
         } } } }
-    }
-
-    /// Bind-table's operations, by `ops` group: `bind` → BIND_PASID_TABLE per device (its full
-    /// width), `attach` → GUEST_SET_PASID_ENTRY (to one of two guest tables: the first two probes
-    /// stand for their GPAs) and ATTACH_PASID per device and PASID, `map` / `unmap` → stage-2
-    /// VFIO_IOMMU_MAP_DMA / UNMAP_DMA over the (IOVA, length) pairs read as GPAs, `hwpt` → the
-    /// memreserve protocol (MEMRESERVE over the pairs, ADD_TABLE from every reserve, REMOVE_TABLE,
-    /// RECLAIM), `nested` → GUEST_S1_MAP of the pairs to the probes, `translate` as for iommufd.
-    func bindTableActions(_ state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
-        let g = groups
-        let tables = Array(probes.prefix(2))
-        if g.contains(.bind) {
-            for d in topology.devices.indices {
-                out.append(.bindPasidTable(device: d, basePtr: probes.first ?? 0, pasidBits: UInt32(max(1, topology.pasidBits(of: d)))))
-            }
-        }
-        if g.contains(.attach) {
-            for d in topology.devices.indices { for p in bounds.pasids {
-                for root in tables { out.append(.guestSetPasidEntry(device: d, pasid: p, s1Root: root)) }
-                out.append(.attachPasid(device: d, pasid: p))
-            } }
-        }
-        if g.contains(.map) {
-            let rw = IOMMUFDConstants.VFIO_DMA_MAP_FLAG_READ | IOMMUFDConstants.VFIO_DMA_MAP_FLAG_WRITE
-            for (gpa, length) in pairs { for va in userVAs(for: gpa) { out.append(.vfioMapDMA(vaddr: va, iova: gpa, size: length, flags: rw)) } }
-        }
-        if g.contains(.unmap) { for (gpa, length) in pairs { out.append(.vfioUnmapDMA(iova: gpa, size: length, flags: 0)) } }
-        if g.contains(.hwpt) {
-            for (gpa, length) in pairs { out.append(.memreserve(gpa: gpa, size: length)) }
-            for d in topology.devices.indices { for p in bounds.pasids {
-                for r in state.bindTable.reserves { for root in tables { out.append(.addTable(device: d, pasid: p, s1Root: root, reserve: r.first)) } }
-                out.append(.removeTable(device: d, pasid: p))
-            } }
-            for r in state.bindTable.reserves { out.append(.reclaim(gpa: r.first, size: r.length)) }
-        }
-        if g.contains(.nested) {
-            for d in topology.devices.indices { for p in bounds.pasids where !state.hardware.routes(group: topology.devices[d].group, pasid: p).isEmpty {
-                for (iova, length) in pairs { for gpa in probes where gpa &+ length &- 1 <= bounds.window.last {
-                    out.append(.guestS1MapPasid(device: d, pasid: p, iova: iova, gpa: gpa, length: length, permissions: .readWrite))
-                } }
-            } }
-        }
-        if g.contains(.translate) { translateActions(state, into: &out) }
     }
 
     /// The /dev/ioasid calls, by `ops` group: `bind` → JOIN_IOASID_FD, `ioas` → IOASID_ALLOC,

@@ -44,8 +44,8 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
         case .pgsizeSource: return []
         case .pasidScope: return [.iommufd, .devIOASID]
         case .pasidFree: return [.devIOASID]
-        case .pasidTableOwner: return [.bindTable]
-        case .stage2PinTables: return [.bindTable, .iommufd]
+        case .pasidTableOwner: return []
+        case .stage2PinTables: return [.iommufd]
         case .unmapLargeLeaf, .destroyCheck: return ProposalName.allCases
         case .type1Impl, .type1Version: return []
         }
@@ -73,13 +73,11 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
 /// The uAPI designs a model can select with `proposal NAME` (`domain/proposals.md` §1).
 public enum ProposalName: String, Hashable, Sendable, CaseIterable {
     case iommufd
-    case bindTable = "bind-table"
     case devIOASID = "dev-ioasid"
 
     public var explanation: String {
         switch self {
         case .iommufd: return "iommufd as merged (S7): IOAS, HWPT, device bind/attach/replace, PASIDs, nesting"
-        case .bindTable: return "bind PASID table vs bind page tables with memreserve (S3)"
         case .devIOASID: return "the /dev/ioasid RFC (S5): join, IOASIDs, ATTACH_IOASID(_PASID)"
         }
     }

@@ -46,6 +46,8 @@ import Testing
         func problem<P: Proposal>(_ proposal: P, _ model: Model, _ state: P.State, _ op: P.Operation, _ next: P.State) -> String? {
             let text = op.scenarioText(model.topology)
             if op.reparsed(model.topology) != op { return "\(text) does not read back as itself" }
+            // A failure changes nothing, except the unmaps the kernel does not undo halfway.
+            if !proposal.apply(op, to: state).1.isSuccess, next != state, !op.name.contains("UNMAP") { return "failed \(text) changed the state" }
             for name in model.checks { if let v = proposal.violation(of: name, in: next) { return "after \(text): \(v)" } }
             var words: [UInt64] = []
             proposal.encode(next, into: &words)

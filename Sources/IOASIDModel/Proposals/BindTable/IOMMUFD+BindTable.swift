@@ -15,18 +15,18 @@
 /// host's own domain (kernel SVA) is an empty domain of that format. Neither makes a promise the
 /// `translation` invariant could check; `pasid-unique` and `lifetime` say what breaks.
 extension IOMMUFD {
-    func bindPasidTable(device: Int, pasidBits: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+    func bindPasidTable(device: Int, pasidBits: UInt32, _ b: inout BindTableState, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         let group = UInt16(topology.devices[device].group)
         guard pasidBits >= 1, Int(pasidBits) <= topology.pasidBits(of: device) else { throw .EINVAL }
-        guard !s.bindTable.delegated.contains(group) else { throw .EBUSY }
-        s.bindTable.delegated.append(group)
-        s.bindTable.delegated.sort()
+        guard !b.delegated.contains(group) else { throw .EBUSY }
+        b.delegated.append(group)
+        b.delegated.sort()
         return .ok
     }
 
     /// Whether the host sees every entry at (group, PASID): not when the guest owns the table.
-    func hostSeesGuestEntries(group: Int, _ s: IOMMUFDState) -> Bool {
-        !(config.pasidTableOwnedByGuest && s.bindTable.delegated.contains(UInt16(group)))
+    func hostSeesGuestEntries(group: Int, _ b: BindTableState, _ s: IOMMUFDState) -> Bool {
+        !(config.pasidTableOwnedByGuest && b.delegated.contains(UInt16(group)))
     }
 
     func checkPasid(_ pasid: UInt32, device: Int) throws(Errno) {
@@ -34,28 +34,28 @@ extension IOMMUFD {
         guard pasid != 0, bits > 0, UInt64(pasid) >> UInt64(bits) == 0 else { throw .EINVAL }
     }
 
-    func guestSetPasidEntry(device: Int, pasid: UInt32, s1Root: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+    func guestSetPasidEntry(device: Int, pasid: UInt32, s1Root: UInt64, _ b: inout BindTableState, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         let group = topology.devices[device].group
-        guard s.bindTable.delegated.contains(UInt16(group)) else { throw .EINVAL }
+        guard b.delegated.contains(UInt16(group)) else { throw .EINVAL }
         try checkPasid(pasid, device: device)
-        let domain = try guestTable(device: device, root: s1Root, &s)
-        if hostSeesGuestEntries(group: group, s) {
+        let domain = try guestTable(device: device, root: s1Root, &b, &s)
+        if hostSeesGuestEntries(group: group, b, s) {
             guard s.hardware.routes(group: group, pasid: pasid).isEmpty else { throw .EBUSY }
             s.hardware.setRoute(group: group, pasid: pasid, domain: domain)
         } else {
             // The guest rewrites its own entry; the host's entry at that PASID, invisible to it, stays.
-            let mine = s.hardware.routes(group: group, pasid: pasid).filter { !s.bindTable.hostDomains.contains($0.domain) }
-            for r in mine { dropRoute(r, &s) }
+            let mine = s.hardware.routes(group: group, pasid: pasid).filter { !b.hostDomains.contains($0.domain) }
+            for r in mine { dropRoute(r, &b, &s) }
             s.hardware.addRoute(Route(group: group, pasid: pasid, domain: domain))
         }
         return .ok
     }
 
-    func attachPasid(device: Int, pasid: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+    func attachPasid(device: Int, pasid: UInt32, _ b: inout BindTableState, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         let group = topology.devices[device].group
         try checkPasid(pasid, device: device)
         let existing = s.hardware.routes(group: group, pasid: pasid)
-        let visible = hostSeesGuestEntries(group: group, s) ? existing : existing.filter { s.bindTable.hostDomains.contains($0.domain) }
+        let visible = hostSeesGuestEntries(group: group, b, s) ? existing : existing.filter { b.hostDomains.contains($0.domain) }
         guard visible.isEmpty else { throw .EBUSY }
         let iommuIndex = topology.devices[device].iommu
         let spec = topology.iommus[iommuIndex]
@@ -63,62 +63,62 @@ extension IOMMUFD {
         let domain = s.hardware.allocateDomain { did in
             Domain(id: did, iommu: iommuIndex, preset: spec.preset, enforcesCoherency: false, dirtyTracking: false, stage: .stage1, table: table)
         }
-        s.bindTable.hostDomains.append(domain)
-        s.bindTable.hostDomains.sort()
+        b.hostDomains.append(domain)
+        b.hostDomains.sort()
         s.hardware.addRoute(Route(group: group, pasid: pasid, domain: domain))
         return .ok
     }
 
-    func memreserve(gpa: UInt64, size: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+    func memreserve(gpa: UInt64, size: UInt64, _ b: inout BindTableState, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         guard size > 0, let range = IOVARange(start: gpa, length: size) else { throw .EINVAL }
-        guard !s.bindTable.reserves.contains(where: { $0.intersects(range) }) else { throw .EEXIST }
-        s.bindTable.reserves.append(range)
-        s.bindTable.reserves.sort()
+        guard !b.reserves.contains(where: { $0.intersects(range) }) else { throw .EEXIST }
+        b.reserves.append(range)
+        b.reserves.sort()
         return .ok
     }
 
-    func addTable(device: Int, pasid: UInt32, s1Root: UInt64, reserve: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+    func addTable(device: Int, pasid: UInt32, s1Root: UInt64, reserve: UInt64, _ b: inout BindTableState, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         let group = topology.devices[device].group
         try checkPasid(pasid, device: device)
-        guard let r = s.bindTable.reserves.first(where: { $0.first == reserve }) else { throw .ENOENT }
+        guard let r = b.reserves.first(where: { $0.first == reserve }) else { throw .ENOENT }
         let granule = topology.iommu(of: device).preset.format.granule
         guard let page = IOVARange(start: s1Root, length: granule), r.contains(page) else { throw .ENOSPC }
         guard s.hardware.routes(group: group, pasid: pasid).isEmpty else { throw .EBUSY }
-        let domain = try guestTable(device: device, root: s1Root, &s)
+        let domain = try guestTable(device: device, root: s1Root, &b, &s)
         s.hardware.setRoute(group: group, pasid: pasid, domain: domain)
-        if !s.bindTable.reserveTables.contains(domain) {
-            s.bindTable.reserveTables.append(domain)
-            s.bindTable.reserveTables.sort()
+        if !b.reserveTables.contains(domain) {
+            b.reserveTables.append(domain)
+            b.reserveTables.sort()
         }
         return .ok
     }
 
-    func removeTable(device: Int, pasid: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+    func removeTable(device: Int, pasid: UInt32, _ b: inout BindTableState, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         let group = topology.devices[device].group
-        let routes = s.hardware.routes(group: group, pasid: pasid).filter { s.bindTable.reserveTables.contains($0.domain) }
+        let routes = s.hardware.routes(group: group, pasid: pasid).filter { b.reserveTables.contains($0.domain) }
         guard !routes.isEmpty else { throw .ENOENT }
-        for r in routes { dropRoute(r, &s) }
+        for r in routes { dropRoute(r, &b, &s) }
         return .ok
     }
 
-    func reclaim(gpa: UInt64, size: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
-        guard let range = IOVARange(start: gpa, length: size), let i = s.bindTable.reserves.firstIndex(of: range) else { throw .EINVAL }
-        let inUse = s.bindTable.reserveTables.contains { d in s.hardware.domain(d).map { range.contains($0.table.rootAddress) } ?? false }
+    func reclaim(gpa: UInt64, size: UInt64, _ b: inout BindTableState, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        guard let range = IOVARange(start: gpa, length: size), let i = b.reserves.firstIndex(of: range) else { throw .EINVAL }
+        let inUse = b.reserveTables.contains { d in s.hardware.domain(d).map { range.contains($0.table.rootAddress) } ?? false }
         if inUse, config.stage2PinTables { throw .EBUSY }
-        s.bindTable.reserves.remove(at: i)
+        b.reserves.remove(at: i)
         return .ok
     }
 
     /// The domain standing for the guest's stage-1 table at `root` behind the device's IOMMU
     /// (shared by every binding of that table there): nested over the implicit container's stage 2,
     /// which needs nesting hardware (EOPNOTSUPP).
-    func guestTable(device: Int, root: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> DomainID {
+    func guestTable(device: Int, root: UInt64, _ b: inout BindTableState, _ s: inout IOMMUFDState) throws(Errno) -> DomainID {
         let iommuIndex = topology.devices[device].iommu
         let spec = topology.iommus[iommuIndex]
         guard spec.nesting else { throw .EOPNOTSUPP }
-        let parentHWPT = try nestParent(for: device, on: stage2IOAS(&s), &s)
+        let parentHWPT = try nestParent(for: device, on: stage2IOAS(&b, &s), &s)
         guard let parent = s.paging(parentHWPT)?.domain else { throw .EINVAL }
-        let hostDomains = s.bindTable.hostDomains
+        let hostDomains = b.hostDomains
         if let d = s.hardware.domains.first(where: {
             $0.iommu == iommuIndex && !$0.freed && $0.parent == parent && $0.table.rootAddress == root && !hostDomains.contains($0.id)
         }) {
@@ -133,49 +133,49 @@ extension IOMMUFD {
     }
 
     /// The implicit container's stage-2 IOAS, made at first use.
-    func stage2IOAS(_ s: inout IOMMUFDState) -> UInt32 {
-        if s.bindTable.stage2 != 0 { return s.bindTable.stage2 }
+    func stage2IOAS(_ b: inout BindTableState, _ s: inout IOMMUFDState) -> UInt32 {
+        if b.stage2 != 0 { return b.stage2 }
         let id = s.insertObject(.ioas(IOAS()))
-        s.bindTable.stage2 = id
+        b.stage2 = id
         return id
     }
 
     /// `VFIO_IOMMU_MAP_DMA iova=GPA` on the implicit container: guest RAM, read and write.
-    func stage2Map(vaddr: UInt64, iova: UInt64, size: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+    func stage2Map(vaddr: UInt64, iova: UInt64, size: UInt64, _ b: inout BindTableState, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         typealias C = IOMMUFDConstants
         let flags = C.IOMMU_IOAS_MAP_FIXED_IOVA | C.IOMMU_IOAS_MAP_READABLE | C.IOMMU_IOAS_MAP_WRITEABLE
-        _ = try ioasMap(IOASMapArgs(flags: flags, ioasID: stage2IOAS(&s), iova: iova, length: size, userVA: vaddr), &s)
+        _ = try ioasMap(IOASMapArgs(flags: flags, ioasID: stage2IOAS(&b, &s), iova: iova, length: size, userVA: vaddr), &s)
         return .ok
     }
 
     /// `VFIO_IOMMU_UNMAP_DMA` on the implicit container (`IOMMU_IOAS_UNMAP`'s rules; under
     /// `stage2-pin-tables = yes` a GPA holding a bound table's page, or lent by a memreserve
     /// whether or not a table uses it yet (`domain/proposals.md` §4), is EBUSY).
-    func stage2Unmap(iova: UInt64, size: UInt64, _ s: inout IOMMUFDState) -> Step {
-        guard s.bindTable.stage2 != 0 else { return Step(outcome: .errno(.ENOENT)) }
-        let reserves = config.stage2PinTables ? s.bindTable.reserves : []
-        return Self.renamed(ioasUnmap(ioasID: s.bindTable.stage2, iova: iova, length: size, alsoLocked: reserves, &s))
+    func stage2Unmap(iova: UInt64, size: UInt64, _ b: BindTableState, _ s: inout IOMMUFDState) -> Step {
+        guard b.stage2 != 0 else { return Step(outcome: .errno(.ENOENT)) }
+        let reserves = config.stage2PinTables ? b.reserves : []
+        return Self.renamed(ioasUnmap(ioasID: b.stage2, iova: iova, length: size, alsoLocked: reserves, &s))
     }
 
     /// `GUEST_S1_MAP dev= pasid=`: the guest writes the table its entry at (device, PASID) points
     /// to — ENOENT when none of the guest's is there; its table pages must be stage-2 RAM (EFAULT).
     func guestS1MapPasid(device: Int, pasid: UInt32, iova: UInt64, gpa: UInt64, length: UInt64, permissions: Permissions,
-                         _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+                         _ b: BindTableState, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         let group = topology.devices[device].group
-        guard let route = s.hardware.routes(group: group, pasid: pasid).first(where: { !s.bindTable.hostDomains.contains($0.domain) }) else {
+        guard let route = s.hardware.routes(group: group, pasid: pasid).first(where: { !b.hostDomains.contains($0.domain) }) else {
             throw .ENOENT
         }
-        let ram = s.ioas(s.bindTable.stage2)?.areas.filter { $0.permissions.contains(.read) }.map(\.range) ?? []
+        let ram = s.ioas(b.stage2)?.areas.filter { $0.permissions.contains(.read) }.map(\.range) ?? []
         try writeGuestTable(route.domain, ram: ram, iova: iova, gpa: gpa, length: length, permissions: permissions, tableGPA: nil, &s)
         return .ok
     }
 
     /// Removes one route; a domain nothing routes to any more is freed and forgotten.
-    func dropRoute(_ r: Route, _ s: inout IOMMUFDState) {
+    func dropRoute(_ r: Route, _ b: inout BindTableState, _ s: inout IOMMUFDState) {
         s.hardware.removeRoute(r)
         guard !s.hardware.routes.contains(where: { $0.domain == r.domain }) else { return }
         s.hardware.freeDomain(r.domain)
-        s.bindTable.hostDomains.removeAll { $0 == r.domain }
-        s.bindTable.reserveTables.removeAll { $0 == r.domain }
+        b.hostDomains.removeAll { $0 == r.domain }
+        b.reserveTables.removeAll { $0 == r.domain }
     }
 }

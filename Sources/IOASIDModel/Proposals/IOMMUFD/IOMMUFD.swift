@@ -80,20 +80,6 @@ public struct IOMMUFD: Hashable, Sendable {
             return run { s throws(Errno) in try guestS1Map(hwptID: h, iova: iova, gpa: gpa, length: length, permissions: perms, tableGPA: table, &s) }
         case .guestS1Unmap(let h, let iova, let length):
             return run { s throws(Errno) in try guestS1Unmap(hwptID: h, iova: iova, length: length, &s) }
-        case .vfioMapDMA(let vaddr, let iova, let size, _):
-            return run { s throws(Errno) in try stage2Map(vaddr: vaddr, iova: iova, size: size, &s) }
-        case .vfioUnmapDMA(let iova, let size, _): return stage2Unmap(iova: iova, size: size, &s)
-        case .bindPasidTable(let d, _, let bits): return run { s throws(Errno) in try bindPasidTable(device: d, pasidBits: bits, &s) }
-        case .guestSetPasidEntry(let d, let pasid, let root):
-            return run { s throws(Errno) in try guestSetPasidEntry(device: d, pasid: pasid, s1Root: root, &s) }
-        case .attachPasid(let d, let pasid): return run { s throws(Errno) in try attachPasid(device: d, pasid: pasid, &s) }
-        case .memreserve(let gpa, let size): return run { s throws(Errno) in try memreserve(gpa: gpa, size: size, &s) }
-        case .addTable(let d, let pasid, let root, let reserve):
-            return run { s throws(Errno) in try addTable(device: d, pasid: pasid, s1Root: root, reserve: reserve, &s) }
-        case .removeTable(let d, let pasid): return run { s throws(Errno) in try removeTable(device: d, pasid: pasid, &s) }
-        case .reclaim(let gpa, let size): return run { s throws(Errno) in try reclaim(gpa: gpa, size: size, &s) }
-        case .guestS1MapPasid(let d, let pasid, let iova, let gpa, let length, let perms):
-            return run { s throws(Errno) in try guestS1MapPasid(device: d, pasid: pasid, iova: iova, gpa: gpa, length: length, permissions: perms, &s) }
         case .joinIOASIDFd(let d, let fd): return run { s throws(Errno) in try joinIOASIDFd(device: d, fd: fd, &s) }
         case .ioasidAlloc(let fd): return run { s throws(Errno) in try ioasidAlloc(fd: fd, &s) }
         case .ioasidFree(let id): return run { s throws(Errno) in try ioasidFree(ioasid: id, &s) }

@@ -118,28 +118,6 @@ extension IOMMUFDOperation {
             return out
         case .guestS1Unmap(let h, let iova, let length):
             return [("hwpt_id", .number(UInt64(h))), ("iova", .address(iova)), ("length", .address(length))]
-        case .vfioMapDMA(let vaddr, let iova, let size, let flags):
-            return [("vaddr", .address(vaddr)), ("iova", .address(iova)), ("size", .address(size)), ("flags", Self.dmaFlagsText(flags))]
-                + containerField(topology)
-        case .vfioUnmapDMA(let iova, let size, let flags):
-            var out: [(String, ArgumentText)] = [("iova", .address(iova)), ("size", .address(size))]
-            if flags != 0 { out.append(("flags", flags == IOMMUFDConstants.VFIO_DMA_UNMAP_FLAG_ALL ? .word("VFIO_DMA_UNMAP_FLAG_ALL") : .number(UInt64(flags)))) }
-            return out + containerField(topology)
-        case .bindPasidTable(let d, let base, let bits):
-            return [dev(d), ("base_ptr", .address(base)), ("pasid_bits", .number(UInt64(bits)))]
-        case .guestSetPasidEntry(let d, let pasid, let root):
-            return [dev(d), ("pasid", .number(UInt64(pasid))), ("s1_root", .address(root))]
-        case .attachPasid(let d, let pasid):
-            return [dev(d), ("pasid", .number(UInt64(pasid)))]
-        case .memreserve(let gpa, let size), .reclaim(let gpa, let size):
-            return [("gpa", .address(gpa)), ("size", .address(size))]
-        case .addTable(let d, let pasid, let root, let reserve):
-            return [dev(d), ("pasid", .number(UInt64(pasid))), ("s1_root", .address(root)), ("reserve", .address(reserve))]
-        case .removeTable(let d, let pasid):
-            return [dev(d), ("pasid", .number(UInt64(pasid)))]
-        case .guestS1MapPasid(let d, let pasid, let iova, let gpa, let length, let perms):
-            return [dev(d), ("pasid", .number(UInt64(pasid))), ("iova", .address(iova)), ("gpa", .address(gpa)), ("length", .address(length))]
-                + Self.guestFlags(perms)
         case .joinIOASIDFd(let d, let fd):
             return [dev(d), ("fd", .number(UInt64(fd)))]
         case .ioasidAlloc(let fd):

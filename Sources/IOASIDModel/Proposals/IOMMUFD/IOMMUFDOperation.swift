@@ -36,30 +36,6 @@ public enum IOMMUFDOperation: Hashable, Sendable {
     /// The guest clears part of its stage-1 table.
     case guestS1Unmap(hwptID: UInt32, iova: UInt64, length: UInt64)
 
-    // bind-table's stage 2 on its implicit container (GPA → host).
-    /// `VFIO_IOMMU_MAP_DMA` (`struct vfio_iommu_type1_dma_map`).
-    case vfioMapDMA(vaddr: UInt64, iova: UInt64, size: UInt64, flags: UInt32)
-    /// `VFIO_IOMMU_UNMAP_DMA` (`struct vfio_iommu_type1_dma_unmap`); returns the bytes unmapped.
-    case vfioUnmapDMA(iova: UInt64, size: UInt64, flags: UInt32)
-
-    // Bind PASID table vs bind page tables (proposal bind-table, virtio-iommu style).
-    /// `BIND_PASID_TABLE`: the guest's PASID table (at `basePtr`, `pasidBits` wide) serves the device.
-    case bindPasidTable(device: Int, basePtr: UInt64, pasidBits: UInt32)
-    /// `GUEST_SET_PASID_ENTRY`: the guest points PASID `pasid` of its table at a stage-1 table.
-    case guestSetPasidEntry(device: Int, pasid: UInt32, s1Root: UInt64)
-    /// `ATTACH_PASID`: the host attaches a kernel-owned domain of its own (e.g. kernel SVA).
-    case attachPasid(device: Int, pasid: UInt32)
-    /// `VIRTIO_IOMMU_T_MEMRESERVE`: the guest lends GPA space to the host for page tables.
-    case memreserve(gpa: UInt64, size: UInt64)
-    /// `VIRTIO_IOMMU_T_ADD_TABLE`: a stage-1 table in reserve `reserve` serves (device, PASID).
-    case addTable(device: Int, pasid: UInt32, s1Root: UInt64, reserve: UInt64)
-    /// `VIRTIO_IOMMU_T_REMOVE_TABLE`.
-    case removeTable(device: Int, pasid: UInt32)
-    /// `VIRTIO_IOMMU_T_RECLAIM`: the guest takes a reserve back.
-    case reclaim(gpa: UInt64, size: UInt64)
-    /// `GUEST_S1_MAP dev= pasid=`: the guest maps IOVA → GPA in the stage-1 table serving (device, PASID).
-    case guestS1MapPasid(device: Int, pasid: UInt32, iova: UInt64, gpa: UInt64, length: UInt64, permissions: Permissions)
-
     // The /dev/ioasid RFC (proposal dev-ioasid); the model has one fd (fd=1).
     /// `JOIN_IOASID_FD`.
     case joinIOASIDFd(device: Int, fd: UInt32)

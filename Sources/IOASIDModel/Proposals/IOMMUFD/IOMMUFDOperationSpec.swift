@@ -4,9 +4,6 @@ extension IOMMUFDOperation {
         case ioasAlloc, ioasMap, ioasUnmap, ioasCopy, ioasAllowIOVAs, ioasIOVARanges
         case option, hwptAlloc, destroy, bind, attach, detach
         case close, translate, guestS1Map, guestS1Unmap
-        case vfioMapDMA, vfioUnmapDMA
-        case bindPasidTable, guestSetPasidEntry
-        case attachPasid, memreserve, addTable, removeTable, reclaim, guestS1MapPasid
         case joinIOASIDFd, ioasidAlloc, ioasidFree, ioasidCreateNesting, ioasidMapDMA, ioasidUnmapDMA
         case ioasidSetWindow, attachIOASID, attachIOASIDPasid, detachIOASID, ioasidAllocPasid, ioasidFreePasid
     }
@@ -72,35 +69,6 @@ extension IOMMUFDOperation {
         case .guestS1Unmap:
             return OperationSpec("GUEST_S1_UNMAP", ["hwpt_id": .u32, "iova": .u64, "length": .u64], outputs: ["length"],
                               "the guest clears part of its stage-1 table")
-        case .vfioMapDMA:
-            return OperationSpec("VFIO_IOMMU_MAP_DMA", ["vaddr": .u64, "iova": .u64, "size": .u64, "flags": .flags, "container": .container],
-                              "stage 2: map guest memory (iova = GPA) to user memory",
-                              proposals: [.bindTable])
-        case .vfioUnmapDMA:
-            return OperationSpec("VFIO_IOMMU_UNMAP_DMA", ["iova": .u64, "size": .u64, "flags": .flags, "container": .container],
-                              outputs: ["size"], "stage 2: unmap whole mappings in a GPA range", proposals: [.bindTable])
-        case .bindPasidTable:
-            return OperationSpec("BIND_PASID_TABLE", ["dev": .device, "base_ptr": .u64, "pasid_bits": .u32],
-                              "the guest's PASID table serves the device", proposals: [.bindTable])
-        case .guestSetPasidEntry:
-            return OperationSpec("GUEST_SET_PASID_ENTRY", ["dev": .device, "pasid": .u32, "s1_root": .u64],
-                              "the guest points a PASID of its table at a stage-1 table", proposals: [.bindTable])
-        case .attachPasid:
-            return OperationSpec("ATTACH_PASID", ["dev": .device, "pasid": .u32],
-                              "the host attaches a kernel-owned domain of its own at a PASID", proposals: [.bindTable])
-        case .memreserve:
-            return OperationSpec("VIRTIO_IOMMU_T_MEMRESERVE", ["gpa": .u64, "size": .u64],
-                              "the guest lends GPA space to the host for page tables", proposals: [.bindTable])
-        case .addTable:
-            return OperationSpec("VIRTIO_IOMMU_T_ADD_TABLE", ["dev": .device, "pasid": .u32, "s1_root": .u64, "reserve": .u64],
-                              "bind a guest stage-1 table that lives in a reserve", proposals: [.bindTable])
-        case .removeTable:
-            return OperationSpec("VIRTIO_IOMMU_T_REMOVE_TABLE", ["dev": .device, "pasid": .u32], "unbind a table", proposals: [.bindTable])
-        case .reclaim:
-            return OperationSpec("VIRTIO_IOMMU_T_RECLAIM", ["gpa": .u64, "size": .u64], "the guest takes a reserve back", proposals: [.bindTable])
-        case .guestS1MapPasid:
-            return OperationSpec("GUEST_S1_MAP", ["dev": .device, "pasid": .u32, "iova": .u64, "gpa": .u64, "length": .u64, "flags": .flags],
-                              "the guest maps IOVA → GPA in the stage-1 table serving (dev, PASID)", proposals: [.bindTable])
         case .joinIOASIDFd:
             return OperationSpec("JOIN_IOASID_FD", ["dev": .device, "fd": .u32], "the device joins an ioasid fd", proposals: [.devIOASID])
         case .ioasidAlloc:
@@ -203,33 +171,11 @@ extension IOMMUFDOperation {
             var access = Access.read
             if case .access(let a)? = args["access"] { access = a }
             return .translate(device: d, pasid: u32("pasid"), iova: n("iova"), access: access)
-        case "GUEST_S1_MAP" where args["dev"] != nil:
-            guard let d = device() else { return nil }
-            return .guestS1MapPasid(device: d, pasid: u32("pasid"), iova: n("iova"), gpa: n("gpa"), length: n("length"), permissions: guestPermissions())
         case "GUEST_S1_MAP":
             let perms = guestPermissions()
             let table: UInt64? = args["table_gpa"] == nil ? nil : n("table_gpa")
             return .guestS1Map(hwptID: u32("hwpt_id"), iova: n("iova"), gpa: n("gpa"), length: n("length"), permissions: perms, tableGPA: table)
         case "GUEST_S1_UNMAP": return .guestS1Unmap(hwptID: u32("hwpt_id"), iova: n("iova"), length: n("length"))
-        case "VFIO_IOMMU_MAP_DMA": return .vfioMapDMA(vaddr: n("vaddr"), iova: n("iova"), size: n("size"), flags: u32("flags"))
-        case "VFIO_IOMMU_UNMAP_DMA": return .vfioUnmapDMA(iova: n("iova"), size: n("size"), flags: u32("flags"))
-        case "BIND_PASID_TABLE":
-            guard let d = device() else { return nil }
-            return .bindPasidTable(device: d, basePtr: n("base_ptr"), pasidBits: u32("pasid_bits"))
-        case "GUEST_SET_PASID_ENTRY":
-            guard let d = device() else { return nil }
-            return .guestSetPasidEntry(device: d, pasid: u32("pasid"), s1Root: n("s1_root"))
-        case "ATTACH_PASID":
-            guard let d = device() else { return nil }
-            return .attachPasid(device: d, pasid: u32("pasid"))
-        case "VIRTIO_IOMMU_T_MEMRESERVE": return .memreserve(gpa: n("gpa"), size: n("size"))
-        case "VIRTIO_IOMMU_T_ADD_TABLE":
-            guard let d = device() else { return nil }
-            return .addTable(device: d, pasid: u32("pasid"), s1Root: n("s1_root"), reserve: n("reserve"))
-        case "VIRTIO_IOMMU_T_REMOVE_TABLE":
-            guard let d = device() else { return nil }
-            return .removeTable(device: d, pasid: u32("pasid"))
-        case "VIRTIO_IOMMU_T_RECLAIM": return .reclaim(gpa: n("gpa"), size: n("size"))
         case "JOIN_IOASID_FD":
             guard let d = device() else { return nil }
             return .joinIOASIDFd(device: d, fd: u32("fd"))
@@ -273,15 +219,6 @@ extension IOMMUFDOperation {
         case .translate: return .translate
         case .guestS1Map: return .guestS1Map
         case .guestS1Unmap: return .guestS1Unmap
-        case .vfioMapDMA: return .vfioMapDMA
-        case .vfioUnmapDMA: return .vfioUnmapDMA
-        case .bindPasidTable: return .bindPasidTable
-        case .guestSetPasidEntry: return .guestSetPasidEntry
-        case .attachPasid: return .attachPasid
-        case .memreserve: return .memreserve
-        case .addTable: return .addTable
-        case .removeTable: return .removeTable
-        case .reclaim: return .reclaim
         case .joinIOASIDFd: return .joinIOASIDFd
         case .ioasidAlloc: return .ioasidAlloc
         case .ioasidFree: return .ioasidFree
@@ -293,7 +230,6 @@ extension IOMMUFDOperation {
         case .detachIOASID: return .detachIOASID
         case .ioasidAllocPasid: return .ioasidAllocPasid
         case .ioasidFreePasid: return .ioasidFreePasid
-        case .guestS1MapPasid: return .guestS1MapPasid
         }
     }
 

@@ -181,12 +181,6 @@ extension ProposalState {
     func encode<W: WordSink>(into w: inout W) {
         func list<T: BinaryInteger>(_ xs: [T]) { w.put(UInt64(xs.count)); for x in xs { w.put(UInt64(x)) } }
         list(pasids)
-        list(bindTable.delegated)
-        w.put(UInt64(bindTable.reserves.count))
-        for r in bindTable.reserves { w.put(r.first); w.put(r.last) }
-        list(bindTable.hostDomains)
-        list(bindTable.reserveTables)
-        w.put(UInt64(bindTable.stage2))
         list(deviceFds)
     }
 
@@ -194,11 +188,6 @@ extension ProposalState {
         func list<T: FixedWidthInteger>(_: T.Type) -> [T] { (0..<Int(r.next())).map { _ in T(truncatingIfNeeded: r.next()) } }
         var p = ProposalState()
         p.pasids = list(UInt32.self)
-        p.bindTable.delegated = list(UInt16.self)
-        p.bindTable.reserves = (0..<Int(r.next())).map { _ in IOVARange(first: r.next(), last: r.next()) }
-        p.bindTable.hostDomains = list(DomainID.self)
-        p.bindTable.reserveTables = list(DomainID.self)
-        p.bindTable.stage2 = UInt32(truncatingIfNeeded: r.next())
         p.deviceFds = list(UInt8.self)
         return p
     }

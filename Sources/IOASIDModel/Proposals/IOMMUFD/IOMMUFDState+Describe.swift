@@ -6,10 +6,6 @@ extension IOMMUFDState {
             out.append("pasids held: " + pasids.map(HeldPasid.init(word:)).map { $0.owner == 0 ? String($0.pasid) : "fd \($0.owner): \($0.pasid)" }
                 .joined(separator: ","))
         }
-        for g in bindTable.delegated { out.append("group \(topology.groups[Int(g)]): PASID table bound") }
-        for r in bindTable.reserves { out.append("memreserve \(r)") }
-        for d in bindTable.hostDomains { out.append("domain \(d): the host's own") }
-        for d in bindTable.reserveTables { out.append("domain \(d): a guest table from a reserve") }
         for o in objects {
             switch o.body {
             case .ioas(let x):

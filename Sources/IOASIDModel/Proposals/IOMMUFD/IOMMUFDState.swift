@@ -37,12 +37,6 @@ public struct IOMMUFDState: Hashable, Sendable {
         proposal.deviceFds = fds.allSatisfy { $0 == 0 } ? [] : fds
     }
 
-    /// Proposal bind-table's bookkeeping (empty otherwise).
-    public var bindTable: BindTableState {
-        get { proposal.bindTable }
-        set { proposal.bindTable = newValue }
-    }
-
     public init(deviceCount: Int) {
         boundIDs = Array(repeating: 0, count: deviceCount)
     }

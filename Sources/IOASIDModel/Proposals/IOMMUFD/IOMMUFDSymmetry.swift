@@ -71,7 +71,6 @@ extension IOMMUFDState {
             return b
         }.sorted { ($0.group, $0.pasid) < ($1.group, $1.pasid) }
         s.hardware.renameGroups { groups[$0] }
-        s.bindTable.delegated = bindTable.delegated.map { UInt16(groups[Int($0)]) }.sorted()
         if !proposal.deviceFds.isEmpty {
             var fds = proposal.deviceFds
             for (d, fd) in proposal.deviceFds.enumerated() { fds[devices[d]] = fd }

@@ -25,8 +25,6 @@ public struct IOMMUFDView: HardwareView {
                 continue
             }
         }
-        // bind-table's guest tables have no HWPT object: the guest is the authority on them too.
-        if machine.config.proposal == .bindTable, let d = state.hardware.domain(domain), d.parent != nil { return Segments.of(d.table) }
         return nil
     }
 
@@ -48,14 +46,6 @@ public struct IOMMUFDView: HardwareView {
             default:
                 break
             }
-        }
-        for d in state.hasProposalState ? state.bindTable.reserveTables : [] {
-            guard let domain = state.hardware.domain(d), !state.bindTable.reserves.contains(where: { $0.contains(domain.table.rootAddress) }),
-                  let route = state.hardware.routes.first(where: { $0.domain == d }) else { continue }
-            let device = topology.members(of: Int(route.group)).first ?? 0
-            out.append(Violation(.lifetime, "a bound stage-1 table lives in GPA space the guest reclaimed",
-                                 objects: Invariants.routeObjects(self, device: device, pasid: route.pasid, domain: d),
-                                 address: domain.table.rootAddress, expected: "a table inside a memreserve", found: "no reserve holds it"))
         }
         for a in state.attachments where state.domainID(ofHWPT: a.hwpt) == nil {
             let device = topology.devices.indices.first { a.devices & (1 << UInt64($0)) != 0 } ?? 0

@@ -1,8 +1,7 @@
 /// The state only some of the machine's designs keep beside iommufd's objects: dev-ioasid's PASIDs
-/// and fds, bind-table's bookkeeping.
+/// and fds.
 public struct ProposalState: Hashable, Sendable {
     public var pasids: [UInt32] = []
-    public var bindTable = BindTableState()
     /// dev-ioasid: the fd each topology device joined (0: none); empty while no device joined.
     public var deviceFds: [UInt8] = []
 
@@ -15,10 +14,6 @@ public struct ProposalState: Hashable, Sendable {
         var s = self
         s.pasids = pasids.map { $0 }
         s.deviceFds = deviceFds.map { $0 }
-        s.bindTable.delegated = bindTable.delegated.map { $0 }
-        s.bindTable.reserves = bindTable.reserves.map { $0 }
-        s.bindTable.hostDomains = bindTable.hostDomains.map { $0 }
-        s.bindTable.reserveTables = bindTable.reserveTables.map { $0 }
         return s
     }
 }
