@@ -64,9 +64,9 @@ public final class ActionSpace: Sendable {
     }
     static func isDevice(_ b: ObjectBody) -> Bool { if case .device = b { return true }; return false }
 
-    /// Appends the candidate operations in `state`, in a fixed order.
+    /// Appends iommufd's candidate operations in `state`, in a fixed order (dev-ioasid's are
+    /// `devIOASIDActions`).
     public func actions(of state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
-        if config.proposal == .devIOASID { return devIOASIDActions(state, into: &out) }
         typealias C = IOMMUFDConstants
         let g = groups
         let ioasIDs = ids(state, Self.isIOAS)

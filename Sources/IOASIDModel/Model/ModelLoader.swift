@@ -130,7 +130,6 @@ public struct ModelLoader {
 
     func knobSettings(_ proposal: any Proposal.Type) throws(Diagnostic) -> ([(String, String)], IOMMUFDConfig) {
         var config = IOMMUFDConfig()
-        config.proposal = ProposalName(rawValue: proposal.name) ?? .iommufd
         // Each knob the design reads starts at its default there.
         // The machine's designs read their knobs through its config; other designs read `Model.knob`.
         for d in proposal.knobs { if let k = Knob(rawValue: d.name) { _ = config.set(k, d.defaultValue) } }

@@ -1,4 +1,5 @@
 /// The design knobs of `domain/proposals.md` §3: switches a model file sets with `set KNOB = VALUE`.
+/// Each design declares which it reads, and its defaults, as `DesignKnob`s.
 public enum Knob: String, Hashable, Sendable, CaseIterable {
     case compatCheck = "compat-check"
     case domainScope = "domain-scope"
@@ -30,27 +31,6 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
         }
     }
 
-    /// The default on `proposal` (the merged kernel's behaviour).
-    public func defaultValue(for proposal: ProposalName) -> String {
-        if self == .pasidScope, proposal != .iommufd { return "global" }
-        if self == .domainScope { return "compatible" }
-        return values[0]
-    }
-
-    public var owners: [ProposalName] {
-        switch self {
-        case .compatCheck, .multiAttach: return [.iommufd, .devIOASID]
-        case .domainScope: return [.iommufd, .devIOASID]
-        case .pgsizeSource: return []
-        case .pasidScope: return [.iommufd, .devIOASID]
-        case .pasidFree: return [.devIOASID]
-        case .pasidTableOwner: return []
-        case .stage2PinTables: return [.iommufd]
-        case .unmapLargeLeaf, .destroyCheck: return ProposalName.allCases
-        case .type1Impl, .type1Version: return []
-        }
-    }
-
     /// One line for `modelcheck list`.
     public var explanation: String {
         switch self {
@@ -66,19 +46,6 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
         case .destroyCheck: return "destroying a referenced object: EBUSY by reference count, or allowed"
         case .type1Impl: return "VFIO type1 implementation: vfio_iommu_type1.c, iommufd's compat emulation, or the naive design of H11"
         case .type1Version: return "which VFIO_SET_IOMMU type the explorer issues: TYPE1v2 or TYPE1 (v1)"
-        }
-    }
-}
-
-/// The uAPI designs a model can select with `proposal NAME` (`domain/proposals.md` §1).
-public enum ProposalName: String, Hashable, Sendable, CaseIterable {
-    case iommufd
-    case devIOASID = "dev-ioasid"
-
-    public var explanation: String {
-        switch self {
-        case .iommufd: return "iommufd as merged (S7): IOAS, HWPT, device bind/attach/replace, PASIDs, nesting"
-        case .devIOASID: return "the /dev/ioasid RFC (S5): join, IOASIDs, ATTACH_IOASID(_PASID)"
         }
     }
 }

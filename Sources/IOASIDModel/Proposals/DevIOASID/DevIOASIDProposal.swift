@@ -20,4 +20,6 @@ public struct DevIOASIDProposal: MachineProposal {
         ObjectKind("ioas", "IOASIDs"), ObjectKind("hwpt", "their domains"), ObjectKind("device", "joined devices"),
         ObjectKind("domain", "hardware domains"), ObjectKind("fd", "ioasid fds (the VMs)"),
     ]
+
+    public func actions(of state: IOMMUFDState, into out: inout [IOMMUFDOperation]) { core.space.devIOASIDActions(state, into: &out) }
 }

@@ -25,9 +25,11 @@ public struct MachineCore: Sendable {
         self.symmetry = symmetry
     }
 
-    public init(model: Model) {
-        let machine = IOMMUFD(topology: model.topology, config: model.config)
-        let space = ActionSpace(topology: model.topology, bounds: model.explore ?? ExploreBounds(), config: model.config)
+    public init(model: Model, design: ProposalName) {
+        var config = model.config
+        config.proposal = design
+        let machine = IOMMUFD(topology: model.topology, config: config)
+        let space = ActionSpace(topology: model.topology, bounds: model.explore ?? ExploreBounds(), config: config)
         var named: Set<Int> = []
         for goal in model.goals {
             for atom in goal.atoms {
@@ -56,7 +58,7 @@ extension MachineProposal {
     }
     public static func offers(_ kind: IOMMUFDOperation.Kind) -> Bool { IOMMUFDOperation.catalog.spec(kind).proposals.contains(proposalName) }
 
-    public init(model: Model) { self.init(core: MachineCore(model: model)) }
+    public init(model: Model) { self.init(core: MachineCore(model: model, design: Self.proposalName)) }
 
 
     public var topology: Topology { core.machine.topology }
