@@ -161,5 +161,4 @@ public struct Model: Sendable {
 
     /// The `proposal` name.
     public var proposal: String { proposalType.name }
-    public var machine: IOMMUFD { IOMMUFD(topology: topology, config: config) }
 }

@@ -56,8 +56,9 @@ import Testing
                 return proposal.decode(&reader)
             }
             if decoded != next { return "after \(text): the state does not survive encode/decode" }
-            if let machineOp = op as? IOMMUFDOperation, let before = state as? IOMMUFDState, let after = next as? IOMMUFDState {
-                let step = WalkStep(model.machine, from: before, machineOp, checking: model.checks)
+            if let machineOp = op as? IOMMUFDOperation, let before = state as? IOMMUFDState, let after = next as? IOMMUFDState,
+               let machine = (proposal as? any MachineProposal)?.core.machine {
+                let step = WalkStep(machine, from: before, machineOp, checking: model.checks)
                 if step.next != after { return "after \(text): the design and the machine disagree" }
                 if !step.problems.isEmpty { return step.problems.joined(separator: "; ") }
             }
