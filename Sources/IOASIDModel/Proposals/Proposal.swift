@@ -98,6 +98,12 @@ extension Proposal {
     public func violation(of name: InvariantName, in state: State) -> Violation? { Invariants.check(name, in: view(of: state)) }
 
     public func successor(of state: State, after op: Operation, coverage: Coverage<Operation>) -> State? {
+        checkedSuccessor(of: state, after: op, coverage: coverage)
+    }
+
+    /// The default `successor`, for a design to call from its own `successor` (which the compiler
+    /// then builds for the design's own types).
+    public func checkedSuccessor(of state: State, after op: Operation, coverage: Coverage<Operation>) -> State? {
         let (next, outcome) = apply(op, to: state)
         if exceedsCaps(next) {
             coverage.record(op, CoverageCode.capped)

@@ -60,26 +60,17 @@ public struct BindTableProposal: Proposal {
     ]
     public static let objectKinds: [ObjectKind] = []
 
-    let kernel: IOMMUFD
-    let space: ActionSpace
-    let groupWords: Set<String>
-    let symmetry: IOMMUFDSymmetry?
+    /// The kernel's shared code with the model's knobs, the explore bounds and the symmetry.
+    let context: KernelContext
 
-    public init(model: Model) {
-        kernel = IOMMUFD(topology: model.topology, config: model.config)
-        let bounds = model.explore ?? ExploreBounds()
-        space = ActionSpace(topology: model.topology, bounds: bounds, config: model.config)
-        groupWords = bounds.groups
-        let s = IOMMUFDSymmetry(topology: model.topology, distinguished: Set(model.goals.flatMap(\.atoms).map(\.device)))
-        symmetry = s.isTrivial ? nil : s
-    }
+    public init(model: Model) { context = KernelContext(model: model) }
 
-    public var topology: Topology { kernel.topology }
-    public var initialState: State { State(kernel: kernel.initialState) }
+    public var topology: Topology { context.kernel.topology }
+    public var initialState: State { State(kernel: context.kernel.initialState) }
 
     public func apply(_ op: BindTableOperation, to s: inout State) -> Outcome {
         var next = s
-        let k = kernel
+        let k = context.kernel
         // The two halves of the state are handed over separately, as two exclusive accesses.
         func run(_ body: (inout BindTableState, inout IOMMUFDState) throws(Errno) -> Outcome) -> IOMMUFD.Step {
             var table = next.table, kernel = next.kernel
@@ -111,18 +102,12 @@ public struct BindTableProposal: Proposal {
         return step.outcome
     }
 
-    public func view(of state: State) -> View { View(base: IOMMUFDView(machine: kernel, state: state.kernel), table: state.table) }
+    public func view(of state: State) -> View { View(base: IOMMUFDView(machine: context.kernel, state: state.kernel), table: state.table) }
 
     public func violation(of name: InvariantName, in state: State) -> Violation? { Invariants.check(name, in: view(of: state)) }
 
     public func successor(of state: State, after op: BindTableOperation, coverage: Coverage<BindTableOperation>) -> State? {
-        let (next, outcome) = apply(op, to: state)
-        if exceedsCaps(next) {
-            coverage.record(op, CoverageCode.capped)
-            return nil
-        }
-        coverage.record(op, outcome)
-        return next
+        checkedSuccessor(of: state, after: op, coverage: coverage)
     }
 
     /// By `ops` group: `table` binds each device's PASID table, `entry` points each explored PASID
@@ -130,7 +115,7 @@ public struct BindTableProposal: Proposal {
     /// stage 2 over the (GPA, length) pairs, `reserve` lends, uses and reclaims GPA space for
     /// tables, `guest-map` writes the guest's tables, `translate` probes every route.
     public func actions(of state: State, into out: inout [BindTableOperation]) {
-        let g = groupWords, probes = space.probes, pairs = space.pairs, pasids = space.bounds.pasids
+        let g = context.groupWords, probes = context.space.probes, pairs = context.space.pairs, pasids = context.space.bounds.pasids
         let tables = Array(probes.prefix(2))
         if g.contains("table") {
             for d in topology.devices.indices {
@@ -145,7 +130,7 @@ public struct BindTableProposal: Proposal {
         }
         if g.contains("map") {
             let rw = IOMMUFDConstants.VFIO_DMA_MAP_FLAG_READ | IOMMUFDConstants.VFIO_DMA_MAP_FLAG_WRITE
-            for (gpa, length) in pairs { for va in space.userVAs(for: gpa) { out.append(.stage2Map(vaddr: va, gpa: gpa, size: length, flags: rw)) } }
+            for (gpa, length) in pairs { for va in context.space.userVAs(for: gpa) { out.append(.stage2Map(vaddr: va, gpa: gpa, size: length, flags: rw)) } }
         }
         if g.contains("unmap") { for (gpa, length) in pairs { out.append(.stage2Unmap(gpa: gpa, size: length, flags: 0)) } }
         if g.contains("reserve") {
@@ -157,14 +142,14 @@ public struct BindTableProposal: Proposal {
             for r in state.table.reserves { out.append(.reclaim(gpa: r.first, size: r.length)) }
         }
         if g.contains("guest-map") {
-            let last = space.bounds.window.last
+            let last = context.space.bounds.window.last
             for d in topology.devices.indices { for p in pasids where !state.kernel.hardware.routes(group: topology.devices[d].group, pasid: p).isEmpty {
                 for (iova, length) in pairs { for gpa in probes where gpa &+ length &- 1 <= last {
                     out.append(.guestS1Map(device: d, pasid: p, iova: iova, gpa: gpa, length: length, permissions: .readWrite))
                 } }
             } }
         }
-        if g.contains("translate") { space.translateRequests(state.kernel.hardware) { out.append(.translate($0)) } }
+        if g.contains("translate") { context.space.translateRequests(state.kernel.hardware) { out.append(.translate($0)) } }
     }
 
     public func exceedsCaps(_ state: State) -> Bool { false }
@@ -190,19 +175,11 @@ public struct BindTableProposal: Proposal {
     }
 
     public func fingerprint(of state: State, symmetric: Bool) -> UInt64 {
-        var f = Fingerprint()
-        encode(state, into: &f)
-        var best = f.value
-        if symmetric, let symmetry {
-            for p in symmetry.permutations {
-                var renamed = State(kernel: state.kernel.permuted(devices: p.devices, groups: p.groups), table: state.table)
-                renamed.table.delegated = state.table.delegated.map { UInt16(p.groups[Int($0)]) }.sorted()
-                var g = Fingerprint()
-                encode(renamed, into: &g)
-                best = min(best, g.value)
-            }
+        context.fingerprint(state, symmetric: symmetric, encode: { encode($0, into: &$1) }) { state, devices, groups in
+            var renamed = State(kernel: state.kernel.permuted(devices: devices, groups: groups), table: state.table)
+            renamed.table.delegated = state.table.delegated.map { UInt16(groups[Int($0)]) }.sorted()
+            return renamed
         }
-        return best
     }
 
     public func describe(_ state: State) -> [String] {

@@ -4,7 +4,7 @@ extension IOMMUAPIProposal {
     func domainAlloc(iommu: Int, _ hw: inout Hardware) throws(Errno) -> Outcome {
         guard topology.iommus.indices.contains(iommu) else { throw .ENODEV }
         let spec = topology.iommus[iommu]
-        guard let table = try? PageTable(format: spec.preset.format, pageSizes: kernel.domainPageSizes(iommu)) else { throw .EINVAL }
+        guard let table = try? PageTable(format: spec.preset.format, pageSizes: context.kernel.domainPageSizes(iommu)) else { throw .EINVAL }
         let id = hw.allocateDomain { did in
             Domain(id: did, iommu: iommu, preset: spec.preset, enforcesCoherency: spec.canEnforceCoherency,
                    dirtyTracking: false, stage: .stage1, table: table)
@@ -26,7 +26,7 @@ extension IOMMUAPIProposal {
         let group = topology.devices[device].group
         guard topology.members(of: group).count == 1 else { throw .EINVAL }
         guard hw.routes(group: group, pasid: 0).isEmpty else { throw .EBUSY }
-        guard kernel.scopeAllows(domain, behind: topology.devices[device].iommu) else { throw .EINVAL }
+        guard context.kernel.scopeAllows(domain, behind: topology.devices[device].iommu) else { throw .EINVAL }
         hw.setRoute(group: group, pasid: 0, domain: domain.id)
         return .ok
     }
@@ -65,7 +65,7 @@ extension IOMMUAPIProposal {
         let domain = try liveDomain(id, hw)
         var unmapped: UInt64 = 0
         try hw.update(domain.id) { d in
-            unmapped = d.table.unmap(iova: iova, size: size, largeLeaf: kernel.config.unmapLargeLeaf)
+            unmapped = d.table.unmap(iova: iova, size: size, largeLeaf: context.kernel.config.unmapLargeLeaf)
         }
         hw.syncIOTLB(domain: domain.id, iova: iova, length: max(size, unmapped))
         return Outcome(.ok, outputs: [OutputField("size", .number(unmapped))], principal: unmapped)
@@ -75,7 +75,7 @@ extension IOMMUAPIProposal {
     /// default) makes freeing an attached domain EBUSY, `none` frees it under the device.
     func domainFree(domain id: UInt32, _ hw: inout Hardware) throws(Errno) -> Outcome {
         let domain = try liveDomain(id, hw)
-        if kernel.config.destroyCheck == .refcount, hw.routes.contains(where: { $0.domain == domain.id }) { throw .EBUSY }
+        if context.kernel.config.destroyCheck == .refcount, hw.routes.contains(where: { $0.domain == domain.id }) { throw .EBUSY }
         hw.freeDomain(domain.id)
         return .ok
     }

@@ -40,27 +40,16 @@ public struct IOMMUAPIProposal: Proposal {
     ]
     public static let objectKinds: [ObjectKind] = [ObjectKind("domain", "domains")]
 
-    /// The kernel's shared code: page sizes (`pgsize-source`), the driver's domain check
-    /// (`domain-scope`), unmapping (`unmap-large-leaf`) and DMA.
-    let kernel: IOMMUFD
-    /// The `explore` bounds as (IOVA, length) pairs, user addresses and TRANSLATE probes.
-    let space: ActionSpace
-    let groupWords: Set<String>
+    /// The kernel's shared code with the model's knobs, the explore bounds and the symmetry.
+    let context: KernelContext
     let domainCap: Int
-    let symmetry: IOMMUFDSymmetry?
 
     public init(model: Model) {
-        kernel = IOMMUFD(topology: model.topology, config: model.config)
-        let bounds = model.explore ?? ExploreBounds()
-        space = ActionSpace(topology: model.topology, bounds: bounds, config: model.config)
-        groupWords = bounds.groups
-        domainCap = bounds.objects["domain"] ?? .max
-        let named = Set(model.goals.flatMap(\.atoms).map(\.device))
-        let s = IOMMUFDSymmetry(topology: model.topology, distinguished: named)
-        symmetry = s.isTrivial ? nil : s
+        context = KernelContext(model: model)
+        domainCap = model.explore?.objects["domain"] ?? .max
     }
 
-    public var topology: Topology { kernel.topology }
+    public var topology: Topology { context.kernel.topology }
     public var initialState: State { State() }
 
     public func apply(_ op: IOMMUAPIOperation, to s: inout State) -> Outcome {
@@ -82,7 +71,7 @@ public struct IOMMUAPIProposal: Proposal {
         case .map(let domain, let iova, let paddr, let size, let prot): return try map(domain: domain, iova: iova, paddr: paddr, size: size, prot: prot, &hw)
         case .unmap(let domain, let iova, let size): return try unmap(domain: domain, iova: iova, size: size, &hw)
         case .domainFree(let domain): return try domainFree(domain: domain, &hw)
-        case .translate(let r): return kernel.translate(device: r.device, pasid: r.pasid, iova: r.iova, access: r.access, &hw)
+        case .translate(let r): return context.kernel.translate(device: r.device, pasid: r.pasid, iova: r.iova, access: r.access, &hw)
         }
     }
 
@@ -91,13 +80,7 @@ public struct IOMMUAPIProposal: Proposal {
     public func violation(of name: InvariantName, in state: State) -> Violation? { Invariants.check(name, in: view(of: state)) }
 
     public func successor(of state: State, after op: IOMMUAPIOperation, coverage: Coverage<IOMMUAPIOperation>) -> State? {
-        let (next, outcome) = apply(op, to: state)
-        if exceedsCaps(next) {
-            coverage.record(op, CoverageCode.capped)
-            return nil
-        }
-        coverage.record(op, outcome)
-        return next
+        checkedSuccessor(of: state, after: op, coverage: coverage)
     }
 
     /// By `ops` group: `domain` allocates a domain for each IOMMU, `attach` attaches and detaches
@@ -105,7 +88,7 @@ public struct IOMMUAPIProposal: Proposal {
     /// length) pairs (read+write, physical address = the user VA), `free` frees a domain,
     /// `translate` probes every route.
     public func actions(of state: State, into out: inout [IOMMUAPIOperation]) {
-        let g = groupWords
+        let g = context.groupWords
         let live = state.hardware.domains.filter { !$0.freed }.map { UInt32($0.id) }
         if g.contains("domain") { for i in topology.iommus.indices { out.append(.domainAlloc(iommu: i)) } }
         if g.contains("attach") {
@@ -115,13 +98,13 @@ public struct IOMMUAPIProposal: Proposal {
             } }
         }
         if g.contains("map") {
-            for id in live { for (iova, length) in space.pairs { for va in space.userVAs(for: iova) {
+            for id in live { for (iova, length) in context.space.pairs { for va in context.space.userVAs(for: iova) {
                 out.append(.map(domain: id, iova: iova, paddr: va, size: length, prot: 3))
             } } }
         }
-        if g.contains("unmap") { for id in live { for (iova, length) in space.pairs { out.append(.unmap(domain: id, iova: iova, size: length)) } } }
+        if g.contains("unmap") { for id in live { for (iova, length) in context.space.pairs { out.append(.unmap(domain: id, iova: iova, size: length)) } } }
         if g.contains("free") { for id in live { out.append(.domainFree(domain: id)) } }
-        if g.contains("translate") { space.translateRequests(state.hardware) { out.append(.translate($0)) } }
+        if g.contains("translate") { context.space.translateRequests(state.hardware) { out.append(.translate($0)) } }
     }
 
     public func exceedsCaps(_ state: State) -> Bool {
@@ -136,19 +119,11 @@ public struct IOMMUAPIProposal: Proposal {
 
     /// The smallest fingerprint over the renamings of interchangeable devices.
     public func fingerprint(of state: State, symmetric: Bool) -> UInt64 {
-        var f = Fingerprint()
-        state.hardware.encode(into: &f)
-        var best = f.value
-        if symmetric, let symmetry {
-            for p in symmetry.permutations {
-                var hw = state.hardware
-                hw.renameGroups { p.groups[$0] }
-                var g = Fingerprint()
-                hw.encode(into: &g)
-                best = min(best, g.value)
-            }
+        context.fingerprint(state, symmetric: symmetric, encode: { encode($0, into: &$1) }) { state, _, groups in
+            var renamed = state
+            renamed.hardware.renameGroups { groups[$0] }
+            return renamed
         }
-        return best
     }
 
     public func describe(_ state: State) -> [String] { state.hardware.describe(topology) }

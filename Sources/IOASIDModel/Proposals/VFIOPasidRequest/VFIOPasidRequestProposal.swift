@@ -46,26 +46,18 @@ public struct VFIOPasidRequestProposal: Proposal {
     ]
     public static let objectKinds: [ObjectKind] = [ObjectKind("pasid", "PASIDs the VM holds")]
 
-    /// The kernel's shared code (TRANSLATE) and the knobs.
-    let kernel: IOMMUFD
-    let space: ActionSpace
-    let groupWords: Set<String>
+    /// The kernel's shared code with the model's knobs, the explore bounds and the symmetry.
+    let context: KernelContext
     let pasidCap: Int
-    let symmetry: IOMMUFDSymmetry?
 
     public init(model: Model) {
-        kernel = IOMMUFD(topology: model.topology, config: model.config)
-        let bounds = model.explore ?? ExploreBounds()
-        space = ActionSpace(topology: model.topology, bounds: bounds, config: model.config)
-        groupWords = bounds.groups
-        pasidCap = bounds.objects["pasid"] ?? .max
-        let s = IOMMUFDSymmetry(topology: model.topology, distinguished: Set(model.goals.flatMap(\.atoms).map(\.device)))
-        symmetry = s.isTrivial ? nil : s
+        context = KernelContext(model: model)
+        pasidCap = model.explore?.objects["pasid"] ?? .max
     }
 
-    public var topology: Topology { kernel.topology }
+    public var topology: Topology { context.kernel.topology }
     public var initialState: State { State() }
-    var config: IOMMUFDConfig { kernel.config }
+    var config: IOMMUFDConfig { context.kernel.config }
 
     public func apply(_ op: VFIOPasidRequestOperation, to s: inout State) -> Outcome {
         var next = s
@@ -74,7 +66,7 @@ public struct VFIOPasidRequestProposal: Proposal {
             switch op {
             case .pasidRequest(let flags, let lo, let hi, let freePasid): outcome = try pasidRequest(flags: flags, min: lo, max: hi, freePasid: freePasid, &next)
             case .bind(let flags, let d, let hpasid, _, let gpgd): outcome = try bind(flags: flags, device: d, hpasid: hpasid, gpgd: gpgd, &next)
-            case .translate(let r): outcome = kernel.translate(device: r.device, pasid: r.pasid, iova: r.iova, access: r.access, &next.hardware)
+            case .translate(let r): outcome = context.kernel.translate(device: r.device, pasid: r.pasid, iova: r.iova, access: r.access, &next.hardware)
             }
             s = next
             return outcome
@@ -90,13 +82,7 @@ public struct VFIOPasidRequestProposal: Proposal {
     public func violation(of name: InvariantName, in state: State) -> Violation? { Invariants.check(name, in: view(of: state)) }
 
     public func successor(of state: State, after op: VFIOPasidRequestOperation, coverage: Coverage<VFIOPasidRequestOperation>) -> State? {
-        let (next, outcome) = apply(op, to: state)
-        if exceedsCaps(next) {
-            coverage.record(op, CoverageCode.capped)
-            return nil
-        }
-        coverage.record(op, outcome)
-        return next
+        checkedSuccessor(of: state, after: op, coverage: coverage)
     }
 
     /// By `ops` group: `alloc` asks for the lowest free PASID up to the largest explored one,
@@ -104,21 +90,21 @@ public struct VFIOPasidRequestProposal: Proposal {
     /// device to one of two guest tables and unbinds it, `translate` probes every route.
     public func actions(of state: State, into out: inout [VFIOPasidRequestOperation]) {
         typealias O = VFIOPasidRequestOperation
-        let g = groupWords
-        let top = space.bounds.pasids.max() ?? 1
+        let g = context.groupWords
+        let top = context.space.bounds.pasids.max() ?? 1
         if g.contains("alloc") { out.append(.pasidRequest(flags: O.allocFlag, min: 1, max: top, freePasid: 0)) }
         if g.contains("free") {
             for p in state.pasids { out.append(.pasidRequest(flags: O.freeFlag, min: 0, max: 0, freePasid: p)) }
             if let free = (1...top).first(where: { !state.pasids.contains($0) }) { out.append(.pasidRequest(flags: O.freeFlag, min: 0, max: 0, freePasid: free)) }
         }
         if g.contains("bind") {
-            let tables = Array(space.probes.prefix(2))
+            let tables = Array(context.space.probes.prefix(2))
             for d in topology.devices.indices { for p in state.pasids {
                 for gpgd in tables { out.append(.bind(flags: O.bindFlag, device: d, hpasid: p, gpasid: p, gpgd: gpgd)) }
                 out.append(.bind(flags: O.unbindFlag, device: d, hpasid: p, gpasid: 0, gpgd: 0))
             } }
         }
-        if g.contains("translate") { space.translateRequests(state.hardware) { out.append(.translate($0)) } }
+        if g.contains("translate") { context.space.translateRequests(state.hardware) { out.append(.translate($0)) } }
     }
 
     public func exceedsCaps(_ state: State) -> Bool { pasidCap != .max && state.pasids.count > pasidCap }
@@ -140,19 +126,11 @@ public struct VFIOPasidRequestProposal: Proposal {
     public func unshared(_ state: State) -> State { State(hardware: state.hardware.unshared(), pasids: state.pasids.map { $0 }) }
 
     public func fingerprint(of state: State, symmetric: Bool) -> UInt64 {
-        var f = Fingerprint()
-        encode(state, into: &f)
-        var best = f.value
-        if symmetric, let symmetry {
-            for p in symmetry.permutations {
-                var renamed = state
-                renamed.hardware.renameGroups { p.groups[$0] }
-                var g = Fingerprint()
-                encode(renamed, into: &g)
-                best = min(best, g.value)
-            }
+        context.fingerprint(state, symmetric: symmetric, encode: { encode($0, into: &$1) }) { state, _, groups in
+            var renamed = state
+            renamed.hardware.renameGroups { groups[$0] }
+            return renamed
         }
-        return best
     }
 
     public func describe(_ state: State) -> [String] {

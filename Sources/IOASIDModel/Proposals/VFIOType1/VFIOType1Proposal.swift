@@ -40,23 +40,13 @@ public struct VFIOType1Proposal: Proposal {
         return op
     }
 
-    /// The kernel's shared code (io_pagetable, bind and attach, TRANSLATE) with the knobs.
-    let kernel: IOMMUFD
-    let space: ActionSpace
-    let groupWords: Set<String>
-    let symmetry: IOMMUFDSymmetry?
+    /// The kernel's shared code with the model's knobs, the explore bounds and the symmetry.
+    let context: KernelContext
 
-    public init(model: Model) {
-        kernel = IOMMUFD(topology: model.topology, config: model.config)
-        let bounds = model.explore ?? ExploreBounds()
-        space = ActionSpace(topology: model.topology, bounds: bounds, config: model.config)
-        groupWords = bounds.groups
-        let s = IOMMUFDSymmetry(topology: model.topology, distinguished: Set(model.goals.flatMap(\.atoms).map(\.device)))
-        symmetry = s.isTrivial ? nil : s
-    }
+    public init(model: Model) { context = KernelContext(model: model) }
 
-    public var topology: Topology { kernel.topology }
-    public var initialState: State { State(kernel: kernel.initialState) }
+    public var topology: Topology { context.kernel.topology }
+    public var initialState: State { State(kernel: context.kernel.initialState) }
 
     public func apply(_ op: VFIOType1Operation, to s: inout State) -> Outcome {
         var next = s
@@ -65,38 +55,32 @@ public struct VFIOType1Proposal: Proposal {
             do { return IOMMUFD.Step(outcome: try body(&next)) } catch { return IOMMUFD.Step(outcome: .errno(error)) }
         }
         switch op {
-        case .groupSetContainer(let g): step = run { n throws(Errno) in try kernel.vfioGroupSetContainer(group: g, &n.container, &n.kernel) }
-        case .setIOMMU(let type): step = run { n throws(Errno) in try kernel.vfioSetIOMMU(type: type, &n.container, &n.kernel) }
+        case .groupSetContainer(let g): step = run { n throws(Errno) in try context.kernel.vfioGroupSetContainer(group: g, &n.container, &n.kernel) }
+        case .setIOMMU(let type): step = run { n throws(Errno) in try context.kernel.vfioSetIOMMU(type: type, &n.container, &n.kernel) }
         case .mapDMA(let vaddr, let iova, let size, let flags):
-            step = run { n throws(Errno) in try kernel.vfioMapDMA(vaddr: vaddr, iova: iova, size: size, flags: flags, n.container, &n.kernel) }
-        case .unmapDMA(let iova, let size, let flags): step = kernel.vfioUnmapDMA(iova: iova, size: size, flags: flags, next.container, &next.kernel)
-        case .translate(let r): step = IOMMUFD.Step(outcome: kernel.translate(device: r.device, pasid: r.pasid, iova: r.iova, access: r.access, &next.kernel))
+            step = run { n throws(Errno) in try context.kernel.vfioMapDMA(vaddr: vaddr, iova: iova, size: size, flags: flags, n.container, &n.kernel) }
+        case .unmapDMA(let iova, let size, let flags): step = context.kernel.vfioUnmapDMA(iova: iova, size: size, flags: flags, next.container, &next.kernel)
+        case .translate(let r): step = IOMMUFD.Step(outcome: context.kernel.translate(device: r.device, pasid: r.pasid, iova: r.iova, access: r.access, &next.kernel))
         }
         // A failure changes nothing, except the unmaps the kernel does not undo halfway.
         if step.isSuccess || step.keepsPartialState { s = next }
         #if DEBUG
-        if kernel.config.destroyCheck == .refcount {
-            let mismatches = IOMMUFDView(machine: kernel, state: s.kernel).refcountMismatches()
+        if context.kernel.config.destroyCheck == .refcount {
+            let mismatches = IOMMUFDView(machine: context.kernel, state: s.kernel).refcountMismatches()
             assert(mismatches.isEmpty, "reference counts after \(op): \(mismatches)")
         }
         #endif
         return step.outcome
     }
 
-    public func view(of state: State) -> IOMMUFDView { IOMMUFDView(machine: kernel, state: state.kernel) }
+    public func view(of state: State) -> IOMMUFDView { IOMMUFDView(machine: context.kernel, state: state.kernel) }
 
     public func violation(of name: InvariantName, in state: State) -> Violation? {
-        Invariants.check(name, in: IOMMUFDView(machine: kernel, state: state.kernel))
+        Invariants.check(name, in: IOMMUFDView(machine: context.kernel, state: state.kernel))
     }
 
     public func successor(of state: State, after op: VFIOType1Operation, coverage: Coverage<VFIOType1Operation>) -> State? {
-        let (next, outcome) = apply(op, to: state)
-        if exceedsCaps(next) {
-            coverage.record(op, CoverageCode.capped)
-            return nil
-        }
-        coverage.record(op, outcome)
-        return next
+        checkedSuccessor(of: state, after: op, coverage: coverage)
     }
 
     /// By `ops` group: `group` adds each group to the container, `set-iommu` sets the type
@@ -104,23 +88,23 @@ public struct VFIOType1Proposal: Proposal {
     /// (and UNMAP_ALL), `translate` probes every route.
     public func actions(of state: State, into out: inout [VFIOType1Operation]) {
         typealias C = IOMMUFDConstants
-        let g = groupWords
+        let g = context.groupWords
         if g.contains("group") { for group in topology.groups.indices { out.append(.groupSetContainer(group: group)) } }
-        if g.contains("set-iommu") { out.append(.setIOMMU(type: kernel.config.type1Version == .v1 ? C.VFIO_TYPE1_IOMMU : C.VFIO_TYPE1v2_IOMMU)) }
+        if g.contains("set-iommu") { out.append(.setIOMMU(type: context.kernel.config.type1Version == .v1 ? C.VFIO_TYPE1_IOMMU : C.VFIO_TYPE1v2_IOMMU)) }
         if g.contains("map") {
             let flagSets = [C.VFIO_DMA_MAP_FLAG_READ | C.VFIO_DMA_MAP_FLAG_WRITE, C.VFIO_DMA_MAP_FLAG_READ]
-            for (iova, length) in space.pairs { for va in space.userVAs(for: iova) { for f in flagSets {
+            for (iova, length) in context.space.pairs { for va in context.space.userVAs(for: iova) { for f in flagSets {
                 out.append(.mapDMA(vaddr: va, iova: iova, size: length, flags: f))
             } } }
         }
         if g.contains("unmap") {
-            for (iova, length) in space.pairs { out.append(.unmapDMA(iova: iova, size: length, flags: 0)) }
+            for (iova, length) in context.space.pairs { out.append(.unmapDMA(iova: iova, size: length, flags: 0)) }
             out.append(.unmapDMA(iova: 0, size: 0, flags: C.VFIO_DMA_UNMAP_FLAG_ALL))
         }
-        if g.contains("translate") { space.translateRequests(state.kernel.hardware) { out.append(.translate($0)) } }
+        if g.contains("translate") { context.space.translateRequests(state.kernel.hardware) { out.append(.translate($0)) } }
     }
 
-    public func exceedsCaps(_ state: State) -> Bool { space.exceedsCaps(state.kernel) }
+    public func exceedsCaps(_ state: State) -> Bool { context.space.exceedsCaps(state.kernel) }
 
     public func holds(_ atom: GoalAtom, in state: State) -> Bool {
         if case .joined(let d, _) = atom { return state.kernel.boundIDs[d] != 0 }
@@ -152,19 +136,11 @@ public struct VFIOType1Proposal: Proposal {
 
     /// The smallest fingerprint over the renamings of interchangeable devices.
     public func fingerprint(of state: State, symmetric: Bool) -> UInt64 {
-        var f = Fingerprint()
-        encode(state, into: &f)
-        var best = f.value
-        if symmetric, let symmetry {
-            for p in symmetry.permutations {
-                var renamed = State(kernel: state.kernel.permuted(devices: p.devices, groups: p.groups), container: state.container)
-                renamed.container.groups = state.container.groups.map { UInt16(p.groups[Int($0)]) }.sorted()
-                var g = Fingerprint()
-                encode(renamed, into: &g)
-                best = min(best, g.value)
-            }
+        context.fingerprint(state, symmetric: symmetric, encode: { encode($0, into: &$1) }) { state, devices, groups in
+            var renamed = State(kernel: state.kernel.permuted(devices: devices, groups: groups), container: state.container)
+            renamed.container.groups = state.container.groups.map { UInt16(groups[Int($0)]) }.sorted()
+            return renamed
         }
-        return best
     }
 
     public func describe(_ state: State) -> [String] {

@@ -1,0 +1,38 @@
+import Explorer
+
+/// What a design built on the kernel's shared code reads from its model once: the kernel with the
+/// model's knobs, the `explore` bounds as an action space (pairs, user addresses, probes), the
+/// `ops` words in force, and which devices are interchangeable.
+struct KernelContext: Sendable {
+    let kernel: IOMMUFD
+    let space: ActionSpace
+    let groupWords: Set<String>
+    let symmetry: IOMMUFDSymmetry?
+
+    init(model: Model) {
+        kernel = IOMMUFD(topology: model.topology, config: model.config)
+        let bounds = model.explore ?? ExploreBounds()
+        space = ActionSpace(topology: model.topology, bounds: bounds, config: model.config)
+        groupWords = bounds.groups
+        let s = IOMMUFDSymmetry(topology: model.topology, distinguished: Set(model.goals.flatMap(\.atoms).map(\.device)))
+        symmetry = s.isTrivial ? nil : s
+    }
+
+    /// The smallest fingerprint of `state` over the renamings of interchangeable devices (with
+    /// `symmetric`), else its own: `encode` writes a state's layout, `rename` applies a
+    /// permutation of devices and groups.
+    func fingerprint<S>(_ state: S, symmetric: Bool, encode: (S, inout Fingerprint) -> Void,
+                        rename: (S, _ devices: [Int], _ groups: [Int]) -> S) -> UInt64 {
+        var f = Fingerprint()
+        encode(state, &f)
+        var best = f.value
+        if symmetric, let symmetry {
+            for p in symmetry.permutations {
+                var g = Fingerprint()
+                encode(rename(state, p.devices, p.groups), &g)
+                best = min(best, g.value)
+            }
+        }
+        return best
+    }
+}
