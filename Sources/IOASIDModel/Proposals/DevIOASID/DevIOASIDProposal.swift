@@ -22,4 +22,11 @@ public struct DevIOASIDProposal: MachineProposal {
     ]
 
     public func actions(of state: IOMMUFDState, into out: inout [IOMMUFDOperation]) { core.space.devIOASIDActions(state, into: &out) }
+
+    // The hot path for this design's own types (see `MachineCore`).
+    public func successor(of state: IOMMUFDState, after op: IOMMUFDOperation, coverage: Coverage<IOMMUFDOperation>) -> IOMMUFDState? {
+        core.successor(of: state, after: op, coverage: coverage)
+    }
+    public func violation(of name: InvariantName, in state: IOMMUFDState) -> Violation? { core.violation(of: name, in: state) }
+    public func fingerprint(of state: IOMMUFDState, symmetric: Bool) -> UInt64 { core.fingerprint(of: state, symmetric: symmetric) }
 }

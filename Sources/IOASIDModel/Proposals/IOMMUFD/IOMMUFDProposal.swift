@@ -25,4 +25,11 @@ public struct IOMMUFDProposal: MachineProposal {
         ObjectKind("domain", "hardware domains"), ObjectKind("pasid", "attached PASIDs"),
         ObjectKind("fault", "fault queues", isExplored: false), ObjectKind("viommu", "vIOMMUs", isExplored: false),
     ]
+
+    // The hot path for this design's own types (see `MachineCore`).
+    public func successor(of state: IOMMUFDState, after op: IOMMUFDOperation, coverage: Coverage<IOMMUFDOperation>) -> IOMMUFDState? {
+        core.successor(of: state, after: op, coverage: coverage)
+    }
+    public func violation(of name: InvariantName, in state: IOMMUFDState) -> Violation? { core.violation(of: name, in: state) }
+    public func fingerprint(of state: IOMMUFDState, symmetric: Bool) -> UInt64 { core.fingerprint(of: state, symmetric: symmetric) }
 }
