@@ -1,3 +1,4 @@
+import Foundation
 import IOASIDModel
 
 /// `modelcheck run`: the scenarios of each model, like a test runner.
@@ -21,7 +22,12 @@ enum RunCommand {
         var passed = 0, failed = 0, tapIndex = 0
         var tapLines: [String] = []
         for path in try ModelFiles.paths(parsed) {
-            guard let model = ModelFiles.load(path, console: console) else { exit = ModelFiles.worst(exit, 2); continue }
+            guard let model = ModelFiles.load(path, console: console) else {
+                exit = ModelFiles.worst(exit, 2)
+                // A TAP consumer must not read a file that does not load as "nothing to test".
+                if format == "tap" { tapLines.append("Bail out! \(Self.tapEscaped(path)) does not load (the diagnostic is on stderr)") }
+                continue
+            }
             let results = ScenarioRunner.run(model)
             let bad = results.filter { !$0.passed }.count
             passed += results.count - bad
@@ -33,7 +39,7 @@ enum RunCommand {
             case "tap":
                 for r in results {
                     tapIndex += 1
-                    tapLines.append("\(r.passed ? "ok" : "not ok") \(tapIndex) - \(path): \(r.name)")
+                    tapLines.append("\(r.passed ? "ok" : "not ok") \(tapIndex) - \(Self.tapEscaped("\(path): \(r.name)"))")
                     if let f = r.failure {
                         tapLines += ["  ---", "  message: \(JSON.quote("step \(f.step) failed"))", "  at: \(JSON.quote("\(path):\(f.location.line):\(f.location.column)"))",
                                      "  expected: \(JSON.quote(f.expected))", "  actual: \(JSON.quote(f.actual))", "  ..."]
@@ -52,6 +58,13 @@ enum RunCommand {
             break
         }
         return exit
+    }
+
+    /// A TAP description: `#` would start a directive (`# TODO`, `# SKIP`) that hides a failure,
+    /// so it is escaped as `\#`, and `\` as `\\` (TAP 13); a line break would end the line.
+    static func tapEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "#", with: "\\#")
+            .replacingOccurrences(of: "\n", with: " ")
     }
 
     static func text(_ path: String, _ r: ScenarioResult) -> String {
