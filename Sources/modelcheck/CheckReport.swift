@@ -58,7 +58,15 @@ struct CheckReport<P: Proposal> {
         var head = "\(model.path): \(verdictWord)"
         if case .violation(let p) = result.verdict { head += " \(p)" }
         if case .incomplete(let why) = result.verdict { head += " (\(why))" }
-        head += " — expected \(model.expectation); \(exitCode == 0 ? "as expected" : exitCode == 3 ? "not settled" : "NOT as expected")"
+        let search = exitCode == 0 ? "as expected" : exitCode == 3 ? "not settled" : "NOT as expected"
+        // The search's verdict alone would read as a pass when a scenario failed.
+        let failed = scenarios.filter { !$0.passed }
+        if failed.isEmpty {
+            head += " — expected \(model.expectation); \(search)"
+        } else {
+            head += " — expected \(model.expectation) (search \(search)); NOT as expected: \(failed.count) scenario\(failed.count == 1 ? "" : "s") failed ("
+                + failed.map { "\"\($0.name)\"" + ($0.failure.map { f in " at \(model.path):\(f.location.line)" } ?? "") }.joined(separator: ", ") + ")"
+        }
         out.append(head)
         if quiet { return out.joined(separator: "\n") }
         out.append("  \(s.distinctStates) distinct states, \(s.transitions) transitions (\(s.transitions - s.selfLoops) change the state), depth \(s.maxDepth), \(String(format3: s.seconds)) s, \(s.workers) worker(s)")
@@ -123,6 +131,12 @@ struct CheckReport<P: Proposal> {
             ("model", .string(model.path)), ("proposal", .string(model.proposal)),
             ("verdict", .string(verdictWord)), ("expected", .string(model.expectation.description)),
             ("ok", .bool(exitCode == 0 && scenarios.allSatisfy(\.passed))),
+            ("failedScenarios", .array(scenarios.filter { !$0.passed }.map { r in
+                .object([("name", .string(r.name))] + (r.failure.map { f in
+                    [("at", .string("\(model.path):\(f.location.line):\(f.location.column)")), ("step", .int(f.step)),
+                     ("expected", .string(f.expected)), ("actual", .string(f.actual))]
+                } ?? []))
+            })),
             ("stats", .object([("distinctStates", .int(s.distinctStates)), ("transitions", .int(s.transitions)), ("maxDepth", .int(s.maxDepth)),
                                ("seconds", .double(s.seconds)), ("statesPerSecond", .double(s.statesPerSecond)), ("workers", .int(s.workers)),
                                ("bytesPerState", .double(s.bytesPerState)),
