@@ -21,8 +21,7 @@ public final class SharedFingerprintTable: @unchecked Sendable {
 
     /// A table that holds `expected` fingerprints at 3/4 load without growing.
     public init(expected: Int) {
-        var capacity = 1 << 4
-        while capacity / 4 * 3 < expected { capacity <<= 1 }
+        let capacity = Self.capacity(forExpected: expected)
         slots = Self.allocate(capacity)
         mask = capacity - 1
     }
@@ -30,6 +29,16 @@ public final class SharedFingerprintTable: @unchecked Sendable {
     deinit { Self.release(slots, mask + 1) }
 
     public var capacity: Int { mask + 1 }
+
+    /// Slots a table pre-sized for `expected` fingerprints has: a power of two at most 3/4 full.
+    public static func capacity(forExpected expected: Int) -> Int {
+        var capacity = 1 << 4
+        while capacity / 4 * 3 < expected { capacity <<= 1 }
+        return capacity
+    }
+
+    /// Bytes such a table occupies.
+    public static func bytes(forExpected expected: Int) -> Int { capacity(forExpected: expected) * MemoryLayout<UInt64>.stride }
     public var bytes: Int { capacity * MemoryLayout<UInt64>.stride }
 
     /// The table for the workers of one round (no growth until they are done): plain values,

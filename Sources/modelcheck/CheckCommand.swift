@@ -65,7 +65,15 @@ enum CheckCommand {
         o.seed = UInt64(try ArgumentParser.integer(parsed, "seed", in: 0...Int.max) ?? 0)
         o.walks = try ArgumentParser.integer(parsed, "walks", in: 1...Int.max) ?? 10_000
         o.limits.shouldStop = Interrupt.poll
-        if let n = try ArgumentParser.integer(parsed, "expected-states", in: 1...(1 << 32)) { o.limits.expectedStates = n }
+        if let n = try ArgumentParser.integer(parsed, "expected-states", in: 1...(1 << 32)) {
+            // Refused here rather than trapping when the allocation fails: the set grows as needed.
+            let bytes = SharedFingerprintTable.bytes(forExpected: n), memory = ProcessInfo.processInfo.physicalMemory
+            guard UInt64(bytes) <= memory / 2 else {
+                throw UsageError(message: "--expected-states \(n) would pre-size the visited set to \(bytes >> 20) MiB, more than half of this "
+                                 + "machine's \(memory >> 20) MiB; give a smaller N (the visited set grows as the search needs)")
+            }
+            o.limits.expectedStates = n
+        }
         let format = parsed.values["format"] ?? "text"
         guard format == "text" || format == "json" else { throw UsageError(message: "--format must be text or json") }
         o.json = format == "json"
