@@ -27,7 +27,7 @@ enum ReplayCommand {
         let steps: [[String: Any]]
         let invariant: String?
         do {
-            (steps, invariant) = try load(text, goal: parsed.values["goal"])
+            (steps, invariant) = try load(text, goal: parsed.values["goal"], model: model, console: console)
         } catch {
             console.err("\(tracePath):1:1: error: \(error.message)\n\(text.split(separator: "\n").first.map(String.init) ?? "")\n^")
             return 2
@@ -85,10 +85,20 @@ enum ReplayCommand {
     }
 
     /// The steps (and the violated invariant) of a result object, or of one goal's witness.
-    static func load(_ text: String, goal: String?) throws(Malformed) -> ([[String: Any]], String?) {
+    static func load(_ text: String, goal: String?, model: Model, console: Console) throws(Malformed) -> ([[String: Any]], String?) {
         guard let data = text.data(using: .utf8),
               let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw Malformed(message: "not a JSON object (truncated or malformed trace)")
+        }
+        // A trace records its model and design: another design's trace cannot replay here.
+        if let proposal = object["proposal"] {
+            guard let name = proposal as? String else { throw Malformed(message: "proposal: expected a string") }
+            guard name == model.proposal else {
+                throw Malformed(message: "the trace is of proposal '\(name)', the model of '\(model.proposal)'")
+            }
+        }
+        if let path = object["model"] as? String, path != model.path {
+            console.err("modelcheck: warning: the trace was written for '\(path)'; replaying it on '\(model.path)'")
         }
         if let goal {
             guard let steps = (object["witnesses"] as? [String: Any])?[goal] as? [[String: Any]] else {
@@ -99,7 +109,12 @@ enum ReplayCommand {
         guard let violation = object["violation"] as? [String: Any], let steps = violation["trace"] as? [[String: Any]] else {
             throw Malformed(message: "no violation.trace in the trace")
         }
-        return (steps, violation["invariant"] as? String)
+        guard let invariant = violation["invariant"] as? String else { throw Malformed(message: "violation.invariant: expected the name of an invariant") }
+        guard model.proposalType.invariantNames.contains(where: { $0.rawValue == invariant }) else {
+            let names = model.proposalType.invariantNames.map(\.rawValue).joined(separator: ", ")
+            throw Malformed(message: "violation.invariant: unknown invariant '\(invariant)' (the invariants of \(model.proposal): \(names))")
+        }
+        return (steps, invariant)
     }
 
     /// One step back into an operation, with the field kinds the language uses.
