@@ -115,7 +115,7 @@ public struct Topology: Hashable, Sendable {
     public var containers: [String] = []
     /// vfio-pasid-request: how many PASIDs the VM (its container, `quota=N`) may hold; nil: no quota.
     public var pasidQuota: Int?
-    /// dev-ioasid: the ioasid fds 1…N that exist from the start (`objects fd=N`).
+    /// The fds (VMs) 1…N that exist from the start, for a design with several (`objects fd=N`).
     public var ioasidFds = 1
 
     public init(iommus: [IOMMUSpec], devices: [DeviceSpec], groups: [String]? = nil, memory: [MemoryRegion] = [],

@@ -11,7 +11,7 @@ public final class ActionSpace: Sendable {
     public let pairs: [(iova: UInt64, length: UInt64)]
     /// The fixed IOVAs TRANSLATE probes.
     public let probes: [UInt64]
-    /// The `ops` words in force, as the shared machine's groups.
+    /// The `ops` words in force, as iommufd names them.
     let groups: Set<OperationGroup>
     /// The `objects` caps of the kinds iommufd has (`.max` when not capped).
     let caps: (ioas: Int, hwpt: Int, device: Int, domain: Int, pasid: Int)
@@ -49,6 +49,14 @@ public final class ActionSpace: Sendable {
 
     func userVAs(for iova: UInt64) -> [UInt64] { bounds.userVAs ?? [iova &+ 0x1_0000_0000] }
 
+    /// The window, and its halves when it has two pages' worth: disjoint windows become reachable.
+    var windowAndHalves: [IOVARange] {
+        let w = bounds.window
+        guard w.length >= 2 else { return [w] }
+        let mid = w.first + w.length / 2
+        return [w, IOVARange(first: w.first, last: mid - 1), IOVARange(first: mid, last: w.last)]
+    }
+
     /// Ids a field expecting `wanted` kinds takes: the live objects of those kinds, one live
     /// object of another kind (if any), and one id that does not exist.
     func ids(_ state: IOMMUFDState, _ wanted: (ObjectBody) -> Bool) -> [UInt32] {
@@ -64,8 +72,7 @@ public final class ActionSpace: Sendable {
     }
     static func isDevice(_ b: ObjectBody) -> Bool { if case .device = b { return true }; return false }
 
-    /// Appends iommufd's candidate operations in `state`, in a fixed order (dev-ioasid's are
-    /// `devIOASIDActions`).
+    /// Appends iommufd's candidate operations in `state`, in a fixed order.
     public func actions(of state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
         typealias C = IOMMUFDConstants
         let g = groups
@@ -150,58 +157,6 @@ public final class ActionSpace: Sendable {
         } } } }
     }
 
-    /// The /dev/ioasid calls, by `ops` group: `bind` → JOIN_IOASID_FD, `ioas` → IOASID_ALLOC,
-    /// `destroy` → IOASID_FREE, `map` / `unmap` → IOASID_MAP_DMA / _UNMAP_DMA over the pairs,
-    /// `allow-iovas` → IOASID_SET_WINDOW (the window and its halves), `attach` → ATTACH_IOASID,
-    /// ATTACH_IOASID_PASID (each of `pasids`) and DETACH_IOASID, `hwpt` → IOASID_ALLOC_PASID and
-    /// IOASID_FREE_PASID, `translate` as for iommufd.
-    func devIOASIDActions(_ state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
-        let g = groups
-        let ioasIDs = ids(state, Self.isIOAS)
-        let fds = UInt32(1)...UInt32(topology.ioasidFds)
-        if g.contains(.bind) { for d in topology.devices.indices { for fd in fds { out.append(.joinIOASIDFd(device: d, fd: fd)) } } }
-        if g.contains(.ioas) { for fd in fds { out.append(.ioasidAlloc(fd: fd)) } }
-        if g.contains(.map) {
-            for id in ioasIDs { for (iova, length) in pairs { for va in userVAs(for: iova) {
-                out.append(.ioasidMapDMA(ioasid: id, iova: iova, size: length, vaddr: va))
-            } } }
-        }
-        if g.contains(.unmap) { for id in ioasIDs { for (iova, length) in pairs { out.append(.ioasidUnmapDMA(ioasid: id, iova: iova, size: length)) } } }
-        if g.contains(.allowIOVAs) {
-            let w = bounds.window
-            var windows = [w]
-            if w.length >= 2 {
-                let mid = w.first + w.length / 2
-                windows += [IOVARange(first: w.first, last: mid - 1), IOVARange(first: mid, last: w.last)]
-            }
-            for id in ioasIDs { for r in windows { out.append(.ioasidSetWindow(ioasid: id, start: r.first, last: r.last)) } }
-        }
-        if g.contains(.attach) {
-            for d in topology.devices.indices {
-                for id in ioasIDs {
-                    out.append(.attachIOASID(device: d, ioasid: id, pasid: 0))
-                    for p in bounds.pasids { out.append(.attachIOASID(device: d, ioasid: id, pasid: p)) }
-                }
-                out.append(.detachIOASID(device: d, pasid: 0))
-                for p in bounds.pasids { out.append(.detachIOASID(device: d, pasid: p)) }
-            }
-        }
-        if g.contains(.nested) {
-            for id in ioasIDs where state.ioas(id).map({ $0.nest == nil }) ?? true {
-                out.append(.ioasidCreateNesting(parent: id, s1Root: probes.first ?? 0))
-            }
-        }
-        if g.contains(.hwpt) {
-            for fd in fds { out.append(.ioasidAllocPasid(fd: fd, min: 1, max: bounds.pasids.max() ?? 1)) }
-            // A held PASID carries its allocator's fd in the top bits under per-vm (0: system-wide).
-            for held in state.pasids.map(HeldPasid.init(word:)) { out.append(.ioasidFreePasid(fd: max(1, UInt32(held.owner)), pasid: held.pasid)) }
-        }
-        if g.contains(.destroy) {
-            for id in ioasIDs where state.ioas(id) != nil { out.append(.ioasidFree(ioasid: id)) }
-        }
-        if g.contains(.translate) { translateActions(state, into: &out) }
-    }
-
     /// `ops +nested`: nested HWPTs over nest parents, and the guest's stage-1 edits.
     func nestedActions(_ state: IOMMUFDState, _ deviceIDs: [UInt32], into out: inout [IOMMUFDOperation]) {
         let parents = state.objects.filter { if case .hwptPaging(let h) = $0.body { return h.nestParent }; return false }.map(\.id)
@@ -226,7 +181,6 @@ public final class ActionSpace: Sendable {
     /// Live objects per `objects` kind (auto HWPTs count as hwpt).
     public func exceedsCaps(_ state: IOMMUFDState) -> Bool {
         if caps.domain != .max, state.hardware.domains.lazy.filter({ !$0.freed }).count > caps.domain { return true }
-        if caps.pasid != .max, state.hasProposalState, state.pasids.count > caps.pasid { return true }
         guard caps.ioas != .max || caps.hwpt != .max || caps.device != .max else { return false }
         var ioas = 0, hwpt = 0, device = 0
         for o in state.objects {

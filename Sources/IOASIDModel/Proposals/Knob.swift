@@ -49,3 +49,10 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
         }
     }
 }
+
+extension Knob {
+    /// The knob as a design declares it, with the design's default (else the first value).
+    func declared(default value: String? = nil) -> DesignKnob {
+        DesignKnob(rawValue, values: values, default: value ?? values[0], explanation)
+    }
+}

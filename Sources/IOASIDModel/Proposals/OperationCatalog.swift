@@ -114,24 +114,13 @@ public struct OperationSpec: Hashable, Sendable {
     public var fieldOrder: [String]
     public var outputs: [String]
     public var summary: String
-    /// The machine's designs that offer this operation (the designs of `MachineProposal` share
-    /// one catalog; a design with a catalog of its own leaves this empty).
-    var proposals: Set<ProposalName>
-
     /// Whether the operation is a DMA: its result may be `FAULT` or the address it reached.
     public var isAccess = false
 
     public init(_ name: String, _ fields: KeyValuePairs<String, FieldKind>, outputs: [String] = [], _ summary: String,
                 isAccess: Bool = false) {
-        self.init(name, fields, outputs: outputs, summary, proposals: [])
-        self.isAccess = isAccess
-    }
-
-    init(_ name: String, _ fields: KeyValuePairs<String, FieldKind>, outputs: [String] = [], _ summary: String,
-         proposals: Set<ProposalName>, isAccess: Bool = false) {
         self.isAccess = isAccess
         self.name = name
-        self.proposals = proposals
         self.fields = Dictionary(uniqueKeysWithValues: fields.map { ($0.key, $0.value) })
         self.fieldOrder = fields.map(\.key)
         self.outputs = outputs

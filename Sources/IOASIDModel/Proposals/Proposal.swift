@@ -62,6 +62,9 @@ public protocol Proposal: Sendable {
 
     /// A copy sharing no reference-counted storage with `self`, for one parallel worker.
     func replica() -> Self
+    /// Internal bookkeeping that must agree (reference counts with the references that exist):
+    /// checked by the tests' random walks after every step, not one of the invariants.
+    func consistencyProblems(in state: State) -> [String]
     /// The state's layout, written once: the codec of the compact frontier and, through a
     /// fingerprint sink, the state's fingerprint.
     func encode<W: WordSink>(_ state: State, into sink: inout W)
@@ -116,6 +119,7 @@ extension Proposal {
     public static func diffKey(_ op: Operation) -> Operation { op }
 
     public func replica() -> Self { self }
+    public func consistencyProblems(in state: State) -> [String] { [] }
     public func unshared(_ state: State) -> State { state }
 
     public func fingerprint(of state: State, symmetric: Bool) -> UInt64 {

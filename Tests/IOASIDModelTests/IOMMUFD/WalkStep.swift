@@ -31,7 +31,7 @@ struct WalkStep {
 
     static func keepsPartialState(_ op: IOMMUFDOperation) -> Bool {
         switch op {
-        case .ioasUnmap, .ioasidUnmapDMA: return true
+        case .ioasUnmap: return true
         default: return false
         }
     }

@@ -116,7 +116,7 @@ extension IOMMUFD {
         let iommuIndex = topology.devices[device].iommu
         let spec = topology.iommus[iommuIndex]
         guard spec.nesting else { throw .EOPNOTSUPP }
-        let parentHWPT = try nestParent(for: device, on: stage2IOAS(&b, &s), &s)
+        let parentHWPT = try autoNestParent(for: device, on: stage2IOAS(&b, &s), &s)
         guard let parent = s.paging(parentHWPT)?.domain else { throw .EINVAL }
         let hostDomains = b.hostDomains
         if let d = s.hardware.domains.first(where: {
@@ -154,7 +154,7 @@ extension IOMMUFD {
     func stage2Unmap(iova: UInt64, size: UInt64, _ b: BindTableState, _ s: inout IOMMUFDState) -> Step {
         guard b.stage2 != 0 else { return Step(outcome: .errno(.ENOENT)) }
         let reserves = config.stage2PinTables ? b.reserves : []
-        return Self.renamed(ioasUnmap(ioasID: b.stage2, iova: iova, length: size, alsoLocked: reserves, &s))
+        return Self.reportingSize(ioasUnmap(ioasID: b.stage2, iova: iova, length: size, alsoLocked: reserves, &s))
     }
 
     /// `GUEST_S1_MAP dev= pasid=`: the guest writes the table its entry at (device, PASID) points

@@ -10,8 +10,8 @@ extension IOMMUFD {
         // iommufd always maps with IOMMU_CACHE: a device that cannot do coherent DMA cannot bind.
         guard iommu.honoursCache else { throw .EINVAL }
         if config.compatCheck == .join {
-            // dev-ioasid: only the devices in the same fd (its VM).
-            for other in topology.devices.indices where s.boundIDs[other] != 0 && s.ioasidFd(of: other) == s.ioasidFd(of: device) {
+            // Only the devices of the same VM (`deviceVMs`).
+            for other in topology.devices.indices where s.boundIDs[other] != 0 && vm(of: other) == vm(of: device) {
                 let a = topology.devices[device].iommu, b = topology.devices[other].iommu
                 guard iommusCompatible(a, b) else { throw .EINVAL }
             }
@@ -93,9 +93,8 @@ extension IOMMUFD {
                 }
             }
             // A new auto domain: flags 0, attached before it joins the IOAS (immediate_attach).
-            // dev-ioasid's automatic domains also serve PASIDs (ATTACH_IOASID_PASID names an IOASID).
             let id = try allocatePaging(ioasID: ptID, device: device, nestParent: false, dirty: false,
-                                        pasidCompat: config.proposal == .devIOASID, auto: true, &s)
+                                        pasidCompat: config.autoDomainsServePasids, auto: true, &s)
             try connect(device: device, pasid: pasid, hwpt: id, replacing: replacing, &s)
             try addDomain(hwptID: id, &s)
             return id
@@ -197,10 +196,9 @@ extension IOMMUFD {
     func releaseIfUnusedAuto(_ hwpt: UInt32, _ s: inout IOMMUFDState) {
         guard s.object(hwpt)?.users == 0 else { return }
         if let h = s.paging(hwpt), h.autoDomain { destroyObject(hwpt, &s) }
-        // A dev-ioasid nested IOASID's HWPT, and then its automatic nest parent.
-        if let n = s.nested(hwpt), n.ioasid != 0 {
+        // An automatic nested HWPT, and then its nest parent if that is automatic too.
+        if let n = s.nested(hwpt), n.autoDomain {
             destroyObject(hwpt, &s)
-            s.addUsers(n.ioasid, -1)
             releaseIfUnusedAuto(n.parent, &s)
         }
     }
@@ -236,10 +234,10 @@ extension IOMMUFD {
     func checkPasidScope(group: Int, pasid: UInt32, hwpt: UInt32, _ s: IOMMUFDState) throws(Errno) {
         guard pasid != 0, config.pasidScope != .perDevice, let domain = s.domainID(ofHWPT: hwpt) else { return }
         let space = s.addressSpace(of: domain)
-        // Under per-vm the rule holds inside one VM: dev-ioasid's fd (iommufd is one VM).
-        let vm = topology.members(of: group).first.map { s.ioasidFd(of: $0) } ?? 0
+        // Under per-vm the rule holds inside one VM (`deviceVMs`; iommufd is one VM).
+        let vm = topology.members(of: group).first.map(vm(of:)) ?? 0
         for r in s.hardware.routes where r.pasid != 0 && !(Int(r.group) == group && r.pasid == pasid) {
-            if config.pasidScope == .perVM, (topology.members(of: Int(r.group)).first.map { s.ioasidFd(of: $0) } ?? 0) != vm { continue }
+            if config.pasidScope == .perVM, (topology.members(of: Int(r.group)).first.map(vm(of:)) ?? 0) != vm { continue }
             let other = s.addressSpace(of: r.domain)
             if r.pasid == pasid, other != space { throw .EINVAL }
             if r.pasid != pasid, other == space { throw .EINVAL }

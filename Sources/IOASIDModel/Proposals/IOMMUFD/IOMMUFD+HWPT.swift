@@ -102,6 +102,19 @@ extension IOMMUFD {
         try pin(areas, before)
     }
 
+    /// An automatic nest-parent HWPT of IOAS `ioasID` that the device's IOMMU accepts, else a new
+    /// one: the stage 2 of the designs that nest without a user-made parent (dev-ioasid's nested
+    /// IOASIDs, bind-table's guest tables).
+    func autoNestParent(for device: Int, on ioasID: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> UInt32 {
+        let iommuIndex = topology.devices[device].iommu
+        for (id, h) in s.pagingHWPTs(on: ioasID) where h.autoDomain && h.nestParent {
+            if let domain = s.hardware.domain(h.domain), scopeAllows(domain, behind: iommuIndex) { return id }
+        }
+        let id = try allocatePaging(ioasID: ioasID, device: device, nestParent: true, dirty: false, pasidCompat: true, auto: true, &s)
+        try addDomain(hwptID: id, &s)
+        return id
+    }
+
     /// `IOMMU_DESTROY` (§2.1).
     func destroy(_ id: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         guard let object = s.object(id) else { throw .ENOENT }
@@ -117,9 +130,7 @@ extension IOMMUFD {
         guard let object = s.object(id) else { return }
         s.removeObject(id)
         switch object.body {
-        case .ioas(let x):
-            if let nest = x.nest { s.addUsers(nest.parent, -1) }
-        case .device:
+        case .ioas, .device:
             break
         case .hwptPaging(let h):
             s.addUsers(h.ioas, -1)

@@ -186,4 +186,12 @@ extension IOMMUFD {
             guard area.range.first % align == 0, area.range.length % align == 0, offset % align == 0 else { throw .EADDRINUSE }
         }
     }
+
+    /// An `IOMMU_IOAS_UNMAP` step as the older uAPIs report it (`size=` instead of `length=`:
+    /// `VFIO_IOMMU_UNMAP_DMA`, `IOASID_UNMAP_DMA`).
+    static func reportingSize(_ step: Step) -> Step {
+        var step = step
+        step.outcome.outputs = step.outcome.outputs.map { $0.name == "length" ? OutputField("size", $0.value) : $0 }
+        return step
+    }
 }

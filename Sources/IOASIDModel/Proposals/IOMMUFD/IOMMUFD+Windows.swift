@@ -49,7 +49,7 @@ extension IOMMUFD {
             }
         }
         let id = try allocatePaging(ioasID: ptID, device: device, nestParent: false, dirty: false,
-                                    pasidCompat: config.proposal == .devIOASID, auto: true, &s)
+                                    pasidCompat: config.autoDomainsServePasids, auto: true, &s)
         try addWindowAttachment(device: device, hwpt: id, window: w, &s)
         try addDomain(hwptID: id, &s)
         return id

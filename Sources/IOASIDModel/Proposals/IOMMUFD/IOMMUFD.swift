@@ -5,6 +5,10 @@
 public struct IOMMUFD: Hashable, Sendable {
     public var topology: Topology
     public var config: IOMMUFDConfig
+    /// The VM each topology device belongs to, for the rules that hold per VM (`compat-check =
+    /// join`, `pasid-scope = per-vm`); empty: one VM. A design with several VMs sets it from its
+    /// own state before each call.
+    public var deviceVMs: [UInt8] = []
 
     public init(topology: Topology, config: IOMMUFDConfig = IOMMUFDConfig()) {
         self.topology = topology
@@ -13,6 +17,9 @@ public struct IOMMUFD: Hashable, Sendable {
 
     /// The state before any operation: nothing allocated, nothing bound, DMA blocked.
     public var initialState: IOMMUFDState { IOMMUFDState(deviceCount: topology.devices.count) }
+
+    /// The VM `device` belongs to (0 when there is one).
+    func vm(of device: Int) -> Int { device < deviceVMs.count ? Int(deviceVMs[device]) : 0 }
 
     /// `PAGE_SIZE` of the host.
     var pageSize: UInt64 { topology.host.pageSize }
@@ -80,22 +87,6 @@ public struct IOMMUFD: Hashable, Sendable {
             return run { s throws(Errno) in try guestS1Map(hwptID: h, iova: iova, gpa: gpa, length: length, permissions: perms, tableGPA: table, &s) }
         case .guestS1Unmap(let h, let iova, let length):
             return run { s throws(Errno) in try guestS1Unmap(hwptID: h, iova: iova, length: length, &s) }
-        case .joinIOASIDFd(let d, let fd): return run { s throws(Errno) in try joinIOASIDFd(device: d, fd: fd, &s) }
-        case .ioasidAlloc(let fd): return run { s throws(Errno) in try ioasidAlloc(fd: fd, &s) }
-        case .ioasidFree(let id): return run { s throws(Errno) in try ioasidFree(ioasid: id, &s) }
-        case .ioasidCreateNesting(let parent, let root): return run { s throws(Errno) in try ioasidCreateNesting(parent: parent, s1Root: root, &s) }
-        case .ioasidMapDMA(let id, let iova, let size, let vaddr):
-            return run { s throws(Errno) in try ioasidMapDMA(ioasid: id, iova: iova, size: size, vaddr: vaddr, &s) }
-        case .ioasidUnmapDMA(let id, let iova, let size):
-            guard let ioas = s.ioas(id) else { return Step(outcome: .errno(.ENOENT)) }
-            guard ioas.nest == nil else { return Step(outcome: .errno(.EINVAL)) }
-            return Self.renamed(ioasUnmap(ioasID: id, iova: iova, length: size, &s))
-        case .ioasidSetWindow(let id, let start, let last):
-            return run { s throws(Errno) in try ioasidSetWindow(ioasid: id, start: start, last: last, &s) }
-        case .attachIOASID(let d, let id, let pasid): return run { s throws(Errno) in try attachIOASID(device: d, ioasid: id, pasid: pasid, &s) }
-        case .detachIOASID(let d, let pasid): return run { s throws(Errno) in try detachIOASID(device: d, pasid: pasid, &s) }
-        case .ioasidAllocPasid(let fd, let lo, let hi): return run { s throws(Errno) in try ioasidAllocPasid(fd: fd, min: lo, max: hi, &s) }
-        case .ioasidFreePasid(let fd, let pasid): return run { s throws(Errno) in try ioasidFreePasid(fd: fd, pasid: pasid, &s) }
         }
     }
 }

@@ -20,7 +20,6 @@ public struct IOMMUFDConfig: Hashable, Sendable {
     public var stage2PinTables = false
     public var unmapLargeLeaf: UnmapLargeLeaf = .refuse
     public var destroyCheck: DestroyCheck = .refcount
-    public var proposal: ProposalName = .iommufd
     public var type1Impl: Type1Impl = .vfio
     public var type1Version: Type1Version = .v2
     /// `pgsize-source = ops`: a domain's page sizes are the union over its driver's IOMMUs.
@@ -31,6 +30,9 @@ public struct IOMMUFDConfig: Hashable, Sendable {
     /// `pasid-table-owner = guest`: a bound PASID table is the guest's, and the host no longer
     /// sees its entries.
     public var pasidTableOwnedByGuest = false
+    /// Automatic domains (made by attaching an IOAS) are PASID-compatible: a design whose PASID
+    /// attach names an address space rather than a HWPT needs them to be.
+    public var autoDomainsServePasids = false
 
     public init() {}
 

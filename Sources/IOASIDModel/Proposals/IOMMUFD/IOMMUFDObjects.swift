@@ -28,16 +28,6 @@ public struct IOAS: Hashable, Sendable {
     public var allowed: [IOVARange] = []
     /// `disable_large_pages` (IOMMU_OPTION_HUGE_PAGES = 0).
     public var disableLargePages = false
-    /// A dev-ioasid nested IOASID: the GPA IOASID under it and the guest's stage-1 table root.
-    public var nest: (parent: UInt32, s1Root: UInt64)? {
-        get { nestParentID == 0 ? nil : (nestParentID, nestRoot) }
-        set { nestParentID = newValue?.parent ?? 0; nestRoot = newValue?.s1Root ?? 0 }
-    }
-    /// The id of the GPA IOASID under a nested one (0: none); cf. `HWPTPaging.nestParent`, a flag.
-    var nestParentID: UInt32 = 0
-    var nestRoot: UInt64 = 0
-    /// dev-ioasid: the ioasid fd the IOASID belongs to (0 on the other proposals).
-    public var fd: UInt8 = 0
 
     public init() {}
 }
@@ -57,9 +47,9 @@ public struct HWPTNested: Hashable, Sendable {
     public var parent: UInt32
     public var domain: DomainID
     public var pasidCompat: Bool
-    /// The dev-ioasid nested IOASID this HWPT serves (0 on iommufd): it holds a reference to
-    /// that IOASID and goes with its last attachment.
-    public var ioasid: UInt32 = 0
+    /// Made by an attach rather than `IOMMU_HWPT_ALLOC`: it goes with its last attachment, and
+    /// takes its parent along when that is automatic too.
+    public var autoDomain = false
 }
 
 /// What an object id names.

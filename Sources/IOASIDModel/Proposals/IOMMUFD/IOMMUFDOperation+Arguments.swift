@@ -118,28 +118,6 @@ extension IOMMUFDOperation {
             return out
         case .guestS1Unmap(let h, let iova, let length):
             return [("hwpt_id", .number(UInt64(h))), ("iova", .address(iova)), ("length", .address(length))]
-        case .joinIOASIDFd(let d, let fd):
-            return [dev(d), ("fd", .number(UInt64(fd)))]
-        case .ioasidAlloc(let fd):
-            return [("fd", .number(UInt64(fd)))]
-        case .ioasidFree(let id):
-            return [("ioasid", .number(UInt64(id)))]
-        case .ioasidCreateNesting(let parent, let root):
-            return [("parent_ioasid", .number(UInt64(parent))), ("s1_root", .address(root))]
-        case .ioasidMapDMA(let id, let iova, let size, let vaddr):
-            return [("ioasid", .number(UInt64(id))), ("iova", .address(iova)), ("size", .address(size)), ("vaddr", .address(vaddr))]
-        case .ioasidUnmapDMA(let id, let iova, let size):
-            return [("ioasid", .number(UInt64(id))), ("iova", .address(iova)), ("size", .address(size))]
-        case .ioasidSetWindow(let id, let start, let last):
-            return [("ioasid", .number(UInt64(id))), ("start", .address(start)), ("last", .address(last))]
-        case .attachIOASID(let d, let id, let pasid):
-            return [dev(d), ("ioasid", .number(UInt64(id)))] + (pasid == 0 ? [] : [("pasid", .number(UInt64(pasid)))])
-        case .detachIOASID(let d, let pasid):
-            return [dev(d)] + (pasid == 0 ? [] : [("pasid", .number(UInt64(pasid)))])
-        case .ioasidAllocPasid(let fd, let lo, let hi):
-            return [("fd", .number(UInt64(fd))), ("min", .number(UInt64(lo))), ("max", .number(UInt64(hi)))]
-        case .ioasidFreePasid(let fd, let pasid):
-            return [("fd", .number(UInt64(fd))), ("pasid", .number(UInt64(pasid)))]
         }
     }
 

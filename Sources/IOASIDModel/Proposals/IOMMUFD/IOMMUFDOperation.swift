@@ -1,6 +1,4 @@
-/// The operations of the shared iommufd machine: iommufd's own, and (until they move to folders
-/// of their own) those of the designs that run on it — vfio-type1, bind-table, dev-ioasid. Named as
-/// the uAPI names them, with the fields of their structs (`include/uapi/linux/iommufd.h`,
+/// iommufd's operations, named as the uAPI names them, with the fields of their structs (`include/uapi/linux/iommufd.h`,
 /// `vfio.h`). Devices are topology indices; `dev` is the device whose VFIO fd an ioctl is issued on.
 public enum IOMMUFDOperation: Hashable, Sendable {
     /// `IOMMU_IOAS_ALLOC`.
@@ -35,30 +33,6 @@ public enum IOMMUFDOperation: Hashable, Sendable {
     case guestS1Map(hwptID: UInt32, iova: UInt64, gpa: UInt64, length: UInt64, permissions: Permissions, tableGPA: UInt64?)
     /// The guest clears part of its stage-1 table.
     case guestS1Unmap(hwptID: UInt32, iova: UInt64, length: UInt64)
-
-    // The /dev/ioasid RFC (proposal dev-ioasid); the model has one fd (fd=1).
-    /// `JOIN_IOASID_FD`.
-    case joinIOASIDFd(device: Int, fd: UInt32)
-    /// `IOASID_ALLOC`: a GPA (stage-2) IOASID.
-    case ioasidAlloc(fd: UInt32)
-    /// `IOASID_FREE`.
-    case ioasidFree(ioasid: UInt32)
-    /// `IOASID_CREATE_NESTING`: a nested IOASID over a GPA IOASID; the guest's stage-1 table is at `s1Root`.
-    case ioasidCreateNesting(parent: UInt32, s1Root: UInt64)
-    /// `IOASID_MAP_DMA`.
-    case ioasidMapDMA(ioasid: UInt32, iova: UInt64, size: UInt64, vaddr: UInt64)
-    /// `IOASID_UNMAP_DMA`.
-    case ioasidUnmapDMA(ioasid: UInt32, iova: UInt64, size: UInt64)
-    /// `IOASID_SET_WINDOW`: the IOASID's IOVA window (its allow list).
-    case ioasidSetWindow(ioasid: UInt32, start: UInt64, last: UInt64)
-    /// `ATTACH_IOASID` (pasid 0) and `ATTACH_IOASID_PASID`.
-    case attachIOASID(device: Int, ioasid: UInt32, pasid: UInt32)
-    /// `DETACH_IOASID`.
-    case detachIOASID(device: Int, pasid: UInt32)
-    /// `IOASID_ALLOC_PASID`.
-    case ioasidAllocPasid(fd: UInt32, min: UInt32, max: UInt32)
-    /// `IOASID_FREE_PASID`.
-    case ioasidFreePasid(fd: UInt32, pasid: UInt32)
 }
 
 /// The fields of `struct iommu_ioas_map`.

@@ -4,23 +4,14 @@ extension IOMMUFDOperation {
         case ioasAlloc, ioasMap, ioasUnmap, ioasCopy, ioasAllowIOVAs, ioasIOVARanges
         case option, hwptAlloc, destroy, bind, attach, detach
         case close, translate, guestS1Map, guestS1Unmap
-        case joinIOASIDFd, ioasidAlloc, ioasidFree, ioasidCreateNesting, ioasidMapDMA, ioasidUnmapDMA
-        case ioasidSetWindow, attachIOASID, attachIOASIDPasid, detachIOASID, ioasidAllocPasid, ioasidFreePasid
     }
 
     public static let catalog = OperationCatalog<IOMMUFDOperation>(row)
 
-    /// Every operation of the proposals this machine runs, as the model language spells it.
+    /// Every operation of iommufd, as the model language spells it.
     public static var specs: [OperationSpec] { catalog.specs }
 
-    /// A row; rows that name no design are iommufd's.
-    static func row(_ kind: Kind) -> OperationSpec {
-        var spec = writtenRow(kind)
-        if spec.proposals.isEmpty { spec.proposals = [.iommufd] }
-        return spec
-    }
-
-    private static func writtenRow(_ kind: Kind) -> OperationSpec {
+    private static func row(_ kind: Kind) -> OperationSpec {
         switch kind {
         case .ioasAlloc:
             return OperationSpec("IOMMU_IOAS_ALLOC", ["flags": .flags], outputs: ["out_ioas_id"], "allocate an empty IOAS")
@@ -60,45 +51,13 @@ extension IOMMUFDOperation {
         case .close:
             return OperationSpec("CLOSE", ["dev": .device], "close the device fd: detach PASIDs and RID, unbind")
         case .translate:
-            var spec = DMARequest.spec
-            spec.proposals = Set(ProposalName.allCases)
-            return spec
+            return DMARequest.spec
         case .guestS1Map:
             return OperationSpec("GUEST_S1_MAP", ["hwpt_id": .u32, "iova": .u64, "gpa": .u64, "length": .u64, "flags": .flags, "table_gpa": .u64],
                               "the guest maps IOVA → GPA in a nested HWPT's stage-1 table")
         case .guestS1Unmap:
             return OperationSpec("GUEST_S1_UNMAP", ["hwpt_id": .u32, "iova": .u64, "length": .u64], outputs: ["length"],
                               "the guest clears part of its stage-1 table")
-        case .joinIOASIDFd:
-            return OperationSpec("JOIN_IOASID_FD", ["dev": .device, "fd": .u32], "the device joins an ioasid fd", proposals: [.devIOASID])
-        case .ioasidAlloc:
-            return OperationSpec("IOASID_ALLOC", ["fd": .u32], outputs: ["ioasid"], "allocate a GPA IOASID", proposals: [.devIOASID])
-        case .ioasidFree:
-            return OperationSpec("IOASID_FREE", ["ioasid": .u32], "free an IOASID nothing uses", proposals: [.devIOASID])
-        case .ioasidCreateNesting:
-            return OperationSpec("IOASID_CREATE_NESTING", ["parent_ioasid": .u32, "s1_root": .u64], outputs: ["ioasid"],
-                              "a nested IOASID: the guest's stage-1 table over a GPA IOASID", proposals: [.devIOASID])
-        case .ioasidMapDMA:
-            return OperationSpec("IOASID_MAP_DMA", ["ioasid": .u32, "iova": .u64, "size": .u64, "vaddr": .u64],
-                              "map user memory in a GPA IOASID", proposals: [.devIOASID])
-        case .ioasidUnmapDMA:
-            return OperationSpec("IOASID_UNMAP_DMA", ["ioasid": .u32, "iova": .u64, "size": .u64], outputs: ["size"],
-                              "unmap whole mappings in a range", proposals: [.devIOASID])
-        case .ioasidSetWindow:
-            return OperationSpec("IOASID_SET_WINDOW", ["ioasid": .u32, "start": .u64, "last": .u64],
-                              "the IOVA window an IOASID is attached with", proposals: [.devIOASID])
-        case .attachIOASID:
-            return OperationSpec("ATTACH_IOASID", ["dev": .device, "ioasid": .u32], "attach the device's RID to an IOASID", proposals: [.devIOASID])
-        case .attachIOASIDPasid:
-            return OperationSpec("ATTACH_IOASID_PASID", ["dev": .device, "ioasid": .u32, "pasid": .u32],
-                              "attach a PASID of the device to an IOASID", proposals: [.devIOASID])
-        case .detachIOASID:
-            return OperationSpec("DETACH_IOASID", ["dev": .device, "pasid": .u32], "detach the RID (pasid=0) or a PASID", proposals: [.devIOASID])
-        case .ioasidAllocPasid:
-            return OperationSpec("IOASID_ALLOC_PASID", ["fd": .u32, "min": .u32, "max": .u32], outputs: ["pasid"],
-                              "allocate a PASID from the system-wide allocator", proposals: [.devIOASID])
-        case .ioasidFreePasid:
-            return OperationSpec("IOASID_FREE_PASID", ["fd": .u32, "pasid": .u32], "give a PASID back", proposals: [.devIOASID])
         }
     }
 
@@ -176,26 +135,6 @@ extension IOMMUFDOperation {
             let table: UInt64? = args["table_gpa"] == nil ? nil : n("table_gpa")
             return .guestS1Map(hwptID: u32("hwpt_id"), iova: n("iova"), gpa: n("gpa"), length: n("length"), permissions: perms, tableGPA: table)
         case "GUEST_S1_UNMAP": return .guestS1Unmap(hwptID: u32("hwpt_id"), iova: n("iova"), length: n("length"))
-        case "JOIN_IOASID_FD":
-            guard let d = device() else { return nil }
-            return .joinIOASIDFd(device: d, fd: u32("fd"))
-        case "IOASID_ALLOC": return .ioasidAlloc(fd: u32("fd"))
-        case "IOASID_FREE": return .ioasidFree(ioasid: u32("ioasid"))
-        case "IOASID_CREATE_NESTING": return .ioasidCreateNesting(parent: u32("parent_ioasid"), s1Root: n("s1_root"))
-        case "IOASID_MAP_DMA": return .ioasidMapDMA(ioasid: u32("ioasid"), iova: n("iova"), size: n("size"), vaddr: n("vaddr"))
-        case "IOASID_UNMAP_DMA": return .ioasidUnmapDMA(ioasid: u32("ioasid"), iova: n("iova"), size: n("size"))
-        case "IOASID_SET_WINDOW": return .ioasidSetWindow(ioasid: u32("ioasid"), start: n("start"), last: n("last"))
-        case "ATTACH_IOASID":
-            guard let d = device() else { return nil }
-            return .attachIOASID(device: d, ioasid: u32("ioasid"), pasid: 0)
-        case "ATTACH_IOASID_PASID":
-            guard let d = device() else { return nil }
-            return .attachIOASID(device: d, ioasid: u32("ioasid"), pasid: u32("pasid"))
-        case "DETACH_IOASID":
-            guard let d = device() else { return nil }
-            return .detachIOASID(device: d, pasid: u32("pasid"))
-        case "IOASID_ALLOC_PASID": return .ioasidAllocPasid(fd: u32("fd"), min: u32("min"), max: u32("max"))
-        case "IOASID_FREE_PASID": return .ioasidFreePasid(fd: u32("fd"), pasid: u32("pasid"))
         default: return nil
         }
     }
@@ -219,17 +158,6 @@ extension IOMMUFDOperation {
         case .translate: return .translate
         case .guestS1Map: return .guestS1Map
         case .guestS1Unmap: return .guestS1Unmap
-        case .joinIOASIDFd: return .joinIOASIDFd
-        case .ioasidAlloc: return .ioasidAlloc
-        case .ioasidFree: return .ioasidFree
-        case .ioasidCreateNesting: return .ioasidCreateNesting
-        case .ioasidMapDMA: return .ioasidMapDMA
-        case .ioasidUnmapDMA: return .ioasidUnmapDMA
-        case .ioasidSetWindow: return .ioasidSetWindow
-        case .attachIOASID(_, _, let pasid): return pasid == 0 ? .attachIOASID : .attachIOASIDPasid
-        case .detachIOASID: return .detachIOASID
-        case .ioasidAllocPasid: return .ioasidAllocPasid
-        case .ioasidFreePasid: return .ioasidFreePasid
         }
     }
 

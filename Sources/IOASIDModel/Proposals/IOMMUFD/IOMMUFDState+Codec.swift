@@ -10,8 +10,7 @@ extension IOMMUFDState {
             w.put(UInt64(o.id) | UInt64(o.users) << 32)
             switch o.body {
             case .ioas(let x):
-                w.put(1 | (x.disableLargePages ? 0x100 : 0) | UInt64(x.fd) << 16 | UInt64(x.nestParentID) << 32)
-                w.put(x.nestRoot)
+                w.put(1 | (x.disableLargePages ? 0x100 : 0))
                 w.put(UInt64(x.areas.count) | UInt64(x.allowed.count) << 32)
                 for a in x.areas {
                     w.put(a.range.first); w.put(a.range.last); w.put(a.userVA); w.put(UInt64(a.permissions.rawValue) | (a.writablePages ? 0x100 : 0) | (a.sharesPages ? 0x200 : 0))
@@ -21,8 +20,7 @@ extension IOMMUFDState {
                 w.put(2 | UInt64(h.domain) << 8 | (h.autoDomain ? 1 << 24 : 0) | (h.nestParent ? 1 << 25 : 0) | (h.pasidCompat ? 1 << 26 : 0)
                          | UInt64(h.ioas) << 32)
             case .hwptNested(let n):
-                w.put(3 | UInt64(n.domain) << 8 | (n.pasidCompat ? 1 << 26 : 0) | UInt64(n.parent) << 32)
-                w.put(UInt64(n.ioasid))
+                w.put(3 | UInt64(n.domain) << 8 | (n.autoDomain ? 1 << 24 : 0) | (n.pasidCompat ? 1 << 26 : 0) | UInt64(n.parent) << 32)
             case .device(let d):
                 w.put(4 | UInt64(d) << 8)
             }
@@ -32,8 +30,6 @@ extension IOMMUFDState {
         w.put(UInt64(attachments.count))
         for a in attachments { w.put(UInt64(a.group) | UInt64(a.pasid) << 32); w.put(UInt64(a.hwpt)); w.put(a.devices) }
         hardware.encode(into: &w)
-        w.put(hasProposalState ? 1 : 0)
-        if hasProposalState { proposal.encode(into: &w) }
     }
 
     public static func decode(_ r: inout WordReader) -> IOMMUFDState {
@@ -49,9 +45,6 @@ extension IOMMUFDState {
             case 1:
                 var x = IOAS()
                 x.disableLargePages = tag & 0x100 != 0
-                x.fd = UInt8(truncatingIfNeeded: tag >> 16)
-                x.nestParentID = UInt32(truncatingIfNeeded: tag >> 32)
-                x.nestRoot = r.next()
                 let counts = r.next()
                 for _ in 0..<Int(UInt32(truncatingIfNeeded: counts)) {
                     let first = r.next(), last = r.next(), va = r.next(), flags = r.next()
@@ -66,7 +59,7 @@ extension IOMMUFDState {
                                               autoDomain: tag & 1 << 24 != 0, nestParent: tag & 1 << 25 != 0, pasidCompat: tag & 1 << 26 != 0))
             case 3:
                 body = .hwptNested(HWPTNested(parent: UInt32(truncatingIfNeeded: tag >> 32), domain: DomainID(truncatingIfNeeded: tag >> 8),
-                                              pasidCompat: tag & 1 << 26 != 0, ioasid: UInt32(truncatingIfNeeded: r.next())))
+                                              pasidCompat: tag & 1 << 26 != 0, autoDomain: tag & 1 << 24 != 0))
             default:
                 body = .device(Int(tag >> 8))
             }
@@ -79,7 +72,6 @@ extension IOMMUFDState {
                               hwpt: UInt32(truncatingIfNeeded: hwpt), devices: devices)
         }
         s.hardware = Hardware.decode(&r)
-        if r.next() != 0 { s.proposal = ProposalState.decode(&r) }
         return s
     }
 }
@@ -174,21 +166,5 @@ extension PageTable {
             TableNode(level: UInt8(truncatingIfNeeded: r.next()), base: r.next(), address: r.next())
         }
         return PageTable(format: format, pageSizes: sizes, rootAddress: root, leaves: leaves, tables: tables)
-    }
-}
-
-extension ProposalState {
-    func encode<W: WordSink>(into w: inout W) {
-        func list<T: BinaryInteger>(_ xs: [T]) { w.put(UInt64(xs.count)); for x in xs { w.put(UInt64(x)) } }
-        list(pasids)
-        list(deviceFds)
-    }
-
-    static func decode(_ r: inout WordReader) -> ProposalState {
-        func list<T: FixedWidthInteger>(_: T.Type) -> [T] { (0..<Int(r.next())).map { _ in T(truncatingIfNeeded: r.next()) } }
-        var p = ProposalState()
-        p.pasids = list(UInt32.self)
-        p.deviceFds = list(UInt8.self)
-        return p
     }
 }

@@ -2,18 +2,12 @@
 extension IOMMUFDState {
     public func describe(_ topology: Topology) -> [String] {
         var out: [String] = []
-        if !pasids.isEmpty {
-            out.append("pasids held: " + pasids.map(HeldPasid.init(word:)).map { $0.owner == 0 ? String($0.pasid) : "fd \($0.owner): \($0.pasid)" }
-                .joined(separator: ","))
-        }
         for o in objects {
             switch o.body {
             case .ioas(let x):
                 var line = "ioas \(o.id): users \(o.users)"
                 if !x.allowed.isEmpty { line += ", allowed " + x.allowed.map(\.description).joined(separator: " ") }
                 if x.disableLargePages { line += ", huge pages off" }
-                if let nest = x.nest { line += ", nested over ioas \(nest.parent) (guest table \(SizeText.hex(nest.s1Root)))" }
-                if x.fd != 0 { line += ", fd \(x.fd)" }
                 out.append(line)
                 for a in x.areas {
                     out.append("ioas \(o.id) area \(a.range) -> va \(SizeText.hex(a.userVA)) \(a.permissions)")
@@ -25,10 +19,9 @@ extension IOMMUFDState {
                 if h.pasidCompat { tags.append("pasid") }
                 out.append("hwpt \(o.id): paging on ioas \(h.ioas), domain \(h.domain)\(tags.isEmpty ? "" : " (" + tags.joined(separator: ", ") + ")"), users \(o.users)")
             case .hwptNested(let n):
-                out.append("hwpt \(o.id): nested over hwpt \(n.parent), domain \(n.domain)\(n.pasidCompat ? " (pasid)" : "")\(n.ioasid == 0 ? "" : " for ioasid \(n.ioasid)"), users \(o.users)")
+                out.append("hwpt \(o.id): nested over hwpt \(n.parent), domain \(n.domain)\(n.pasidCompat ? " (pasid)" : "")\(n.autoDomain ? " (auto)" : ""), users \(o.users)")
             case .device(let d):
-                let fd = ioasidFd(of: d)
-                out.append("device \(o.id): \(topology.devices[d].name) bound\(fd == 0 ? "" : " to fd \(fd)"), users \(o.users)")
+                out.append("device \(o.id): \(topology.devices[d].name) bound, users \(o.users)")
             }
         }
         for a in attachments {

@@ -8,34 +8,6 @@ public struct IOMMUFDState: Hashable, Sendable {
     /// Group attachments, sorted by (group, PASID).
     public var attachments: [Attachment] = []
     public var hardware = Hardware()
-    var proposalBox = ProposalStateBox()
-
-    /// Whether the state keeps anything only some proposals keep (cheap to ask in hot paths).
-    public var hasProposalState: Bool { proposalBox.isSet }
-
-    /// What only some proposals keep (empty on iommufd).
-    public var proposal: ProposalState {
-        get { proposalBox.value }
-        set { proposalBox.value = newValue }
-    }
-    /// PASIDs the VM or fd holds (vfio-pasid-request, dev-ioasid), ascending.
-    public var pasids: [UInt32] {
-        get { proposal.pasids }
-        set { proposal.pasids = newValue }
-    }
-    /// dev-ioasid: the fd `device` joined, 0 when none.
-    public func ioasidFd(of device: Int) -> Int {
-        guard hasProposalState else { return 0 }
-        let fds = proposal.deviceFds
-        return device < fds.count ? Int(fds[device]) : 0
-    }
-
-    public mutating func setIoasidFd(of device: Int, _ fd: Int, deviceCount: Int) {
-        var fds = proposal.deviceFds
-        if fds.count < deviceCount { fds += Array(repeating: 0, count: deviceCount - fds.count) }
-        fds[device] = UInt8(fd)
-        proposal.deviceFds = fds.allSatisfy { $0 == 0 } ? [] : fds
-    }
 
     public init(deviceCount: Int) {
         boundIDs = Array(repeating: 0, count: deviceCount)
@@ -162,7 +134,6 @@ extension IOMMUFDState {
         s.boundIDs = boundIDs.map { $0 }
         s.attachments = attachments.map { $0 }
         s.hardware = hardware.unshared()
-        if !proposal.isEmpty { s.proposal = proposal.unshared() }
         return s
     }
 }

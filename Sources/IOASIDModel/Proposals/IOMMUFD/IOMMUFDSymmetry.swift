@@ -71,11 +71,6 @@ extension IOMMUFDState {
             return b
         }.sorted { ($0.group, $0.pasid) < ($1.group, $1.pasid) }
         s.hardware.renameGroups { groups[$0] }
-        if !proposal.deviceFds.isEmpty {
-            var fds = proposal.deviceFds
-            for (d, fd) in proposal.deviceFds.enumerated() { fds[devices[d]] = fd }
-            s.proposal.deviceFds = fds
-        }
         return s
     }
 }

@@ -37,9 +37,6 @@ public struct IOMMUFDView: HardwareView {
             case .hwptPaging(let h) where state.ioas(h.ioas) == nil:
                 out.append(Violation(.lifetime, "a HWPT_PAGING still refers to its destroyed IOAS", objects: ["hwpt \(o.id)", "ioas \(h.ioas)"],
                                      expected: "a live IOAS", found: "nothing at id \(h.ioas)"))
-            case .ioas(let x) where x.nest != nil && state.ioas(x.nest!.parent) == nil:
-                out.append(Violation(.lifetime, "a nested IOASID still refers to its destroyed GPA IOASID", objects: ["ioas \(o.id)", "ioas \(x.nest!.parent)"],
-                                     expected: "a live IOASID", found: "nothing at id \(x.nest!.parent)"))
             case .hwptNested(let n) where state.paging(n.parent) == nil:
                 out.append(Violation(.lifetime, "a HWPT_NESTED still refers to its destroyed parent", objects: ["hwpt \(o.id)", "hwpt \(n.parent)"],
                                      expected: "a live nest parent", found: "nothing at id \(n.parent)"))
@@ -56,25 +53,17 @@ public struct IOMMUFDView: HardwareView {
         return out
     }
 
-    /// Under dev-ioasid's global or per-VM PASIDs (`PasidAllocation`).
-    public func pasidOwnershipViolations() -> [Violation] {
-        let config = machine.config
-        guard config.proposal == .devIOASID, config.pasidScope != .perDevice else { return [] }
-        return PasidAllocation.ownershipViolations(self, checksSpaces: true, owner: { machine.pasidOwner(of: $0, state) }, held: state.pasids)
-    }
-
     /// Reference-count bookkeeping: each object's `users` equals the references that exist
-    /// (an internal consistency check for tests, not one of the five invariants).
-    public func refcountMismatches() -> [String] {
-        var expected: [UInt32: Int] = [:]
+    /// (an internal consistency check for tests, not one of the five invariants). `extra`: the
+    /// references a design holds on the kernel's objects from its own state, by object id.
+    public func refcountMismatches(extra: [UInt32: Int] = [:]) -> [String] {
+        var expected = extra
         for o in state.objects {
             switch o.body {
             case .hwptPaging(let h): expected[h.ioas, default: 0] += 1
-            case .hwptNested(let n):
-                expected[n.parent, default: 0] += 1
-                if n.ioasid != 0 { expected[n.ioasid, default: 0] += 1 }
+            case .hwptNested(let n): expected[n.parent, default: 0] += 1
             case .device: expected[o.id, default: 0] += 1
-            case .ioas(let x): if let nest = x.nest { expected[nest.parent, default: 0] += 1 }
+            case .ioas: break
             }
         }
         for a in state.attachments {

@@ -9,13 +9,30 @@ struct KernelContext: Sendable {
     let groupWords: Set<String>
     let symmetry: IOMMUFDSymmetry?
 
-    init(model: Model) {
-        kernel = IOMMUFD(topology: model.topology, config: model.config)
+    init(model: Model, config: IOMMUFDConfig? = nil) {
+        let config = config ?? model.config
+        kernel = IOMMUFD(topology: model.topology, config: config)
         let bounds = model.explore ?? ExploreBounds()
-        space = ActionSpace(topology: model.topology, bounds: bounds, config: model.config)
+        space = ActionSpace(topology: model.topology, bounds: bounds, config: config)
         groupWords = bounds.groups
         let s = IOMMUFDSymmetry(topology: model.topology, distinguished: Set(model.goals.flatMap(\.atoms).map(\.device)))
         symmetry = s.isTrivial ? nil : s
+    }
+
+    private init(kernel: IOMMUFD, space: ActionSpace, groupWords: Set<String>, symmetry: IOMMUFDSymmetry?) {
+        self.kernel = kernel
+        self.space = space
+        self.groupWords = groupWords
+        self.symmetry = symmetry
+    }
+
+    /// A copy sharing no buffer with this one, for one worker: workers then never contend on the
+    /// reference counts of the topology's arrays.
+    func replica() -> KernelContext {
+        var kernel = self.kernel
+        kernel.topology = kernel.topology.replica()
+        let space = ActionSpace(topology: kernel.topology, bounds: self.space.bounds, config: self.space.config)
+        return KernelContext(kernel: kernel, space: space, groupWords: groupWords, symmetry: symmetry)
     }
 
     /// The smallest fingerprint of `state` over the renamings of interchangeable devices (with

@@ -79,7 +79,7 @@ extension IOMMUFD {
         let ioasID = c.ioasID
         if flags & C.VFIO_DMA_UNMAP_FLAG_ALL != 0 {
             guard iova == 0, size == 0 else { return Step(outcome: .errno(.EINVAL)) }
-            return Self.renamed(ioasUnmap(ioasID: ioasID, iova: 0, length: .max, &s))
+            return Self.reportingSize(ioasUnmap(ioasID: ioasID, iova: 0, length: .max, &s))
         }
         switch (config.type1Impl, c.version) {
         case (.iommufdCompat, let version):
@@ -91,7 +91,7 @@ extension IOMMUFD {
                     return Step(outcome: .errno(error))
                 }
             }
-            return Self.renamed(ioasUnmap(ioasID: ioasID, iova: iova, length: size, &s))
+            return Self.reportingSize(ioasUnmap(ioasID: ioasID, iova: iova, length: size, &s))
         case (.naive, .v1?):
             do { return Step(outcome: try naiveUnmap(iova: iova, size: size, c, &s)) } catch { return Step(outcome: .errno(error)) }
         default:
@@ -166,12 +166,5 @@ extension IOMMUFD {
 
     static func unmappedSize(_ bytes: UInt64) -> Outcome {
         Outcome(.ok, outputs: [OutputField("size", .number(bytes))], principal: bytes)
-    }
-
-    /// An `IOMMU_IOAS_UNMAP` step reported as `VFIO_IOMMU_UNMAP_DMA` (`size=` instead of `length=`).
-    static func renamed(_ step: Step) -> Step {
-        var step = step
-        step.outcome.outputs = step.outcome.outputs.map { $0.name == "length" ? OutputField("size", $0.value) : $0 }
-        return step
     }
 }
