@@ -155,4 +155,10 @@ public struct VFIOType1Proposal: Proposal {
     }
 
     public func dot(_ state: State, violation: Violation?) -> String { DotPicture.render(state.kernel, topology, violation: violation) }
+
+    /// The kernel's bookkeeping: `users` equals the references that exist.
+    public func consistencyProblems(in state: State) -> [String] {
+        guard context.kernel.config.destroyCheck == .refcount else { return [] }
+        return IOMMUFDView(machine: context.kernel, state: state.kernel).refcountMismatches()
+    }
 }
