@@ -4,6 +4,9 @@ extension BreadthFirstSearch {
     /// Successors gathered before their visited-set slots are read: enough loads in flight to
     /// hide most of the memory latency, few enough to stay in the caches.
     @inlinable static var batchSuccessors: Int { 512 }
+    /// Actions of one state produced, and their successors computed, between two looks at the
+    /// limits and the pause flag (see `expandInBatches`).
+    @inlinable static var batchActions: Int { 1024 }
 
     /// One worker's part of a round: takes pieces of the level, expands their states in small
     /// batches, inserts the successors into the shared visited set and keeps the new ones in `out`.
@@ -19,6 +22,7 @@ extension BreadthFirstSearch {
         let privateCopies = workers > 1
         var budget = 0
         var actions: [M.Action] = []
+        var families = ActionFamilies<M.Action>()
         // Two batches: one is gathered and its slots read while the other waits to be inserted,
         // so the reads of one batch have the time of a whole batch to arrive.
         var gathering = SuccessorBatch<M.State>()
@@ -98,13 +102,63 @@ extension BreadthFirstSearch {
             return true
         }
 
+        /// Expands a state whose actions are many or generated, `batchActions` at a time: between two
+        /// batches the limits and the pause flag are looked at, and a full batch of successors is
+        /// inserted. On `.handBack` the successors gathered so far are kept and the state is expanded
+        /// again from its first action next round (what is known already is not added twice).
+        func expandInBatches(_ state: M.State, _ i: Int) -> BatchedExpansion {
+            let count = families.count
+            guard count <= Int(UInt32.max) else {
+                context.stop("a state with \(count) actions, more than a trace can record", round)
+                return .stop
+            }
+            let id = context.firstID &+ UInt32(truncatingIfNeeded: i)
+            let own = model.fingerprint(of: state)
+            var produced = families.iterator(from: 0)
+            var position = 0
+            while position < count {
+                let n = min(Self.batchActions, count - position)
+                guard round.reserve(n, local: &budget) else {
+                    if position > 0 { gathering.endParent(id) }
+                    return .handBack
+                }
+                let before = transitions
+                transitions += n
+                if before >> 10 != transitions >> 10, let reason = context.limits.stopReason(since: context.start, ContinuousClock()) {
+                    context.stop(reason, round)
+                    return .stop
+                }
+                for p in position..<(position + n) {
+                    guard let action = produced.next() else { break }
+                    guard let next = model.successor(of: state, after: action) else { continue }
+                    let fingerprint = model.fingerprint(of: next)
+                    if fingerprint == own {
+                        selfLoops += 1
+                        continue
+                    }
+                    gathering.append(next, fingerprint: fingerprint, position: p)
+                }
+                position += n
+                if position < count, gathering.count >= Self.batchSuccessors {
+                    gathering.endParent(id)
+                    sink ^= gathering.touch(table)
+                    guard insert(pending) else { return .stop }
+                    swap(&gathering, &pending)
+                    gathering.removeAll()
+                    if round.pause.load(ordering: .relaxed) { return .handBack }
+                }
+            }
+            gathering.endParent(id)
+            return .expanded
+        }
+
         pieces: while !round.pause.load(ordering: .relaxed), let piece = round.claim() {
             var i = piece.lowerBound
             while i < piece.upperBound {
                 // Gather a batch; stop gathering (but insert what was gathered) when told to pause.
                 gathering.removeAll()
                 var handBack = false
-                while i < piece.upperBound && gathering.count < Self.batchSuccessors {
+                states: while i < piece.upperBound && gathering.count < Self.batchSuccessors {
                     if round.pause.load(ordering: .relaxed) { handBack = true; break }
                     // An encoded state is read back into buffers of this worker's own.
                     let state: M.State
@@ -114,8 +168,24 @@ extension BreadthFirstSearch {
                     } else {
                         state = privateCopies ? model.unshared(context.level.values[i]) : context.level.values[i]
                     }
-                    actions.removeAll(keepingCapacity: true)
-                    model.actions(of: state, into: &actions)
+                    if M.producesActionFamilies {
+                        families.removeAll()
+                        model.actions(of: state, into: &families)
+                        guard families.count <= Self.batchActions, families.listed.count == families.count else {
+                            // Rare: too many actions, or generated ones. Produced in bounded batches.
+                            maxActions = max(maxActions, families.count)
+                            switch expandInBatches(state, i) {
+                            case .expanded: i += 1; continue
+                            case .handBack: handBack = true; break states
+                            case .stop: return
+                            }
+                        }
+                        actions.removeAll(keepingCapacity: true)
+                        swap(&actions, &families.listed)
+                    } else {
+                        actions.removeAll(keepingCapacity: true)
+                        model.actions(of: state, into: &actions)
+                    }
                     maxActions = max(maxActions, actions.count)
                     guard round.reserve(actions.count, local: &budget) else { handBack = true; break }
                     let before = transitions
@@ -160,3 +230,6 @@ extension BreadthFirstSearch {
         _ = insert(pending)
     }
 }
+
+/// How `BreadthFirstSearch.work` ended the expansion of a state with many or generated actions.
+@usableFromInline enum BatchedExpansion { case expanded, handBack, stop }

@@ -15,7 +15,7 @@ public struct DepthFirstSearch<M: StateMachine>: Sendable {
     struct Frame {
         var state: M.State
         var fingerprint: UInt64
-        var actions: [M.Action]
+        var actions: ActionFamilies<M.Action>
         var next: Int
         /// The action that led here from the frame below.
         var via: M.Action?
@@ -54,8 +54,8 @@ public struct DepthFirstSearch<M: StateMachine>: Sendable {
             }
             return nil
         }
-        func actions(_ s: M.State) -> [M.Action] {
-            var out: [M.Action] = []
+        func actions(_ s: M.State) -> ActionFamilies<M.Action> {
+            var out = ActionFamilies<M.Action>()
             model.actions(of: s, into: &out)
             return out
         }
@@ -65,7 +65,7 @@ public struct DepthFirstSearch<M: StateMachine>: Sendable {
             let fingerprint = model.fingerprint(of: initial)
             guard seen.lower(fingerprint, to: 0) else { continue }
             if let broken = check(initial, via: nil) { return finish(.violation(property: broken), counterexample: Trace(initial: initial, steps: [])) }
-            stack = [Frame(state: initial, fingerprint: fingerprint, actions: bound > 0 ? actions(initial) : [], next: 0, via: nil)]
+            stack = [Frame(state: initial, fingerprint: fingerprint, actions: bound > 0 ? actions(initial) : ActionFamilies(), next: 0, via: nil)]
             while !stack.isEmpty {
                 let top = stack.count - 1
                 guard stack[top].next < stack[top].actions.count else { stack.removeLast(); continue }

@@ -42,7 +42,7 @@ public struct RandomSimulation<M: StateMachine>: Sendable {
         let initials = model.initialStates
         guard !initials.isEmpty else { return finish(.incomplete(reason: "no initial state")) }
         let depth = min(limits.modelDepth ?? 100, limits.maxDepth ?? .max)
-        var actions: [M.Action] = []
+        var actions = ActionFamilies<M.Action>()
         for _ in 0..<walks {
             var trace = Trace<M>(initial: initials[random(initials.count)], steps: [])
             var state = trace.initial
@@ -55,9 +55,9 @@ public struct RandomSimulation<M: StateMachine>: Sendable {
                     return true
                 }
                 if step == depth { break }
-                actions.removeAll(keepingCapacity: true)
+                actions.removeAll()
                 model.actions(of: state, into: &actions)
-                guard !actions.isEmpty else { break }
+                guard actions.count > 0 else { break }
                 // A step that leaves the state as it was (an errno) explores nothing a shorter
                 // walk does not: try a few actions for one that changes the state.
                 let here = model.fingerprint(of: state)

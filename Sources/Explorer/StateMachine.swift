@@ -10,6 +10,13 @@ public protocol StateMachine: Sendable {
     /// Appends the actions enabled in `state` to `actions`, in a deterministic order: a trace
     /// records an action by its position in this list and is rebuilt by replaying.
     func actions(of state: State, into actions: inout [Action])
+    /// The same actions as families, produced lazily (`ActionFamilies`), so that a state with very
+    /// many is expanded in bounded batches that a stop request can interrupt. By default, the
+    /// actions of `actions(of:into:)`, listed.
+    func actions(of state: State, into families: inout ActionFamilies<Action>)
+    /// Whether the model implements `actions(of:into:)` with families of its own; when not, the
+    /// explorer asks for the listed form directly (no families are built per state).
+    static var producesActionFamilies: Bool { get }
     /// The state `action` leads to from `state`, or nil when the action does not apply.
     func successor(of state: State, after action: Action) -> State?
     /// A deterministic 64-bit fingerprint of `state` (see `Fingerprint`); equal states must give
@@ -34,6 +41,10 @@ public protocol StateMachine: Sendable {
 }
 
 extension StateMachine {
+    @inlinable public static var producesActionFamilies: Bool { false }
+    @inlinable public func actions(of state: State, into families: inout ActionFamilies<Action>) {
+        families.appendListed { actions(of: state, into: &$0) }
+    }
     public func replica() -> Self { self }
     public func unshared(_ state: State) -> State { state }
     public var encodesStates: Bool { false }

@@ -57,11 +57,11 @@ public struct Trace<M: StateMachine>: Sendable {
         guard initials.indices.contains(root) else { return nil }
         var trace = Trace(initial: initials[root], steps: [])
         var state = initials[root]
-        var actions: [M.Action] = []
+        var actions = ActionFamilies<M.Action>()
         for p in positions {
-            actions.removeAll(keepingCapacity: true)
+            actions.removeAll()
             model.actions(of: state, into: &actions)
-            guard actions.indices.contains(p), let next = model.successor(of: state, after: actions[p]) else { return nil }
+            guard (0..<actions.count).contains(p), let next = model.successor(of: state, after: actions[p]) else { return nil }
             trace.steps.append((actions[p], next))
             state = next
         }

@@ -116,7 +116,7 @@ public struct TinyIOTLB: Proposal {
                          address: page << 12, expected: "no translation", found: "a cached one")
     }
 
-    public func actions(of state: State, into out: inout [Operation]) {
+    public func actions(of state: State, into out: inout ActionFamilies<Operation>) {
         for page in 0..<Self.pages {
             if groups.contains("map") { out.append(.map(page: page)) }
             if groups.contains("unmap") { out.append(.unmap(page: page)) }

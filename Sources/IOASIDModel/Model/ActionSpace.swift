@@ -1,3 +1,5 @@
+import Explorer
+
 /// The candidate operations `check` tries in a state, enumerated from the model's `explore`
 /// bounds as `SPEC.md` §2 "How check chooses actions" says: small enough to exhaust, wide
 /// enough to reach every errno path that needs state. A class: it is read on every transition and
@@ -9,6 +11,9 @@ public final class ActionSpace: Sendable {
     public let config: IOMMUFDConfig
     /// (IOVA, length) pairs: multiples of the smallest length whose range lies in the window.
     public let pairs: [(iova: UInt64, length: UInt64)]
+    /// The runs of `pairs` with one length: where each starts, how many, and how many same-length
+    /// (source, destination) pairs the runs before it have.
+    let lengthRuns: [(start: Int, count: Int, offset: Int)]
     /// The fixed IOVAs TRANSLATE probes.
     public let probes: [UInt64]
     /// The `ops` words in force, as iommufd names them.
@@ -33,6 +38,17 @@ public final class ActionSpace: Sendable {
             }
         }
         self.pairs = pairs
+        var runs: [(start: Int, count: Int, offset: Int)] = []
+        var offset = 0
+        for (i, p) in pairs.enumerated() {
+            if let last = runs.last, pairs[last.start].1 == p.1 {
+                runs[runs.count - 1].count += 1
+            } else {
+                if let last = runs.last { offset += last.count * last.count }
+                runs.append((i, 1, offset))
+            }
+        }
+        lengthRuns = runs
         var probes: [UInt64] = []
         var p = (bounds.window.first + step - 1) / step * step
         while p <= bounds.window.last, probes.count < 1 << 16 {
@@ -48,6 +64,18 @@ public final class ActionSpace: Sendable {
     }
 
     func userVAs(for iova: UInt64) -> [UInt64] { bounds.userVAs ?? [iova &+ 0x1_0000_0000] }
+    /// How many user addresses each IOVA is mapped from, and the `k`-th of them.
+    var vaCount: Int { bounds.userVAs?.count ?? 1 }
+    func userVA(for iova: UInt64, _ k: Int) -> UInt64 { bounds.userVAs?[k] ?? iova &+ 0x1_0000_0000 }
+
+    /// (source, destination) pairs of one length, numbered: for each length, each source pair of it
+    /// with each destination pair of it, in `pairs` order.
+    var samePairCount: Int { lengthRuns.last.map { $0.offset + $0.count * $0.count } ?? 0 }
+    func samePair(_ k: Int) -> (src: (iova: UInt64, length: UInt64), dst: (iova: UInt64, length: UInt64)) {
+        let run = lengthRuns[lengthRuns.firstIndex { $0.offset + $0.count * $0.count > k } ?? 0]
+        let j = k - run.offset
+        return (pairs[run.start + j / run.count], pairs[run.start + j % run.count])
+    }
 
     /// The window, and its halves when it has two pages' worth: disjoint windows become reachable.
     var windowAndHalves: [IOVARange] {
@@ -72,45 +100,52 @@ public final class ActionSpace: Sendable {
     }
     static func isDevice(_ b: ObjectBody) -> Bool { if case .device = b { return true }; return false }
 
-    /// Appends iommufd's candidate operations in `state`, in a fixed order.
-    public func actions(of state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
+    /// Appends iommufd's candidate operations in `state`, in a fixed order. The products of the
+    /// bounds (pairs × addresses × ids, pairs², probes) are generated families, produced only as
+    /// the explorer reaches them.
+    public func actions(of state: IOMMUFDState, into out: inout ActionFamilies<IOMMUFDOperation>) {
         typealias C = IOMMUFDConstants
         let g = groups
         let ioasIDs = ids(state, Self.isIOAS)
-        let flagSets: [UInt32] = [C.IOMMU_IOAS_MAP_READABLE, C.IOMMU_IOAS_MAP_WRITEABLE, C.IOMMU_IOAS_MAP_READABLE | C.IOMMU_IOAS_MAP_WRITEABLE]
+        let rw = C.IOMMU_IOAS_MAP_READABLE | C.IOMMU_IOAS_MAP_WRITEABLE
+        let flagSets: [UInt32] = [C.IOMMU_IOAS_MAP_READABLE, C.IOMMU_IOAS_MAP_WRITEABLE, rw]
         if g.contains(.ioas) { out.append(.ioasAlloc(flags: 0)) }
         if g.contains(.map) {
-            for id in ioasIDs { for (iova, length) in pairs { for va in userVAs(for: iova) { for f in flagSets {
-                out.append(.ioasMap(IOASMapArgs(flags: f | C.IOMMU_IOAS_MAP_FIXED_IOVA, ioasID: id, iova: iova, length: length, userVA: va)))
-            } } } }
+            // ids × pairs × user addresses × flag sets, innermost last.
+            let pairs = self.pairs, vas = vaCount
+            out.append(ioasIDs.count * pairs.count, by: vas * 3) { [self] idPair, vaFlags in
+                let (iova, length) = pairs[idPair % pairs.count]
+                let flags = flagSets[vaFlags % 3] | C.IOMMU_IOAS_MAP_FIXED_IOVA
+                return .ioasMap(IOASMapArgs(flags: flags, ioasID: ioasIDs[idPair / pairs.count], iova: iova, length: length,
+                                            userVA: userVA(for: iova, vaFlags / 3)))
+            }
         }
         if g.contains(.autoMap) {
             for id in ioasIDs { for length in bounds.lengths { for va in userVAs(for: bounds.window.first) {
-                out.append(.ioasMap(IOASMapArgs(flags: flagSets[2], ioasID: id, length: length, userVA: va)))
+                out.append(.ioasMap(IOASMapArgs(flags: rw, ioasID: id, length: length, userVA: va)))
             } } }
         }
         if g.contains(.unmap) {
-            for id in ioasIDs {
-                for (iova, length) in pairs { out.append(.ioasUnmap(ioasID: id, iova: iova, length: length)) }
-                out.append(.ioasUnmap(ioasID: id, iova: 0, length: .max))
+            // Per id: each pair, then unmap-all.
+            let pairs = self.pairs
+            out.append(ioasIDs.count, by: pairs.count + 1) { i, k in
+                k < pairs.count ? .ioasUnmap(ioasID: ioasIDs[i], iova: pairs[k].iova, length: pairs[k].length)
+                    : .ioasUnmap(ioasID: ioasIDs[i], iova: 0, length: .max)
             }
         }
         if g.contains(.copy) {
-            for src in ioasIDs { for dst in ioasIDs { for (iova, length) in pairs { for (dIOVA, dLength) in pairs where dLength == length {
-                out.append(.ioasCopy(IOASCopyArgs(flags: flagSets[2] | C.IOMMU_IOAS_MAP_FIXED_IOVA, dstIOASID: dst, srcIOASID: src,
-                                                  length: length, dstIOVA: dIOVA, srcIOVA: iova)))
-            } } } }
+            // src × dst × (source pair, destination pair of the same length).
+            out.append(ioasIDs.count * ioasIDs.count, by: samePairCount) { [self] ids, k in
+                let (src, dst) = samePair(k)
+                return .ioasCopy(IOASCopyArgs(flags: rw | C.IOMMU_IOAS_MAP_FIXED_IOVA, dstIOASID: ioasIDs[ids % ioasIDs.count],
+                                              srcIOASID: ioasIDs[ids / ioasIDs.count], length: src.length, dstIOVA: dst.iova, srcIOVA: src.iova))
+            }
         }
         if g.contains(.allowIOVAs) {
             for id in ioasIDs {
                 out.append(.ioasAllowIOVAs(ioasID: id, ranges: [], reserved: 0))
-                out.append(.ioasAllowIOVAs(ioasID: id, ranges: [bounds.window], reserved: 0))
                 // With several windows per RID, halves of the window make disjoint windows reachable.
-                if config.multiAttach != .perPasid, bounds.window.length >= 2 {
-                    let mid = bounds.window.first + bounds.window.length / 2
-                    out.append(.ioasAllowIOVAs(ioasID: id, ranges: [IOVARange(first: bounds.window.first, last: mid - 1)], reserved: 0))
-                    out.append(.ioasAllowIOVAs(ioasID: id, ranges: [IOVARange(first: mid, last: bounds.window.last)], reserved: 0))
-                }
+                for r in config.multiAttach != .perPasid ? windowAndHalves : [bounds.window] { out.append(.ioasAllowIOVAs(ioasID: id, ranges: [r], reserved: 0)) }
             }
         }
         if g.contains(.option) {
@@ -128,14 +163,15 @@ public final class ActionSpace: Sendable {
         if g.contains(.nested) { nestedActions(state, deviceIDs, into: &out) }
         if g.contains(.bind) { for d in topology.devices.indices { out.append(.bind(device: d, iommufd: nil, flags: 0)) } }
         if g.contains(.attach) {
-            let pts = ids(state) { Self.isIOAS($0) || Self.isHWPT($0) }
-            for d in topology.devices.indices {
-                for pt in pts {
-                    out.append(.attach(device: d, flags: 0, ptID: pt, pasid: 0))
-                    for p in bounds.pasids { out.append(.attach(device: d, flags: C.VFIO_DEVICE_ATTACH_PASID, ptID: pt, pasid: p)) }
+            // Per device: each target at the RID and each PASID, then detach at the RID and each PASID.
+            let pts = ids(state) { Self.isIOAS($0) || Self.isHWPT($0) }, pasids = bounds.pasids, width = pasids.count + 1
+            out.append(topology.devices.count, by: (pts.count + 1) * width) { d, k in
+                let (target, p) = (k / width, k % width)
+                let pasid = p == 0 ? 0 : pasids[p - 1]
+                if target < pts.count {
+                    return .attach(device: d, flags: p == 0 ? 0 : C.VFIO_DEVICE_ATTACH_PASID, ptID: pts[target], pasid: pasid)
                 }
-                out.append(.detach(device: d, flags: 0, pasid: 0))
-                for p in bounds.pasids { out.append(.detach(device: d, flags: C.VFIO_DEVICE_DETACH_PASID, pasid: p)) }
+                return .detach(device: d, flags: p == 0 ? 0 : C.VFIO_DEVICE_DETACH_PASID, pasid: pasid)
             }
         }
         if g.contains(.close) { for d in topology.devices.indices { out.append(.close(device: d)) } }
@@ -143,39 +179,45 @@ public final class ActionSpace: Sendable {
             for o in state.objects { out.append(.destroy(id: o.id)) }
             out.append(.destroy(id: state.nextObjectID))
         }
-        if g.contains(.translate) { translateActions(state, into: &out) }
+        if g.contains(.translate) {
+            translateFamilies(state.hardware, into: &out) { .translate(device: $0.device, pasid: $0.pasid, iova: $0.iova, access: $0.access) }
+        }
     }
 
-    func translateActions(_ state: IOMMUFDState, into out: inout [IOMMUFDOperation]) {
-        translateRequests(state.hardware) { out.append(.translate(device: $0.device, pasid: $0.pasid, iova: $0.iova, access: $0.access)) }
-    }
-
-    /// TRANSLATE as every design explores it: each routed device, at each probe IOVA, read and write.
-    func translateRequests(_ hardware: Hardware, _ body: (DMARequest) -> Void) {
-        for r in hardware.routes { for d in topology.members(of: Int(r.group)) { for iova in probes { for a in Access.allCases {
-            body(DMARequest(device: d, pasid: r.pasid, iova: iova, access: a))
-        } } } }
+    /// TRANSLATE as every design explores it: each routed device, at each probe IOVA, read and
+    /// write (one generated family per routed device).
+    func translateFamilies<Op>(_ hardware: Hardware, into out: inout ActionFamilies<Op>, _ make: @escaping (DMARequest) -> Op) {
+        let probes = self.probes, accesses = Access.allCases
+        for r in hardware.routes { for d in topology.members(of: Int(r.group)) {
+            out.append(probes.count, by: accesses.count) { i, a in make(DMARequest(device: d, pasid: r.pasid, iova: probes[i], access: accesses[a])) }
+        } }
     }
 
     /// `ops +nested`: nested HWPTs over nest parents, and the guest's stage-1 edits.
-    func nestedActions(_ state: IOMMUFDState, _ deviceIDs: [UInt32], into out: inout [IOMMUFDOperation]) {
+    func nestedActions(_ state: IOMMUFDState, _ deviceIDs: [UInt32], into out: inout ActionFamilies<IOMMUFDOperation>) {
         let parents = state.objects.filter { if case .hwptPaging(let h) = $0.body { return h.nestParent }; return false }.map(\.id)
+        let probes = self.probes
         for dev in deviceIDs {
             let device: Int? = { if case .device(let d)? = state.object(dev)?.body { return d }; return nil }()
             let s1 = device.map { topology.iommu(of: $0).stage1Preset } ?? topology.iommus.first?.stage1Preset ?? .tiny2x2
-            for parent in parents { for root in probes {
-                out.append(.hwptAlloc(HWPTAllocArgs(flags: 0, devID: dev, ptID: parent, s1Format: s1, s1Root: root)))
-            } }
+            out.append(parents.count, by: probes.count) { p, r in .hwptAlloc(HWPTAllocArgs(flags: 0, devID: dev, ptID: parents[p], s1Format: s1, s1Root: probes[r])) }
         }
         for o in state.objects {
             guard case .hwptNested = o.body else { continue }
             for (iova, length) in pairs {
-                for gpa in probes where gpa &+ length - 1 <= bounds.window.last {
-                    out.append(.guestS1Map(hwptID: o.id, iova: iova, gpa: gpa, length: length, permissions: .readWrite, tableGPA: nil))
-                }
+                // The GPAs whose whole length fits below the window's end: a prefix of the probes.
+                let fits = guestGPACount(length: length)
+                out.append(count: fits) { .guestS1Map(hwptID: o.id, iova: iova, gpa: probes[$0], length: length, permissions: .readWrite, tableGPA: nil) }
                 out.append(.guestS1Unmap(hwptID: o.id, iova: iova, length: length))
             }
         }
+    }
+
+    /// How many probes `gpa` have `gpa + length - 1` within the window (never overflowing).
+    func guestGPACount(length: UInt64) -> Int {
+        guard length >= 1, length - 1 <= bounds.window.last else { return 0 }
+        let limit = bounds.window.last - (length - 1)
+        return limit == .max ? probes.count : lowerBound(probes, limit + 1) { $0 }
     }
 
     /// Live objects per `objects` kind (auto HWPTs count as hwpt).

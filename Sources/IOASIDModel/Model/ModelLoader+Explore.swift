@@ -117,3 +117,17 @@ extension ModelLoader {
         return Goal(name: g.name.value, atoms: atoms)
     }
 }
+
+extension ModelLoader {
+    /// Refuses bounds under which one state could offer more than `ActionBound.limit` actions.
+    func checkActionBound(_ bounds: ExploreBounds, _ topology: Topology, _ config: IOMMUFDConfig, at location: SourceLocation) throws(Diagnostic) {
+        guard let n = proposal.actionBound(ActionSpace(topology: topology, bounds: bounds, config: config)), n > ActionBound.limit else { return }
+        throw error("these bounds let one state offer up to \(Self.approximately(n)) actions; the limit is \(Int(ActionBound.limit)) "
+                    + "(narrow 'iova', take fewer 'lengths', 'pasids' or 'user-va', or drop a wide group such as 'copy' or 'nested' from 'ops')", at: location)
+    }
+
+    /// A count as a person reads it: exact up to 10^15, else in powers of two.
+    static func approximately(_ n: Double) -> String {
+        n < 1e15 ? String(Int(n)) : "2^\(n.exponent)"
+    }
+}

@@ -112,6 +112,9 @@ public struct ModelLoader {
         containerNames = topology.containers
         let explore = try syntax.explore.map { lines throws(Diagnostic) in try exploreBounds(lines, topology) }
         topology.ioasidFds = explore?.objects["fd"] ?? 1
+        if let explore, let at = syntax.exploreLocation {
+            try checkActionBound(explore, topology, config, at: at)
+        }
         let checks = try checkList()
         let (expectation, goalExpectations) = try expectations(checks)
         let goals = try syntax.goals.map { g throws(Diagnostic) in try goal(g, topology) }

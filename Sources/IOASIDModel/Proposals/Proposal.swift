@@ -54,7 +54,7 @@ public protocol Proposal: Sendable {
     func successor(of state: State, after op: Operation, coverage: Coverage<Operation>) -> State?
     /// Appends the operations the explorer tries in `state`, in a fixed order (a trace records an
     /// action by its position).
-    func actions(of state: State, into out: inout [Operation])
+    func actions(of state: State, into out: inout ActionFamilies<Operation>)
     /// Whether `state` holds more objects than the `explore` caps allow (the explorer drops it).
     func exceedsCaps(_ state: State) -> Bool
     /// Whether a goal atom holds in `state`.
@@ -87,6 +87,9 @@ public protocol Proposal: Sendable {
     /// What `diff` matches steps of two variants by: the operation without the fields a knob
     /// fixes (so that each side issues its own).
     static func diffKey(_ op: Operation) -> Operation
+    /// The most actions one state may offer under these bounds (see `ActionBound`), for the loader
+    /// to refuse bounds beyond `ActionBound.limit`; nil when the design does not say.
+    static func actionBound(_ space: ActionSpace) -> Double?
 }
 
 extension Proposal {
@@ -117,9 +120,17 @@ extension Proposal {
     }
     public static var features: Set<ModelFeature> { [] }
     public static func diffKey(_ op: Operation) -> Operation { op }
+    public static func actionBound(_ space: ActionSpace) -> Double? { nil }
 
     public func replica() -> Self { self }
     public func consistencyProblems(in state: State) -> [String] { [] }
+
+    /// Every action of `state`, listed (for tests and the `diff` pairing).
+    public func actions(of state: State, into out: inout [Operation]) {
+        var families = ActionFamilies<Operation>()
+        actions(of: state, into: &families)
+        out.append(contentsOf: families.all)
+    }
     public func unshared(_ state: State) -> State { state }
 
     public func fingerprint(of state: State, symmetric: Bool) -> UInt64 {

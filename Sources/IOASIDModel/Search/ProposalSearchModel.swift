@@ -42,6 +42,12 @@ public struct ProposalSearchModel<P: Proposal>: StateMachine {
         return proposal.decode(&reader)
     }
 
+    public static var producesActionFamilies: Bool { true }
+
+    public func actions(of state: P.State, into actions: inout ActionFamilies<P.Operation>) {
+        proposal.actions(of: state, into: &actions)
+    }
+
     public func actions(of state: P.State, into actions: inout [P.Operation]) {
         proposal.actions(of: state, into: &actions)
     }

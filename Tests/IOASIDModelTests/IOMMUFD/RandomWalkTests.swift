@@ -1,4 +1,5 @@
 import Testing
+import Explorer
 @testable import IOASIDModel
 
 /// Thousands of seeded random operation sequences on a small topology: after every step every
@@ -19,8 +20,9 @@ import Testing
         for _ in 0..<500 {
             var state = machine.initialState
             for _ in 0..<12 {
-                var ops: [IOMMUFDOperation] = []
-                space.actions(of: state, into: &ops)
+                var families = ActionFamilies<IOMMUFDOperation>()
+                space.actions(of: state, into: &families)
+                let ops = families.all
                 // Pick an operation kind first, so that the many map/unmap candidates do not drown the rest.
                 let kinds = Array(Set(ops.map(\.name))).sorted()
                 let kind = rng.pick(kinds)

@@ -114,7 +114,7 @@ public struct BindTableProposal: Proposal {
     /// at one of two guest tables and attaches the host's own domain there, `map` / `unmap` edit
     /// stage 2 over the (GPA, length) pairs, `reserve` lends, uses and reclaims GPA space for
     /// tables, `guest-map` writes the guest's tables, `translate` probes every route.
-    public func actions(of state: State, into out: inout [BindTableOperation]) {
+    public func actions(of state: State, into out: inout ActionFamilies<BindTableOperation>) {
         let g = context.groupWords, probes = context.space.probes, pairs = context.space.pairs, pasids = context.space.bounds.pasids
         let tables = Array(probes.prefix(2))
         if g.contains("table") {
@@ -130,7 +130,10 @@ public struct BindTableProposal: Proposal {
         }
         if g.contains("map") {
             let rw = IOMMUFDConstants.VFIO_DMA_MAP_FLAG_READ | IOMMUFDConstants.VFIO_DMA_MAP_FLAG_WRITE
-            for (gpa, length) in pairs { for va in context.space.userVAs(for: gpa) { out.append(.stage2Map(vaddr: va, gpa: gpa, size: length, flags: rw)) } }
+            let space = context.space
+            out.append(pairs.count, by: space.vaCount) { p, va in
+                .stage2Map(vaddr: space.userVA(for: pairs[p].iova, va), gpa: pairs[p].iova, size: pairs[p].length, flags: rw)
+            }
         }
         if g.contains("unmap") { for (gpa, length) in pairs { out.append(.stage2Unmap(gpa: gpa, size: length, flags: 0)) } }
         if g.contains("reserve") {
@@ -142,14 +145,23 @@ public struct BindTableProposal: Proposal {
             for r in state.table.reserves { out.append(.reclaim(gpa: r.first, size: r.length)) }
         }
         if g.contains("guest-map") {
-            let last = context.space.bounds.window.last
             for d in topology.devices.indices { for p in pasids where !state.kernel.hardware.routes(group: topology.devices[d].group, pasid: p).isEmpty {
-                for (iova, length) in pairs { for gpa in probes where gpa &+ length &- 1 <= last {
-                    out.append(.guestS1Map(device: d, pasid: p, iova: iova, gpa: gpa, length: length, permissions: .readWrite))
-                } }
+                // The GPAs whose whole length fits below the window's end: a prefix of the probes.
+                for (iova, length) in pairs {
+                    out.append(count: context.space.guestGPACount(length: length)) {
+                        .guestS1Map(device: d, pasid: p, iova: iova, gpa: probes[$0], length: length, permissions: .readWrite)
+                    }
+                }
             } }
         }
-        if g.contains("translate") { context.space.translateRequests(state.kernel.hardware) { out.append(.translate($0)) } }
+        if g.contains("translate") { context.space.translateFamilies(state.kernel.hardware, into: &out) { .translate($0) } }
+    }
+
+    public static func actionBound(_ s: ActionSpace) -> Double? {
+        let d = s.deviceCount, q = s.pasidCount, reserves = s.stepsBeforeExpansion
+        return s.term("table", d) + s.term("entry", d * q * 3) + s.term("map", s.pairCount * s.vaCountD) + s.term("unmap", s.pairCount)
+            + s.term("reserve", s.pairCount + d * q * (reserves * 2 + 1) + reserves) + s.term("guest-map", d * q * s.pairCount * s.probeCount)
+            + s.term("translate", s.translateBound)
     }
 
     public func exceedsCaps(_ state: State) -> Bool { false }

@@ -87,7 +87,7 @@ public struct IOMMUAPIProposal: Proposal {
     /// every device to every live domain, `map` / `unmap` edit every live domain over the (IOVA,
     /// length) pairs (read+write, physical address = the user VA), `free` frees a domain,
     /// `translate` probes every route.
-    public func actions(of state: State, into out: inout [IOMMUAPIOperation]) {
+    public func actions(of state: State, into out: inout ActionFamilies<IOMMUAPIOperation>) {
         let g = context.groupWords
         let live = state.hardware.domains.filter { !$0.freed }.map { UInt32($0.id) }
         if g.contains("domain") { for i in topology.iommus.indices { out.append(.domainAlloc(iommu: i)) } }
@@ -104,7 +104,15 @@ public struct IOMMUAPIProposal: Proposal {
         }
         if g.contains("unmap") { for id in live { for (iova, length) in context.space.pairs { out.append(.unmap(domain: id, iova: iova, size: length)) } } }
         if g.contains("free") { for id in live { out.append(.domainFree(domain: id)) } }
-        if g.contains("translate") { context.space.translateRequests(state.hardware) { out.append(.translate($0)) } }
+        if g.contains("translate") { context.space.translateFamilies(state.hardware, into: &out) { .translate($0) } }
+    }
+
+    public static func actionBound(_ s: ActionSpace) -> Double? {
+        // Live domains: at most one per step, or the cap.
+        let domains = min(s.stepsBeforeExpansion, Double(s.bounds.objects["domain"] ?? .max))
+        return s.term("domain", Double(s.topology.iommus.count)) + s.term("attach", domains * s.deviceCount * 2)
+            + s.term("map", domains * s.pairCount * s.vaCountD) + s.term("unmap", domains * s.pairCount) + s.term("free", domains)
+            + s.term("translate", s.translateBound)
     }
 
     public func exceedsCaps(_ state: State) -> Bool {

@@ -35,6 +35,8 @@ public struct IOMMUFDProposal: Proposal {
         ObjectKind("fault", "fault queues", isExplored: false), ObjectKind("viommu", "vIOMMUs", isExplored: false),
     ]
 
+    public static func actionBound(_ space: ActionSpace) -> Double? { space.iommufdBound }
+
     /// A struct (not a class): its members are then read in place on the hot path.
     let context: KernelContext
     var machine: IOMMUFD { context.kernel }
@@ -72,7 +74,7 @@ public struct IOMMUFDProposal: Proposal {
         context.fingerprint(state, symmetric: symmetric, encode: { $0.encode(into: &$1) }) { $0.permuted(devices: $1, groups: $2) }
     }
 
-    public func actions(of state: IOMMUFDState, into out: inout [IOMMUFDOperation]) { space.actions(of: state, into: &out) }
+    public func actions(of state: IOMMUFDState, into out: inout ActionFamilies<IOMMUFDOperation>) { space.actions(of: state, into: &out) }
     public func exceedsCaps(_ state: IOMMUFDState) -> Bool { space.exceedsCaps(state) }
 
     public func holds(_ atom: GoalAtom, in s: IOMMUFDState) -> Bool {

@@ -88,7 +88,7 @@ public struct VFIOPasidRequestProposal: Proposal {
     /// By `ops` group: `alloc` asks for the lowest free PASID up to the largest explored one,
     /// `free` gives back each held PASID and one not held, `bind` binds each held PASID on each
     /// device to one of two guest tables and unbinds it, `translate` probes every route.
-    public func actions(of state: State, into out: inout [VFIOPasidRequestOperation]) {
+    public func actions(of state: State, into out: inout ActionFamilies<VFIOPasidRequestOperation>) {
         typealias O = VFIOPasidRequestOperation
         let g = context.groupWords
         let top = context.space.bounds.pasids.max() ?? 1
@@ -104,7 +104,13 @@ public struct VFIOPasidRequestProposal: Proposal {
                 out.append(.bind(flags: O.unbindFlag, device: d, hpasid: p, gpasid: 0, gpgd: 0))
             } }
         }
-        if g.contains("translate") { context.space.translateRequests(state.hardware) { out.append(.translate($0)) } }
+        if g.contains("translate") { context.space.translateFamilies(state.hardware, into: &out) { .translate($0) } }
+    }
+
+    public static func actionBound(_ s: ActionSpace) -> Double? {
+        // Held PASIDs: at most one per step.
+        let held = s.stepsBeforeExpansion
+        return s.term("alloc", 1) + s.term("free", held + 1) + s.term("bind", s.deviceCount * held * 3) + s.term("translate", s.translateBound)
     }
 
     public func exceedsCaps(_ state: State) -> Bool { pasidCap != .max && state.pasids.count > pasidCap }

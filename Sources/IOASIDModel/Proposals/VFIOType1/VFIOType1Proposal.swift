@@ -86,7 +86,7 @@ public struct VFIOType1Proposal: Proposal {
     /// By `ops` group: `group` adds each group to the container, `set-iommu` sets the type
     /// `type1-version` names, `map` / `unmap` are MAP_DMA / UNMAP_DMA over the (IOVA, length) pairs
     /// (and UNMAP_ALL), `translate` probes every route.
-    public func actions(of state: State, into out: inout [VFIOType1Operation]) {
+    public func actions(of state: State, into out: inout ActionFamilies<VFIOType1Operation>) {
         typealias C = IOMMUFDConstants
         let g = context.groupWords
         if g.contains("group") { for group in topology.groups.indices { out.append(.groupSetContainer(group: group)) } }
@@ -101,7 +101,12 @@ public struct VFIOType1Proposal: Proposal {
             for (iova, length) in context.space.pairs { out.append(.unmapDMA(iova: iova, size: length, flags: 0)) }
             out.append(.unmapDMA(iova: 0, size: 0, flags: C.VFIO_DMA_UNMAP_FLAG_ALL))
         }
-        if g.contains("translate") { context.space.translateRequests(state.kernel.hardware) { out.append(.translate($0)) } }
+        if g.contains("translate") { context.space.translateFamilies(state.kernel.hardware, into: &out) { .translate($0) } }
+    }
+
+    public static func actionBound(_ s: ActionSpace) -> Double? {
+        s.term("group", Double(s.topology.groups.count)) + s.term("set-iommu", 1) + s.term("map", s.pairCount * s.vaCountD * 2)
+            + s.term("unmap", s.pairCount + 1) + s.term("translate", s.translateBound)
     }
 
     public func exceedsCaps(_ state: State) -> Bool { context.space.exceedsCaps(state.kernel) }
