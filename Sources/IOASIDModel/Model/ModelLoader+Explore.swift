@@ -17,10 +17,9 @@ extension ModelLoader {
                             : "the object kinds of '\(proposal.name)': \(objectKinds.joined(separator: ", "))"
                         throw error(Suggestion.message("unknown object kind '\(kv[0].value)' (\(what))", for: kv[0].value, in: objectKinds), at: kv[0])
                     }
-                    b.objects[kv[0].value] = Int(try number(kv[1], max: 64))
-                    if kv[0].value == "fd" {
-                        guard (1...8).contains(b.objects["fd"]!) else { throw error("fd=N takes 1…8", at: kv[1]) }
-                    }
+                    let n = Int(try number(kv[1], max: 64))
+                    if kv[0].value == "fd", !(1...8).contains(n) { throw error("fd=N takes 1…8", at: kv[1]) }
+                    b.objects[kv[0].value] = n
                 }
             case "iova":
                 guard rest.count == 1 else { throw error("expected 'iova START..LAST'", at: head) }
