@@ -153,6 +153,8 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
                 table.count += out.inserted
                 out.inserted = 0
             }
+            onProgress?(Progress(distinctStates: table.count, queue: count - cursor + leftovers.reduce(0) { $0 + $1.count },
+                                 depth: context.depth + 1, seconds: (ContinuousClock().now - context.start).inSeconds))
             maxActions = outputs.reduce(maxActions) { max($0, $1.maxActions) }
         }
         return maxActions

@@ -34,7 +34,9 @@ extension BreadthFirstSearch {
         var goalSeen = [Bool](repeating: false, count: goals.count)
         for (g, _) in out.goals { goalSeen[g] = true }
         var sink: UInt64 = 0
-        var expanded = 0
+        // Progress is timed, not counted: a round may be short (a nearly full table) or one state
+        // may take seconds, and SPEC asks for a line at least every 5 s.
+        var lastReport = ContinuousClock().now
         // The output is taken into locals for the loop: every write to a class's stored property
         // is a dynamic exclusivity check, which costs more than the rest of a transition.
         var states: [M.State] = [], parents: [UInt32] = [], links: [UInt32] = []
@@ -102,6 +104,21 @@ extension BreadthFirstSearch {
             return true
         }
 
+        /// Why the search must stop now, if it must; on the reporting worker, a progress line when
+        /// a second has passed since the last.
+        func poll(queue: Int) -> String? {
+            let clock = ContinuousClock()
+            if reportsProgress, let onProgress = context.onProgress {
+                let now = clock.now
+                if now - lastReport >= .seconds(1) {
+                    lastReport = now
+                    onProgress(Progress(distinctStates: context.table.count + inserted, queue: queue,
+                                        depth: context.depth + 1, seconds: (now - context.start).inSeconds))
+                }
+            }
+            return context.limits.stopReason(since: context.start, clock)
+        }
+
         /// Expands a state whose actions are many or generated, `batchActions` at a time: between two
         /// batches the limits and the pause flag are looked at, and a full batch of successors is
         /// inserted. On `.handBack` the successors gathered so far are kept and the state is expanded
@@ -124,7 +141,7 @@ extension BreadthFirstSearch {
                 }
                 let before = transitions
                 transitions += n
-                if before >> 10 != transitions >> 10, let reason = context.limits.stopReason(since: context.start, ContinuousClock()) {
+                if before >> 10 != transitions >> 10, let reason = poll(queue: context.level.count - i) {
                     context.stop(reason, round)
                     return .stop
                 }
@@ -191,8 +208,7 @@ extension BreadthFirstSearch {
                     let before = transitions
                     transitions += actions.count
                     // Limits are polled every ~1024 transitions, so one huge level cannot outlast them.
-                    if before >> 10 != transitions >> 10,
-                       let reason = context.limits.stopReason(since: context.start, ContinuousClock()) {
+                    if before >> 10 != transitions >> 10, let reason = poll(queue: context.level.count - i) {
                         context.stop(reason, round)
                         return
                     }
@@ -215,12 +231,6 @@ extension BreadthFirstSearch {
                 guard insert(pending) else { return }
                 swap(&gathering, &pending)
 
-                expanded += pending.parents.count
-                if reportsProgress, expanded >= 4096, let onProgress = context.onProgress {
-                    expanded = 0
-                    onProgress(Progress(distinctStates: context.table.count + inserted, queue: context.level.count - i,
-                                        depth: context.depth + 1, seconds: (ContinuousClock().now - context.start).inSeconds))
-                }
                 if handBack {
                     round.handBack(i..<piece.upperBound)
                     break pieces

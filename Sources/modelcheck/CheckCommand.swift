@@ -156,7 +156,8 @@ struct Checker: ProposalVisitor {
     }
 }
 
-/// Progress lines on stderr, at most one every 5 s, the first after about 2 s.
+/// Progress lines on stderr, the first after about 2 s, then one every 4 s or so: searches report
+/// at least once a second while they work, so no two lines are more than 5 s apart.
 final class ProgressPrinter: Sendable {
     let enabled: Bool
     let console: Console
@@ -171,7 +172,7 @@ final class ProgressPrinter: Sendable {
         guard enabled else { return }
         let due = next.withLock { deadline -> Bool in
             guard p.seconds >= deadline else { return false }
-            deadline = p.seconds + 5
+            deadline = p.seconds + 4
             return true
         }
         guard due else { return }

@@ -28,8 +28,9 @@ public final class ActionSpace: Sendable {
         groups = Set(bounds.groups.compactMap(OperationGroup.init(rawValue:)))
         let step = bounds.lengths.min() ?? 0x1000
         var pairs: [(UInt64, UInt64)] = []
+        let start = Self.firstMultiple(of: step, from: bounds.window.first)
         for length in bounds.lengths.sorted() {
-            var iova = (bounds.window.first + step - 1) / step * step
+            guard var iova = start else { break }
             while let r = IOVARange(start: iova, length: length), r.last <= bounds.window.last {
                 pairs.append((iova, length))
                 let (next, o) = iova.addingReportingOverflow(step)
@@ -50,8 +51,8 @@ public final class ActionSpace: Sendable {
         }
         lengthRuns = runs
         var probes: [UInt64] = []
-        var p = (bounds.window.first + step - 1) / step * step
-        while p <= bounds.window.last, probes.count < 1 << 16 {
+        var p = start ?? 1
+        while start != nil, p <= bounds.window.last, probes.count < 1 << 16 {
             probes.append(p)
             let (next, o) = p.addingReportingOverflow(step)
             if o { break }
@@ -75,6 +76,16 @@ public final class ActionSpace: Sendable {
         let run = lengthRuns[lengthRuns.firstIndex { $0.offset + $0.count * $0.count > k } ?? 0]
         let j = k - run.offset
         return (pairs[run.start + j / run.count], pairs[run.start + j % run.count])
+    }
+
+    /// The first multiple of `step` at or above `first`; nil when it would pass 2^64 − 1 (a window
+    /// at the very top of the address space with a length that does not fit below it).
+    static func firstMultiple(of step: UInt64, from first: UInt64) -> UInt64? {
+        guard step > 0 else { return first }
+        let r = first % step
+        if r == 0 { return first }
+        let (up, overflow) = first.addingReportingOverflow(step - r)
+        return overflow ? nil : up
     }
 
     /// The window, and its halves when it has two pages' worth: disjoint windows become reachable.

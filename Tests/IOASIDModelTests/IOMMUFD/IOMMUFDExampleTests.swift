@@ -17,3 +17,20 @@ import Testing
         #expect(d.violation() == nil)
     }
 }
+
+/// Numbers at the top of the address space: the kernel's own arithmetic, never a trap.
+@Suite struct IOMMUFDBoundaryTests {
+    /// Two areas covering all 2^64 bytes: the unmapped total wraps in the kernel's unsigned long
+    /// (io_pagetable.c iopt_unmap_iova_range), so unmap-all reports 0 bytes; it used to trap.
+    @Test func unmapAllOfTheWholeAddressSpaceReportsTheWrappedTotal() {
+        var d = Fixture.Driver()
+        let a = UInt32(d.ok(.ioasAlloc(flags: 0)))
+        d.ok(.ioasMap(IOASMapArgs(flags: Fixture.fixedRW, ioasID: a, iova: 0, length: 0 &- 0x2000, userVA: 0)))
+        d.ok(.ioasMap(IOASMapArgs(flags: Fixture.fixedRW, ioasID: a, iova: 0 &- 0x2000, length: 0x2000, userVA: 0)))
+        let outcome = d.run(.ioasUnmap(ioasID: a, iova: 0, length: .max))
+        #expect(outcome.isSuccess)
+        #expect(outcome.principal == 0)
+        #expect(d.state.ioas(a)?.areas.isEmpty == true)
+    }
+
+}

@@ -187,7 +187,8 @@ public struct BindTableProposal: Proposal {
     }
 
     public func fingerprint(of state: State, symmetric: Bool) -> UInt64 {
-        context.fingerprint(state, symmetric: symmetric, encode: { encode($0, into: &$1) }) { state, devices, groups in
+        context.fingerprint(state, symmetric: symmetric, encode: { encode($0, into: &$1) },
+                            signature: { s, d in s.kernel.signature(of: d, topology) &+ (s.table.delegated.contains(UInt16(topology.devices[d].group)) ? 1 : 0) }) { state, devices, groups in
             var renamed = State(kernel: state.kernel.permuted(devices: devices, groups: groups), table: state.table)
             renamed.table.delegated = state.table.delegated.map { UInt16(groups[Int($0)]) }.sorted()
             return renamed

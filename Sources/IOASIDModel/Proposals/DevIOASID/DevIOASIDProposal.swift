@@ -153,7 +153,8 @@ public struct DevIOASIDProposal: Proposal {
     public func unshared(_ state: State) -> State { State(kernel: state.kernel.unshared(), own: state.own.unshared()) }
 
     public func fingerprint(of state: State, symmetric: Bool) -> UInt64 {
-        context.fingerprint(state, symmetric: symmetric, encode: { encode($0, into: &$1) }) { state, devices, groups in
+        context.fingerprint(state, symmetric: symmetric, encode: { encode($0, into: &$1) },
+                            signature: { $0.kernel.signature(of: $1, topology) &+ UInt64($0.own.fd(of: $1)) }) { state, devices, groups in
             State(kernel: state.kernel.permuted(devices: devices, groups: groups), own: state.own.permuted(devices: devices))
         }
     }

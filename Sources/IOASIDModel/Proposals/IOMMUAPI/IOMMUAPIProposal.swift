@@ -127,7 +127,8 @@ public struct IOMMUAPIProposal: Proposal {
 
     /// The smallest fingerprint over the renamings of interchangeable devices.
     public func fingerprint(of state: State, symmetric: Bool) -> UInt64 {
-        context.fingerprint(state, symmetric: symmetric, encode: { encode($0, into: &$1) }) { state, _, groups in
+        context.fingerprint(state, symmetric: symmetric, encode: { encode($0, into: &$1) },
+                            signature: { $0.hardware.signature(ofGroup: topology.devices[$1].group) }) { state, _, groups in
             var renamed = state
             renamed.hardware.renameGroups { groups[$0] }
             return renamed

@@ -43,15 +43,19 @@ extension IOMMUFD {
         }
         let locked = lockedRanges(ioasID, s) + alsoLocked
         var unmapped: UInt64 = 0
+        var removed = false
         var failure: Errno?
         for area in ioas.areas where area.range.intersects(range) {
             if locked.contains(where: { $0.intersects(area.range) }) { failure = .EBUSY; break }
             guard range.contains(area.range) else { failure = .ENOENT; break }
             unlay(area, from: ioasID, &s)
             s.updateIOAS(ioasID) { $0.areas.removeAll { $0.range == area.range } }
-            unmapped += area.range.length
+            // io_pagetable.c iopt_unmap_iova_range sums into an unsigned long: areas covering all
+            // 2^64 bytes (only unmap-all can) wrap it to 0.
+            unmapped &+= area.range.length
+            removed = true
         }
-        if let failure { return Step(outcome: .errno(failure), keepsPartialState: unmapped > 0) }
+        if let failure { return Step(outcome: .errno(failure), keepsPartialState: removed) }
         if unmapped == 0, !all { return Step(outcome: .errno(.ENOENT)) }
         return Step(outcome: Outcome(.ok, outputs: [OutputField("length", .number(unmapped))], principal: unmapped))
     }

@@ -71,7 +71,8 @@ public struct IOMMUFDProposal: Proposal {
     }
 
     public func fingerprint(of state: IOMMUFDState, symmetric: Bool) -> UInt64 {
-        context.fingerprint(state, symmetric: symmetric, encode: { $0.encode(into: &$1) }) { $0.permuted(devices: $1, groups: $2) }
+        context.fingerprint(state, symmetric: symmetric, encode: { $0.encode(into: &$1) },
+                            signature: { $0.signature(of: $1, topology) }) { $0.permuted(devices: $1, groups: $2) }
     }
 
     public func actions(of state: IOMMUFDState, into out: inout ActionFamilies<IOMMUFDOperation>) { space.actions(of: state, into: &out) }

@@ -1,16 +1,18 @@
+import Explorer
+
 /// Symmetry of an iommufd topology: devices that nothing tells apart — same IOMMU, same PASID
 /// width, reserved regions and dirty tracking, same `vsva` membership, each alone in its group, and
 /// not named by a goal — can be swapped in any state without changing what can happen next.
 /// Object ids are untouched (a swap renames devices, not ids), so the kernel's lowest-free id
 /// rule is preserved.
 public struct IOMMUFDSymmetry: Sendable {
-    /// Each permutation maps device i to `devices[i]` and group g to `groups[g]`; the identity
-    /// is not listed.
-    public let permutations: [(devices: [Int], groups: [Int])]
+    /// The classes of interchangeable devices, each of two or more, ascending.
+    public let classes: [[Int]]
+    let deviceGroups: [Int]
+    let groupCount: Int
 
-    /// The permutations of `topology`, leaving the `distinguished` devices fixed; at most
-    /// `limit` of them (classes are cut to keep the product under the limit).
-    public init(topology: Topology, distinguished: Set<Int>, limit: Int = 24) {
+    /// The classes of `topology`, leaving the `distinguished` devices out.
+    public init(topology: Topology, distinguished: Set<Int>) {
         var classes: [[Int]] = []
         for d in topology.devices.indices where !distinguished.contains(d) && topology.members(of: topology.devices[d].group).count == 1 {
             let spec = topology.devices[d]
@@ -24,35 +26,47 @@ public struct IOMMUFDSymmetry: Sendable {
                 classes.append([d])
             }
         }
-        var perms: [[Int]] = [Array(topology.devices.indices)]
-        for c in classes where c.count > 1 {
-            let orders = Self.permutations(of: c)
-            guard perms.count * orders.count <= limit else { continue }
-            perms = perms.flatMap { base in
-                orders.map { order in
-                    var p = base
-                    for (from, to) in zip(c, order) { p[from] = base[to] }
-                    return p
+        self.classes = classes.filter { $0.count > 1 }
+        deviceGroups = topology.devices.map(\.group)
+        groupCount = topology.groups.count
+    }
+
+    public var isTrivial: Bool { classes.isEmpty }
+
+    /// The renaming that puts a state in canonical form: within each class, the devices sorted by
+    /// their `signature` in that state (ties by index) take the class's places in order. Nil when
+    /// that is the identity. The cost is a sort, never an enumeration of permutations; where
+    /// signatures tie, two symmetric states may keep two forms (less reduction, never a wrong one:
+    /// every form is a renaming of the state by a symmetry).
+    public func canonicalRenaming(signature: (Int) -> UInt64) -> (devices: [Int], groups: [Int])? {
+        var devices: [Int] = [], groups: [Int] = []
+        for c in classes {
+            // On the stack: most states are canonical already, and then nothing is allocated.
+            withUnsafeTemporaryAllocation(of: (key: UInt64, device: Int).self, capacity: c.count) { keyed in
+                var sorted = true
+                for (k, d) in c.enumerated() {
+                    keyed.initializeElement(at: k, to: (signature(d), d))
+                    if k > 0, keyed[k - 1] > keyed[k] { sorted = false }
+                }
+                guard !sorted else { return }
+                // Insertion sort: classes are small.
+                for k in 1..<c.count {
+                    var j = k
+                    while j > 0, keyed[j - 1] > keyed[j] { keyed.swapAt(j - 1, j); j -= 1 }
+                }
+                if devices.isEmpty {
+                    devices = Array(deviceGroups.indices)
+                    groups = Array(0..<groupCount)
+                }
+                for k in c.indices {
+                    let d = keyed[k].device
+                    devices[d] = c[k]
+                    groups[deviceGroups[d]] = deviceGroups[c[k]]
                 }
             }
         }
-        permutations = perms.filter { $0 != Array(topology.devices.indices) }.map { p in
-            var groups = Array(topology.groups.indices)
-            for (d, target) in p.enumerated() { groups[topology.devices[d].group] = topology.devices[target].group }
-            return (p, groups)
-        }
+        return devices.isEmpty ? nil : (devices, groups)
     }
-
-    static func permutations(of xs: [Int]) -> [[Int]] {
-        guard xs.count > 1 else { return [xs] }
-        return xs.indices.flatMap { i -> [[Int]] in
-            var rest = xs
-            let head = rest.remove(at: i)
-            return permutations(of: rest).map { [head] + $0 }
-        }
-    }
-
-    public var isTrivial: Bool { permutations.isEmpty }
 }
 
 extension IOMMUFDState {
@@ -72,5 +86,27 @@ extension IOMMUFDState {
         }.sorted { ($0.group, $0.pasid) < ($1.group, $1.pasid) }
         s.hardware.renameGroups { groups[$0] }
         return s
+    }
+}
+
+extension Hardware {
+    /// What the hardware says about group `g`: its routes (PASID, domain), for symmetry signatures.
+    func signature(ofGroup g: Int) -> UInt64 {
+        var f = Fingerprint()
+        for r in routes where Int(r.group) == g { f.mix(UInt64(r.pasid) << 32 | UInt64(r.domain)) }
+        return f.value
+    }
+}
+
+extension IOMMUFDState {
+    /// What the kernel state says about `device` (alone in its group): its DEVICE object, its
+    /// group's attachments and routes — the key symmetry sorts interchangeable devices by.
+    func signature(of device: Int, _ topology: Topology) -> UInt64 {
+        let g = topology.devices[device].group
+        var f = Fingerprint()
+        f.mix(UInt64(boundIDs[device]))
+        for a in attachments where Int(a.group) == g { f.mix(UInt64(a.pasid) << 32 | UInt64(a.hwpt)) }
+        f.mix(hardware.signature(ofGroup: g))
+        return f.value
     }
 }

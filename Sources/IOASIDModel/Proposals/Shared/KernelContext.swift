@@ -35,21 +35,17 @@ struct KernelContext: Sendable {
         return KernelContext(kernel: kernel, space: space, groupWords: groupWords, symmetry: symmetry)
     }
 
-    /// The smallest fingerprint of `state` over the renamings of interchangeable devices (with
-    /// `symmetric`), else its own: `encode` writes a state's layout, `rename` applies a
-    /// permutation of devices and groups.
-    func fingerprint<S>(_ state: S, symmetric: Bool, encode: (S, inout Fingerprint) -> Void,
+    /// The fingerprint of `state`, or with `symmetric` that of its canonical form: interchangeable
+    /// devices sorted by `signature` (what the state says about a device), renamed by `rename` (a
+    /// permutation of devices and groups); `encode` writes a state's layout.
+    func fingerprint<S>(_ state: S, symmetric: Bool, encode: (S, inout Fingerprint) -> Void, signature: (S, Int) -> UInt64,
                         rename: (S, _ devices: [Int], _ groups: [Int]) -> S) -> UInt64 {
         var f = Fingerprint()
-        encode(state, &f)
-        var best = f.value
-        if symmetric, let symmetry {
-            for p in symmetry.permutations {
-                var g = Fingerprint()
-                encode(rename(state, p.devices, p.groups), &g)
-                best = min(best, g.value)
-            }
+        if symmetric, let symmetry, let p = symmetry.canonicalRenaming(signature: { signature(state, $0) }) {
+            encode(rename(state, p.devices, p.groups), &f)
+        } else {
+            encode(state, &f)
         }
-        return best
+        return f.value
     }
 }

@@ -132,7 +132,8 @@ public struct VFIOPasidRequestProposal: Proposal {
     public func unshared(_ state: State) -> State { State(hardware: state.hardware.unshared(), pasids: state.pasids.map { $0 }) }
 
     public func fingerprint(of state: State, symmetric: Bool) -> UInt64 {
-        context.fingerprint(state, symmetric: symmetric, encode: { encode($0, into: &$1) }) { state, _, groups in
+        context.fingerprint(state, symmetric: symmetric, encode: { encode($0, into: &$1) },
+                            signature: { $0.hardware.signature(ofGroup: topology.devices[$1].group) }) { state, _, groups in
             var renamed = state
             renamed.hardware.renameGroups { groups[$0] }
             return renamed

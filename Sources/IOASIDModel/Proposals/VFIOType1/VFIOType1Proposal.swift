@@ -141,7 +141,8 @@ public struct VFIOType1Proposal: Proposal {
 
     /// The smallest fingerprint over the renamings of interchangeable devices.
     public func fingerprint(of state: State, symmetric: Bool) -> UInt64 {
-        context.fingerprint(state, symmetric: symmetric, encode: { encode($0, into: &$1) }) { state, devices, groups in
+        context.fingerprint(state, symmetric: symmetric, encode: { encode($0, into: &$1) },
+                            signature: { s, d in s.kernel.signature(of: d, topology) &+ (s.container.groups.contains(UInt16(topology.devices[d].group)) ? 1 : 0) }) { state, devices, groups in
             var renamed = State(kernel: state.kernel.permuted(devices: devices, groups: groups), container: state.container)
             renamed.container.groups = state.container.groups.map { UInt16(groups[Int($0)]) }.sorted()
             return renamed
