@@ -25,7 +25,9 @@ enum PasidAllocation {
     static func allocate(min: UInt32, max: UInt32, owner: Int, quota: Int?, _ held: inout [UInt32]) throws(Errno) -> UInt32 {
         guard min <= max, max < 1 << 20 else { throw .EINVAL }
         if let quota, held.count >= quota { throw .ENOSPC }
-        guard let p = (Swift.max(min, 1)...max).first(where: { !held.contains(HeldPasid($0, owner: owner).word) }) else { throw .ENOSPC }
+        // [1, 0] (min = max = 0) is an empty range, not a trap: nothing there is free.
+        let lowest = Swift.max(min, 1)
+        guard lowest <= max, let p = (lowest...max).first(where: { !held.contains(HeldPasid($0, owner: owner).word) }) else { throw .ENOSPC }
         let key = HeldPasid(p, owner: owner).word
         held.insert(key, at: held.firstIndex { $0 > key } ?? held.count)
         return p
