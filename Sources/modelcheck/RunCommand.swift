@@ -67,14 +67,21 @@ enum RunCommand {
             .replacingOccurrences(of: "\n", with: " ")
     }
 
+    /// At most this many lines of the state after a failing step (its changes are all shown).
+    static let stateLines = 40
+
     static func text(_ path: String, _ r: ScenarioResult) -> String {
         guard let f = r.failure else { return "" }
         var lines = ["\(path):\(f.location.line):\(f.location.column): scenario \"\(r.name)\" failed at step \(f.step)",
                      "  \(f.lineText.trimmingSpaces)",
                      "  expected: \(f.expected)",
                      "  actual:   \(f.actual)",
-                     "  state after the step:"]
-        lines += f.state.isEmpty ? ["    (nothing allocated)"] : f.state.map { "    " + $0 }
+                     "  the step changed:"]
+        lines += f.changes.isEmpty ? ["    nothing"] : f.changes.map { "    " + $0 }
+        lines.append("  state after the step:")
+        let shown = f.state.prefix(stateLines)
+        lines += f.state.isEmpty ? ["    (nothing allocated)"] : shown.map { "    " + $0 }
+        if f.state.count > shown.count { lines.append("    … and \(f.state.count - shown.count) more lines") }
         return lines.joined(separator: "\n")
     }
 

@@ -120,12 +120,37 @@ extension Array {
         return out
     }
 
-    @Test func boundaryNumbersInEveryPositionNeverTrap() throws {
+    /// `pasids 0` (found by scripts/boundary-fuzz: vfio-pasid-request built the range 1…0).
+    @Test func pasidsZeroInEveryShippedModelNeverTraps() throws {
+        for path in Self.shippedPaths {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            guard text.contains("\n  pasids ") else { continue }
+            let mutated = text.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.hasPrefix("  pasids ") ? "  pasids 0" : String($0) }.joined(separator: "\n")
+            guard let model = try? ModelLoader.load(mutated, path: "fuzz.model"), model.explore?.hasDepth == true else { continue }
+            _ = model.open(Bounded())
+        }
+    }
+
+    struct Bounded: ProposalVisitor {
+        func visit<P: Proposal>(_ proposal: P, model: Model) -> Int {
+            let search = BreadthFirstSearch(model: ProposalSearchModel(proposal, model: model),
+                                            limits: SearchLimits(modelDepth: model.explore!.depth, maxStates: 200,
+                                                                 timeLimit: .milliseconds(200), expectedStates: 256))
+            return search.run().statistics.distinctStates
+        }
+    }
+
+    static var shippedPaths: [String] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let dirs = ["models", "models/seeds", "models/diff"].map { root.appendingPathComponent($0).path }
-        let paths = dirs.flatMap { dir in
+        return dirs.flatMap { dir in
             ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".model") }.sorted().map { dir + "/" + $0 }
         }
+    }
+
+    @Test func boundaryNumbersInEveryPositionNeverTrap() throws {
+        let paths = Self.shippedPaths
         var rng = SplitMix64(state: 2026_12_05)
         var (accepted, rejected, mutants) = (0, 0, 0)
         for path in paths {
@@ -150,17 +175,7 @@ extension Array {
                 accepted += 1
                 _ = DescribeCommand.describe(model)
                 _ = ScenarioRunner.run(model)
-                if model.explore?.hasDepth == true {
-                    struct Bounded: ProposalVisitor {
-                        func visit<P: Proposal>(_ proposal: P, model: Model) -> Int {
-                            let search = BreadthFirstSearch(model: ProposalSearchModel(proposal, model: model),
-                                                            limits: SearchLimits(modelDepth: model.explore!.depth, maxStates: 200,
-                                                                                 timeLimit: .milliseconds(200), expectedStates: 256))
-                            return search.run().statistics.distinctStates
-                        }
-                    }
-                    _ = model.open(Bounded())
-                }
+                if model.explore?.hasDepth == true { _ = model.open(Bounded()) }
             }
         }
         #expect(mutants >= 250)

@@ -12,8 +12,10 @@ public struct ScenarioFailure: Sendable {
     public var lineText: String
     public var expected: String
     public var actual: String
-    /// The state after the step, one fact a line.
+    /// The state after the step, one fact a line (leaves in runs).
     public var state: [String]
+    /// What the failing step changed, as a trace shows it (`- ` removed, `+ ` added lines).
+    public var changes: [String] = []
 }
 
 /// Runs a model's scenarios from the initial state, checking each result and the model's
@@ -37,17 +39,20 @@ public enum ScenarioRunner {
 
     public static func run<P: Proposal>(_ scenario: Scenario, _ proposal: P, _ model: Model) -> ScenarioResult {
         var state = proposal.initialState
+        var before = state
         var bindings: [String: UInt64] = [:]
         func fail(_ i: Int, _ step: ScenarioStep, expected: String, actual: String) -> ScenarioResult {
             ScenarioResult(name: scenario.name, passed: false,
                            failure: ScenarioFailure(step: i + 1, location: step.location, lineText: step.lineText, expected: expected,
-                                                    actual: actual, state: proposal.describe(state)))
+                                                    actual: actual, state: proposal.describe(state),
+                                                    changes: proposal.changes(from: before, to: state)))
         }
         for (i, step) in scenario.steps.enumerated() {
             let args = step.fields.mapValues { $0.evaluate(bindings) }
             guard let kind = P.Operation.Kind(rawValue: step.kind), let op = P.Operation(kind: kind, arguments: args) else {
                 return fail(i, step, expected: "a runnable step", actual: "the operation could not be built")
             }
+            before = state
             let outcome = proposal.apply(op, to: &state)
             if let mismatch = compare(outcome, step.expected, bindings) {
                 return fail(i, step, expected: step.expected.summary(bindings), actual: mismatch)
@@ -63,6 +68,7 @@ public enum ScenarioRunner {
             }
         }
         if let expected = scenario.expectViolation, let last = scenario.steps.indices.last, proposal.violation(of: expected, in: state) == nil {
+            before = state
             return fail(last, scenario.steps[last], expected: "violation \(expected) after the last step", actual: "\(expected) holds")
         }
         return ScenarioResult(name: scenario.name, passed: true)
@@ -95,8 +101,33 @@ public enum ScenarioRunner {
     public static func describe(_ outcome: Outcome) -> String {
         var words = [outcome.resultWord]
         if case .fault(let stage, let level) = outcome.status { words.append("stage=\(stage) level=\(level)") }
-        words += outcome.outputs.map { "\($0.name)=\($0.value)" }
+        words += outcome.outputs.map { "\($0.name)=\(text(of: $0))" }
         return words.joined(separator: " ")
+    }
+
+    /// Output fields that are sizes, printed as a model file writes them (`page=4K`, `size=8K`).
+    static let sizeOutputs: Set<String> = ["page", "size", "length", "out_iova_alignment"]
+
+    static func text(of field: OutputField) -> String {
+        if sizeOutputs.contains(field.name), case .number(let n) = field.value { return SizeText.format(n) }
+        return field.value.description
+    }
+
+    /// Whether two results as `describe` writes them say the same: numbers compare by value, so
+    /// a trace written when sizes were printed in decimal (`size=8192`) still replays.
+    public static func sameResult(_ a: String, _ b: String) -> Bool {
+        let x = a.split(separator: " "), y = b.split(separator: " ")
+        guard x.count == y.count else { return false }
+        for (u, v) in zip(x, y) where u != v {
+            let p = u.split(separator: "=", maxSplits: 1), q = v.split(separator: "=", maxSplits: 1)
+            guard p.count == 2, q.count == 2, p[0] == q[0] else { return false }
+            let pv = p[1].split(separator: ","), qv = q[1].split(separator: ",")
+            guard pv.count == qv.count else { return false }
+            for (m, n) in zip(pv, qv) {
+                guard case .success(let l) = NumberLiteral.parse(m), case .success(let r) = NumberLiteral.parse(n), l == r else { return false }
+            }
+        }
+        return true
     }
 }
 

@@ -126,9 +126,10 @@ public enum VectorRunner {
             let matches = e.count == a.count && zip(e, a).allSatisfy { want, got in
                 want.iova == got.iova && want.size == format.entrySize(Int(got.level)) && (want.output.map { $0 == got.output } ?? true)
             }
-            let spelt = a.map { "\(SizeText.hex($0.iova))+\(SizeText.format(format.entrySize(Int($0.level))))@\(SizeText.hex($0.output))" }
-            let want = e.map { "\(SizeText.hex($0.iova))+\(SizeText.format($0.size))" + ($0.output.map { "@" + SizeText.hex($0) } ?? "") }
-            return matches ? nil : (want.isEmpty ? "none" : want.joined(separator: " "), spelt.isEmpty ? "none" : spelt.joined(separator: " "))
+            guard !matches else { return nil }
+            let spelt = Self.runs(a.map { ($0.iova, format.entrySize(Int($0.level)), Optional($0.output)) })
+            let want = Self.runs(e.map { ($0.iova, $0.size, $0.output) })
+            return (want, spelt)
         case (.translated(let output, let page, let level, let refs, let perms), .walk(let result)):
             guard case .translated(let t) = result,
                   t.output == output, page.map({ $0 == t.pageSize }) ?? true, level.map({ $0 == t.level }) ?? true,
@@ -145,6 +146,25 @@ public enum VectorRunner {
         default:
             return ("(a result of another kind)", "(mismatched step)")
         }
+    }
+
+    /// Leaves as the vector language writes them (`IOVA+SIZE@OUTPUT`), contiguous ones coalesced
+    /// into one `×N` run and at most 16 runs shown, so that a failure is a readable line.
+    static func runs(_ leaves: [(iova: UInt64, size: UInt64, output: UInt64?)]) -> String {
+        var runs: [(iova: UInt64, size: UInt64, output: UInt64?, count: UInt64)] = []
+        for l in leaves {
+            if let r = runs.last, r.size == l.size, r.iova &+ r.count &* r.size == l.iova,
+               (r.output == nil && l.output == nil) || (r.output.map { $0 &+ r.count &* r.size } == l.output && l.output != nil) {
+                runs[runs.count - 1].count += 1
+            } else {
+                runs.append((l.iova, l.size, l.output, 1))
+            }
+        }
+        guard !runs.isEmpty else { return "none" }
+        let words = runs.prefix(16).map { r in
+            "\(SizeText.hex(r.iova))+\(SizeText.format(r.size))" + (r.output.map { "@" + SizeText.hex($0) } ?? "") + (r.count > 1 ? "×\(r.count)" : "")
+        }
+        return words.joined(separator: " ") + (runs.count > 16 ? " … and \(runs.count - 16) more runs" : "")
     }
 
     static func siteMatches(_ expected: ExpectedFaultSite, _ actual: FaultSite) -> Bool {

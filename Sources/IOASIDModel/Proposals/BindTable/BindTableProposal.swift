@@ -195,14 +195,23 @@ public struct BindTableProposal: Proposal {
         }
     }
 
-    public func describe(_ state: State) -> [String] {
-        let t = state.table
+    public func describe(_ state: State) -> [String] { ownLines(state.table) + state.kernel.describe(topology) }
+
+    public func changes(from old: State, to new: State) -> [String] {
+        var c = LineChanges()
+        c.whole(old.table, new.table) { ownLines($0) }
+        new.kernel.changes(since: old.kernel, topology, into: &c)
+        return c.lines
+    }
+
+    /// The delegated PASID tables and memreserves, in words.
+    func ownLines(_ t: BindTableState) -> [String] {
         var out: [String] = []
         for g in t.delegated { out.append("group \(topology.groups[Int(g)]): PASID table bound") }
         for r in t.reserves { out.append("memreserve \(r)") }
         for d in t.hostDomains { out.append("domain \(d): the host's own") }
         for d in t.reserveTables { out.append("domain \(d): a guest table from a reserve") }
-        return out + state.kernel.describe(topology)
+        return out
     }
 
     public func dot(_ state: State, violation: Violation?) -> String { DotPicture.render(state.kernel, topology, violation: violation) }

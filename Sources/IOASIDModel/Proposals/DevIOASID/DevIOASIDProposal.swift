@@ -159,8 +159,17 @@ public struct DevIOASIDProposal: Proposal {
         }
     }
 
-    public func describe(_ state: State) -> [String] {
-        let d = state.own
+    public func describe(_ state: State) -> [String] { ownLines(state.own) + state.kernel.describe(topology) }
+
+    public func changes(from old: State, to new: State) -> [String] {
+        var c = LineChanges()
+        c.whole(old.own, new.own) { ownLines($0) }
+        new.kernel.changes(since: old.kernel, topology, into: &c)
+        return c.lines
+    }
+
+    /// The fds, IOASIDs, nesting and PASIDs, in words.
+    func ownLines(_ d: DevIOASIDState) -> [String] {
         var out: [String] = []
         if !d.pasids.isEmpty {
             out.append("pasids held: " + d.pasids.map(HeldPasid.init(word:)).map { $0.owner == 0 ? String($0.pasid) : "fd \($0.owner): \($0.pasid)" }
@@ -171,7 +180,7 @@ public struct DevIOASIDProposal: Proposal {
             out.append("ioasid \(x.id): fd \(x.fd)" + (x.isNested ? ", nested over ioasid \(x.parent) (guest table \(SizeText.hex(x.s1Root)))" : ""))
         }
         for n in d.nestedHWPTs { out.append("hwpt \(n.hwpt) serves nested ioasid \(n.ioasid)") }
-        return out + state.kernel.describe(topology)
+        return out
     }
 
     public func dot(_ state: State, violation: Violation?) -> String { DotPicture.render(state.kernel, topology, violation: violation) }

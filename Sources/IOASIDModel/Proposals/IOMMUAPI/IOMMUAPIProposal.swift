@@ -137,6 +137,12 @@ public struct IOMMUAPIProposal: Proposal {
 
     public func describe(_ state: State) -> [String] { state.hardware.describe(topology) }
 
+    public func changes(from old: State, to new: State) -> [String] {
+        var c = LineChanges()
+        new.hardware.changes(since: old.hardware, topology, into: &c)
+        return c.lines
+    }
+
     public func dot(_ state: State, violation: Violation?) -> String {
         var s = IOMMUFDState(deviceCount: topology.devices.count)
         s.hardware = state.hardware

@@ -1,41 +1,63 @@
 /// The state in words, one fact a line, so that traces can show only the lines that changed.
 extension IOMMUFDState {
     public func describe(_ topology: Topology) -> [String] {
-        var out: [String] = []
-        for o in objects {
-            switch o.body {
-            case .ioas(let x):
-                var line = "ioas \(o.id): users \(o.users)"
-                if !x.allowed.isEmpty { line += ", allowed " + x.allowed.map(\.description).joined(separator: " ") }
-                if x.disableLargePages { line += ", huge pages off" }
-                out.append(line)
-                for a in x.areas {
-                    out.append("ioas \(o.id) area \(a.range) -> va \(SizeText.hex(a.userVA)) \(a.permissions)")
-                }
-            case .hwptPaging(let h):
-                var tags: [String] = []
-                if h.autoDomain { tags.append("auto") }
-                if h.nestParent { tags.append("nest-parent") }
-                if h.pasidCompat { tags.append("pasid") }
-                out.append("hwpt \(o.id): paging on ioas \(h.ioas), domain \(h.domain)\(tags.isEmpty ? "" : " (" + tags.joined(separator: ", ") + ")"), users \(o.users)")
-            case .hwptNested(let n):
-                out.append("hwpt \(o.id): nested over hwpt \(n.parent), domain \(n.domain)\(n.pasidCompat ? " (pasid)" : "")\(n.autoDomain ? " (auto)" : ""), users \(o.users)")
-            case .device(let d):
-                out.append("device \(o.id): \(topology.devices[d].name) bound, users \(o.users)")
-            }
+        objects.flatMap { Self.lines(of: $0, topology) } + Self.attachmentLines(attachments, topology) + hardware.describe(topology)
+    }
+
+    static func ioasHeader(_ o: FDObject, _ x: IOAS) -> String {
+        var line = "ioas \(o.id): users \(o.users)"
+        if !x.allowed.isEmpty { line += ", allowed " + x.allowed.map(\.description).joined(separator: " ") }
+        if x.disableLargePages { line += ", huge pages off" }
+        return line
+    }
+
+    static func areaLine(_ ioas: UInt32, _ a: Area) -> String {
+        "ioas \(ioas) area \(a.range) -> va \(SizeText.hex(a.userVA)) \(a.permissions)"
+    }
+
+    static func lines(of o: FDObject, _ topology: Topology) -> [String] {
+        switch o.body {
+        case .ioas(let x):
+            return [ioasHeader(o, x)] + x.areas.map { areaLine(o.id, $0) }
+        case .hwptPaging(let h):
+            var tags: [String] = []
+            if h.autoDomain { tags.append("auto") }
+            if h.nestParent { tags.append("nest-parent") }
+            if h.pasidCompat { tags.append("pasid") }
+            return ["hwpt \(o.id): paging on ioas \(h.ioas), domain \(h.domain)\(tags.isEmpty ? "" : " (" + tags.joined(separator: ", ") + ")"), users \(o.users)"]
+        case .hwptNested(let n):
+            return ["hwpt \(o.id): nested over hwpt \(n.parent), domain \(n.domain)\(n.pasidCompat ? " (pasid)" : "")\(n.autoDomain ? " (auto)" : ""), users \(o.users)"]
+        case .device(let d):
+            return ["device \(o.id): \(topology.devices[d].name) bound, users \(o.users)"]
         }
-        for a in attachments {
+    }
+
+    static func attachmentLines(_ attachments: [Attachment], _ topology: Topology) -> [String] {
+        attachments.map { a in
             let names = topology.devices.indices.filter { a.devices & (1 << UInt64($0)) != 0 }.map { topology.devices[$0].name }
-            out.append("group \(topology.groups[Int(a.group)])\(a.pasid == 0 ? "" : " pasid \(a.pasid)"): attached to hwpt \(a.hwpt) by \(names.joined(separator: ","))")
+            return "group \(topology.groups[Int(a.group)])\(a.pasid == 0 ? "" : " pasid \(a.pasid)"): attached to hwpt \(a.hwpt) by \(names.joined(separator: ","))"
         }
-        out += hardware.describe(topology)
-        return out
     }
 
     /// The lines of `describe` that differ from `before`: removed ones prefixed `-`, added `+`.
     public func changes(since before: IOMMUFDState, _ topology: Topology) -> [String] {
-        let old = before.describe(topology), new = describe(topology)
-        let oldSet = Set(old), newSet = Set(new)
-        return old.filter { !newSet.contains($0) }.map { "- " + $0 } + new.filter { !oldSet.contains($0) }.map { "+ " + $0 }
+        var c = LineChanges()
+        changes(since: before, topology, into: &c)
+        return c.lines
+    }
+
+    /// The changes part by part: objects merged by id (an IOAS's areas merged by IOVA), then the
+    /// attachments, then the hardware — only what differs is described.
+    public func changes(since before: IOMMUFDState, _ topology: Topology, into c: inout LineChanges) {
+        c.merge(before.objects, objects, key: \.id, describe: { Self.lines(of: $0, topology) }) { c, old, new in
+            if case .ioas(let x) = old.body, case .ioas(let y) = new.body {
+                c.whole(Self.ioasHeader(old, x), Self.ioasHeader(new, y)) { [$0] }
+                c.merge(x.areas, y.areas, key: \.range.first) { [Self.areaLine(new.id, $0)] }
+            } else {
+                c.whole(old, new) { Self.lines(of: $0, topology) }
+            }
+        }
+        c.whole(before.attachments, attachments) { Self.attachmentLines($0, topology) }
+        hardware.changes(since: before.hardware, topology, into: &c)
     }
 }

@@ -91,7 +91,8 @@ public struct VFIOPasidRequestProposal: Proposal {
     public func actions(of state: State, into out: inout ActionFamilies<VFIOPasidRequestOperation>) {
         typealias O = VFIOPasidRequestOperation
         let g = context.groupWords
-        let top = context.space.bounds.pasids.max() ?? 1
+        // `pasids 0` explores no PASID but the RID's: still one to allocate (1…1), never 1…0.
+        let top = max(context.space.bounds.pasids.max() ?? 1, 1)
         if g.contains("alloc") { out.append(.pasidRequest(flags: O.allocFlag, min: 1, max: top, freePasid: 0)) }
         if g.contains("free") {
             for p in state.pasids { out.append(.pasidRequest(flags: O.freeFlag, min: 0, max: 0, freePasid: p)) }
@@ -140,8 +141,17 @@ public struct VFIOPasidRequestProposal: Proposal {
         }
     }
 
-    public func describe(_ state: State) -> [String] {
-        (state.pasids.isEmpty ? [] : ["pasids held: " + state.pasids.map(String.init).joined(separator: ",")]) + state.hardware.describe(topology)
+    public func describe(_ state: State) -> [String] { Self.pasidLines(state.pasids) + state.hardware.describe(topology) }
+
+    public func changes(from old: State, to new: State) -> [String] {
+        var c = LineChanges()
+        c.whole(old.pasids, new.pasids) { Self.pasidLines($0) }
+        new.hardware.changes(since: old.hardware, topology, into: &c)
+        return c.lines
+    }
+
+    static func pasidLines(_ pasids: [UInt32]) -> [String] {
+        pasids.isEmpty ? [] : ["pasids held: " + pasids.map(String.init).joined(separator: ",")]
     }
 
     public func dot(_ state: State, violation: Violation?) -> String {

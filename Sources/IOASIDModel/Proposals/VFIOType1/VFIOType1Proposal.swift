@@ -149,15 +149,24 @@ public struct VFIOType1Proposal: Proposal {
         }
     }
 
-    public func describe(_ state: State) -> [String] {
+    public func describe(_ state: State) -> [String] { ownLines(state.container) + state.kernel.describe(topology) }
+
+    public func changes(from old: State, to new: State) -> [String] {
+        var c = LineChanges()
+        c.whole(old.container, new.container) { ownLines($0) }
+        new.kernel.changes(since: old.kernel, topology, into: &c)
+        return c.lines
+    }
+
+    /// The container, in words.
+    func ownLines(_ c: Type1Container) -> [String] {
         var out: [String] = []
-        let c = state.container
         if !c.groups.isEmpty {
             var line = "container \(topology.containers.first ?? "container"): groups " + c.groups.map { topology.groups[Int($0)] }.joined(separator: ",")
             if let v = c.version { line += ", \(v == .v1 ? "TYPE1" : "TYPE1v2") on ioas \(c.ioasID)" }
             out.append(line)
         }
-        return out + state.kernel.describe(topology)
+        return out
     }
 
     public func dot(_ state: State, violation: Violation?) -> String { DotPicture.render(state.kernel, topology, violation: violation) }
