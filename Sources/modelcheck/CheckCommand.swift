@@ -92,7 +92,8 @@ enum CheckCommand {
         for path in try ModelFiles.paths(parsed) {
             guard let model = ModelFiles.load(path, console: console) else { exit = ModelFiles.worst(exit, 2); continue }
             guard let bounds = model.explore, bounds.hasDepth else {
-                console.err("\(path):1:1: error: check needs an 'explore { … }' block with 'depth N'")
+                console.err(model.exploreLocation.map { "\(path):\($0.line):\($0.column): error: the explore block has no 'depth N' line; check needs one" }
+                            ?? "\(path):1:1: error: check needs an 'explore { … }' block with 'depth N'")
                 exit = ModelFiles.worst(exit, 2)
                 continue
             }

@@ -38,7 +38,8 @@ enum DiffCommand {
             return 2
         }
         guard let bounds = old.explore, bounds.hasDepth else {
-            console.err("\(old.path):1:1: error: diff needs an 'explore { … }' block with 'depth N'")
+            console.err(old.exploreLocation.map { "\(old.path):\($0.line):\($0.column): error: the explore block has no 'depth N' line; diff needs one" }
+                            ?? "\(old.path):1:1: error: diff needs an 'explore { … }' block with 'depth N'")
             return 2
         }
         var limits = opts.limits

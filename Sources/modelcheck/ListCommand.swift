@@ -26,6 +26,12 @@ enum ListCommand {
             let values = k.values.map { defaults.contains($0) ? $0 + "*" : $0 }.joined(separator: "|")
             out.append("  \(k.name.padded(20)) \(values) — \(k.explanation); owners: \(owners.map { $0.name }.joined(separator: ", "))")
         }
+        out.append("format presets (iommu format=, s1_format=; the geometry, then the leaf sizes):")
+        for preset in FormatPreset.allCases {
+            let f = preset.format
+            let sizes = f.leafSizes.sizes.map(SizeText.format).joined(separator: ",")
+            out.append("  \(preset.rawValue.padded(14)) \(f.family.rawValue) family, \(f.levels) level(s), \(SizeText.format(f.granule)) granule, \(f.inputBits)-bit input; leaves \(sizes)")
+        }
         for p in registry.types {
             out.append("operations (\(p.name)):")
             for s in p.operations {

@@ -160,8 +160,8 @@ enum ReplayCommand {
     /// One step back into an operation, with the field kinds the language uses.
     static func operation<P: Proposal>(_ step: TraceStep, _: P.Type, _ topology: Topology, at path: JSONPath) throws(Malformed) -> P.Operation {
         guard let (kind, spec) = P.operation(named: step.op) else {
-            throw Malformed(message: Suggestion.message("unknown operation '\(step.op)' of \(P.name)", for: step.op, in: P.operationNames)
-                                + " (the operations of \(P.name): \(P.operationNames.joined(separator: ", ")))", path: path + "op")
+            throw Malformed(message: Suggestion.message("unknown operation '\(step.op)' of \(P.name)", for: step.op, in: P.operationNames),
+                            path: path + "op")
         }
         var values: [String: ArgValue] = [:]
         for (key, raw) in step.args ?? [:] {

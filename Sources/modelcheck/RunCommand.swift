@@ -19,11 +19,12 @@ enum RunCommand {
         let format = parsed.values["format"] ?? "text"
         guard ["text", "tap", "json"].contains(format) else { throw UsageError(message: "--format must be text, tap or json") }
         var exit: Int32 = 0
-        var passed = 0, failed = 0, tapIndex = 0
+        var passed = 0, failed = 0, tapIndex = 0, unloaded = 0
         var tapLines: [String] = []
         for path in try ModelFiles.paths(parsed) {
             guard let model = ModelFiles.load(path, console: console) else {
                 exit = ModelFiles.worst(exit, 2)
+                unloaded += 1
                 // A TAP consumer must not read a file that does not load as "nothing to test".
                 if format == "tap" { tapLines.append("Bail out! \(Self.tapEscaped(path)) does not load (the diagnostic is on stderr)") }
                 continue
@@ -53,7 +54,7 @@ enum RunCommand {
         case "tap":
             console.out((["TAP version 13", "1..\(tapIndex)"] + tapLines + ["# \(passed) passed, \(failed) failed"]).joined(separator: "\n"))
         case "text":
-            console.out("\(passed) passed, \(failed) failed")
+            console.out("\(passed) passed, \(failed) failed" + (unloaded == 0 ? "" : "; \(unloaded) file(s) did not load (see the errors above)"))
         default:
             break
         }

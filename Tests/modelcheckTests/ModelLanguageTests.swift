@@ -33,7 +33,7 @@ import Testing
         ("scenario \"s\" {\n  IOMMU_IOAS_ALLOC => ok\n", 4, 1, "'scenario' block is not closed: expected '}' before the end of the file"),
         ("set domain-scop = instance", 4, 5, "unknown knob 'domain-scop'; did you mean 'domain-scope'?"),
         ("set type1-version = v1", 4, 5, "knob 'type1-version' does not belong to proposal 'iommufd' (owners: vfio-type1; iommufd's knobs: compat-check, domain-scope, pasid-scope, multi-attach, stage2-pin-tables, unmap-large-leaf, destroy-check)"),
-        ("set domain-scope = sharde", 4, 20, "'sharde' is not a value of 'domain-scope' (values: instance, compatible, shared); did you mean 'shared'?"),
+        ("set domain-scope = sharde", 4, 20, "'sharde' is not a value of 'domain-scope'; did you mean 'shared'?"),
         ("check translaton", 4, 7, "unknown invariant 'translaton'; did you mean 'translation'?"),
         ("explore {\n  depht 3\n}", 5, 3, "unknown explore statement 'depht'; did you mean 'depth'?"),
         ("explore {\n  iova 0..0x1fffffff\n  lengths 4K\n  depth 2\n}", 5, 8, "the window spans more than 2^16 pages of the smallest length (4K)"),
@@ -44,14 +44,14 @@ import Testing
     ] as [(String, Int, Int, String)])
     func badInputIsALocatedError(_ tail: String, _ line: Int, _ column: Int, _ message: String) throws {
         let d = try #require(diagnostic(Self.header + tail))
-        #expect(d.message == message)
+        #expect(d.message.withoutChoices == message)
         #expect(d.location.line == line)
         #expect(d.location.column == column)
         #expect(d.description.hasPrefix("m.model:\(line):\(column): error: "))
     }
 
     @Test func anUnknownProposalIsRefusedByName() throws {
-        #expect(diagnostic("proposal iommufdd\n")?.message == "unknown proposal 'iommufdd'; did you mean 'iommufd'?")
+        #expect(diagnostic("proposal iommufdd\n")?.message == "unknown proposal 'iommufdd'; did you mean 'iommufd'? (expected one of: iommufd, vfio-type1, iommu-api, bind-table, vfio-pasid-request, dev-ioasid)")
     }
 
     static let type1 = """
@@ -81,7 +81,7 @@ import Testing
     ] as [(String, Int, Int, String)])
     func containerMistakesAreLocatedErrors(_ text: String, _ line: Int, _ column: Int, _ message: String) throws {
         let d = try #require(diagnostic(text))
-        #expect(d.message == message)
+        #expect(d.message.withoutChoices == message)
         #expect(d.location.line == line)
         #expect(d.location.column == column)
     }
@@ -99,3 +99,4 @@ import Testing
         #expect(ScenarioRunner.run(model.scenarios[0], in: model).passed)
     }
 }
+

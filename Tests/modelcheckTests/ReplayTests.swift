@@ -11,7 +11,7 @@ import Testing
     func trace() throws -> (model: String, trace: [String: Any]) {
         let path = try TemporaryFile.write(Self.model, "model")
         let out = TemporaryFile.path("json")
-        #expect(Tool.run(["check", "--quiet", "--trace-out", out, path], console: Captured().console) == 0)
+        #expect(Tool.run(["check", "--quiet", "--workers", "1", "--trace-out", out, path], console: Captured().console) == 0)
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any] ?? [:]
         return (path, object)
     }

@@ -49,10 +49,22 @@ public enum Suggestion {
         return best?.0
     }
 
-    /// `message`, followed by `; did you mean 'X'?` when a candidate is close.
+    /// `message`, followed by `; did you mean 'X'?` when a candidate is close, and by the words
+    /// that would be accepted (at most 24 of them; a longer list says how many more there are).
     public static func message(_ message: String, for word: String, in candidates: [String]) -> String {
-        guard let hit = closest(to: word, in: candidates) else { return message }
-        return "\(message); did you mean '\(hit)'?"
+        var out = message
+        if let hit = closest(to: word, in: candidates) { out += "; did you mean '\(hit)'?" }
+        // A message that names every choice already needs no list.
+        return candidates.allSatisfy(message.contains) ? out : out + choices(candidates)
+    }
+
+    /// ` (expected one of: a, b, c)`, or nothing when there is nothing to choose from.
+    public static func choices(_ candidates: [String]) -> String {
+        var seen = Set<String>()
+        let unique = candidates.filter { seen.insert($0).inserted }
+        guard !unique.isEmpty else { return "" }
+        let shown = unique.prefix(24).joined(separator: ", ")
+        return " (expected one of: \(shown)\(unique.count > 24 ? ", … \(unique.count - 24) more" : ""))"
     }
 
     /// Levenshtein distance.

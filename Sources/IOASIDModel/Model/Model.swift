@@ -88,22 +88,67 @@ public enum GoalAtom: Hashable, Sendable {
     case routed(device: Int, pasid: UInt32, enforceCoherency: Bool?)
     /// The device is bound (joined) to fd N.
     case joined(device: Int, fd: Int)
+    /// The two devices' groups are routed, at the PASID, to one domain.
+    case shared(device: Int, with: Int, pasid: UInt32)
+    /// The device (its RID or the PASID) is attached: the kernel records it (designs with one),
+    /// or the hardware routes it (the others).
+    case attached(device: Int, pasid: UInt32)
+    /// At least `count` objects of `kind` exist (`ioas`, `hwpt`, `device`: the kernel's objects;
+    /// `domain`: live hardware domains).
+    case exists(kind: ExistsKind, count: Int)
+    /// The table routing (device, PASID) maps `iova` (for `access`, when given): a page walk,
+    /// not a DMA (no IOTLB is read or filled).
+    case mapped(device: Int, pasid: UInt32, iova: UInt64, access: Access?)
+
+    public enum ExistsKind: String, CaseIterable, Hashable, Sendable { case ioas, hwpt, device, domain }
+
+    /// The words a goal line may start with.
+    public static let words = ["routed", "joined", "shared", "attached", "exists", "mapped"]
 }
 
 extension GoalAtom {
-    /// The device the atom names.
-    public var device: Int {
+    /// The devices the atom names (symmetry leaves them in place).
+    public var devices: [Int] {
         switch self {
-        case .routed(let d, _, _), .joined(let d, _): return d
+        case .routed(let d, _, _), .joined(let d, _), .attached(let d, _), .mapped(let d, _, _, _): return [d]
+        case .shared(let a, let b, _): return [a, b]
+        case .exists: return []
         }
     }
 
-    /// Whether the atom holds of the hardware alone (`joined` never does: binding is a design's).
+    /// Whether the atom holds of the hardware alone (`joined` never does: binding is a design's;
+    /// `exists` of kernel objects neither; `attached` is read as routed).
     public func holds(in hardware: Hardware, _ topology: Topology) -> Bool {
-        guard case .routed(let device, let pasid, let cc) = self else { return false }
+        switch self {
+        case .routed(let device, let pasid, let cc):
+            guard let d = Self.domain(of: device, pasid, hardware, topology) else { return false }
+            return cc.map { $0 == d.enforcesCoherency } ?? true
+        case .attached(let device, let pasid):
+            return Self.domain(of: device, pasid, hardware, topology) != nil
+        case .shared(let a, let b, let pasid):
+            guard let x = Self.domain(of: a, pasid, hardware, topology), let y = Self.domain(of: b, pasid, hardware, topology) else { return false }
+            return x.id == y.id
+        case .exists(.domain, let count):
+            return hardware.domains.count(where: { !$0.freed }) >= count
+        case .mapped(let device, let pasid, let iova, let access):
+            guard let d = Self.domain(of: device, pasid, hardware, topology) else { return false }
+            let result: WalkResult
+            if let p = d.parent, let parent = hardware.domain(p) {
+                result = NestedWalk.walk(stage1: d.table, stage2: parent.table, iova: iova, access: access ?? .read)
+            } else {
+                result = d.table.walk(iova, access: access ?? .read, stage: d.stage)
+            }
+            guard case .translated(let t) = result else { return false }
+            return access.map { t.permissions.allows($0) } ?? true
+        case .joined, .exists:
+            return false
+        }
+    }
+
+    static func domain(of device: Int, _ pasid: UInt32, _ hardware: Hardware, _ topology: Topology) -> Domain? {
         let group = topology.devices[device].group
-        guard let route = hardware.routes(group: group, pasid: pasid).first, let d = hardware.domain(route.domain) else { return false }
-        return cc.map { $0 == d.enforcesCoherency } ?? true
+        guard let route = hardware.routes(group: group, pasid: pasid).first, let d = hardware.domain(route.domain), !d.freed else { return nil }
+        return d
     }
 }
 
@@ -148,6 +193,8 @@ public struct Model: Sendable {
     public var topology: Topology
     public var config: IOMMUFDConfig
     public var explore: ExploreBounds?
+    /// Where the `explore {` line is (diagnostics about the bounds point there).
+    public var exploreLocation: SourceLocation?
     public var checks: [InvariantName]
     public var expectation: Expectation
     public var goals: [Goal]

@@ -55,7 +55,7 @@ extension ModelLoader {
                     let adding = w.value.hasPrefix("+")
                     let name = adding ? String(w.value.dropFirst()) : w.value
                     guard let g = proposal.groups.first(where: { $0.word == name || $0.aliases.contains(name) }) else {
-                        throw error(Suggestion.message("unknown operation group '\(name)' (the groups of '\(proposal.name)': \(names.joined(separator: " ")))",
+                        throw error(Suggestion.message("unknown operation group '\(name)' of '\(proposal.name)'",
                                                        for: name, in: names), at: w)
                     }
                     groups.insert(g.word)
@@ -88,28 +88,64 @@ extension ModelLoader {
                 guard kv.count == 2, !kv[1].value.isEmpty else { throw error("expected field=value", at: w) }
                 fields[kv[0].value] = kv[1]
             }
+            // Every atom names its fields; an unknown one is an error that lists them.
+            func only(_ allowed: [String]) throws(Diagnostic) {
+                for (k, w) in fields where !allowed.contains(k) {
+                    throw error(Suggestion.message("unknown field '\(k)' of '\(head.value)'", for: k, in: allowed), at: w)
+                }
+            }
+            func need(_ k: String) throws(Diagnostic) -> Located<String> {
+                guard let w = fields[k] else { throw error("'\(head.value)' needs \(k)=", at: head) }
+                return w
+            }
+            func pasid() throws(Diagnostic) -> UInt32 {
+                try fields["pasid"].map { w throws(Diagnostic) in UInt32(try number(w, max: UInt64(UInt32.max))) } ?? 0
+            }
             switch head.value {
             case "routed":
-                guard let d = fields["dev"] else { throw error("'routed' needs dev=", at: head) }
-                for k in fields.keys where !["dev", "pasid", "enforce-cc"].contains(k) {
-                    throw error("unknown field '\(k)' of 'routed'", at: fields[k]!)
-                }
-                let pasid = try fields["pasid"].map { w throws(Diagnostic) in UInt32(try number(w, max: UInt64(UInt32.max))) } ?? 0
+                try only(["dev", "pasid", "enforce-cc"])
+                let d = try need("dev")
                 var cc: Bool?
                 if let w = fields["enforce-cc"] {
                     guard w.value == "yes" || w.value == "no" else { throw error("enforce-cc is yes or no", at: w) }
                     cc = w.value == "yes"
                 }
-                atoms.append(.routed(device: try deviceIndex(d), pasid: pasid, enforceCoherency: cc))
+                atoms.append(.routed(device: try deviceIndex(d), pasid: try pasid(), enforceCoherency: cc))
             case "joined":
-                guard let d = fields["dev"], let f = fields["fd"] else { throw error("'joined' needs dev= and fd=", at: head) }
+                try only(["dev", "fd"])
+                let d = try need("dev"), f = try need("fd")
                 let fd = Int(try number(f, max: 64))
                 guard fd >= 1, fd <= topology.ioasidFds else {
                     throw error(topology.ioasidFds == 1 ? "this model has one fd (fd=1)" : "fds are 1…\(topology.ioasidFds)", at: f)
                 }
                 atoms.append(.joined(device: try deviceIndex(d), fd: fd))
+            case "shared":
+                try only(["dev", "with", "pasid"])
+                let a = try deviceIndex(try need("dev")), b = try deviceIndex(try need("with"))
+                atoms.append(.shared(device: a, with: b, pasid: try pasid()))
+            case "attached":
+                try only(["dev", "pasid"])
+                atoms.append(.attached(device: try deviceIndex(try need("dev")), pasid: try pasid()))
+            case "exists":
+                try only(["kind", "count"])
+                let k = try need("kind")
+                guard let kind = GoalAtom.ExistsKind(rawValue: k.value) else {
+                    throw error(Suggestion.message("unknown object kind '\(k.value)'", for: k.value, in: GoalAtom.ExistsKind.allCases.map(\.rawValue)), at: k)
+                }
+                let count = try fields["count"].map { w throws(Diagnostic) in Int(try number(w, max: 1 << 20)) } ?? 1
+                atoms.append(.exists(kind: kind, count: count))
+            case "mapped":
+                try only(["dev", "pasid", "iova", "access"])
+                let d = try deviceIndex(try need("dev"))
+                let iova = try number(try need("iova"))
+                var access: Access?
+                if let w = fields["access"] {
+                    guard let a = Access(rawValue: w.value) else { throw error(Suggestion.message("unknown access '\(w.value)'", for: w.value, in: ["read", "write"]), at: w) }
+                    access = a
+                }
+                atoms.append(.mapped(device: d, pasid: try pasid(), iova: iova, access: access))
             default:
-                throw error(Suggestion.message("unknown goal atom '\(head.value)'", for: head.value, in: ["routed", "joined"]), at: head)
+                throw error(Suggestion.message("unknown goal atom '\(head.value)'", for: head.value, in: GoalAtom.words), at: head)
             }
         }
         guard !atoms.isEmpty else { throw error("goal '\(g.name.value)' has no atoms", at: g.name) }

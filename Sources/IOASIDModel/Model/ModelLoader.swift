@@ -126,9 +126,11 @@ public struct ModelLoader {
             if scenarios.contains(where: { $0.name == s.name.value }) { throw error("duplicate scenario name \"\(s.name.value)\"", at: s.name) }
             scenarios.append(try scenario(s, topology))
         }
-        return Model(path: syntax.path, title: syntax.title?.value ?? syntax.path, proposalType: proposal, knobs: knobs.map { ($0.0, $0.1) },
-                     topology: topology, config: config, explore: explore, checks: checks, expectation: expectation, goals: goals,
-                     goalExpectations: goalExpectations.map { ($0.0.value, $0.1) }, scenarios: scenarios)
+        var model = Model(path: syntax.path, title: syntax.title?.value ?? syntax.path, proposalType: proposal, knobs: knobs.map { ($0.0, $0.1) },
+                          topology: topology, config: config, explore: explore, checks: checks, expectation: expectation, goals: goals,
+                          goalExpectations: goalExpectations.map { ($0.0.value, $0.1) }, scenarios: scenarios)
+        model.exploreLocation = syntax.exploreLocation
+        return model
     }
 
     func knobSettings(_ proposal: any Proposal.Type) throws(Diagnostic) -> ([(String, String)], IOMMUFDConfig) {
@@ -149,7 +151,7 @@ public struct ModelLoader {
                             + "\(proposal.name)'s knobs: \(proposal.knobs.map(\.name).joined(separator: ", ")))", at: k)
             }
             guard knob.values.contains(v.value) else {
-                throw error(Suggestion.message("'\(v.value)' is not a value of '\(knob.name)' (values: \(knob.values.joined(separator: ", ")))",
+                throw error(Suggestion.message("'\(v.value)' is not a value of '\(knob.name)'",
                                                for: v.value, in: knob.values), at: v)
             }
             if seen.contains(where: { $0.0 == knob.name }) { throw error("knob '\(knob.name)' is set twice", at: k) }
@@ -230,8 +232,9 @@ public struct ModelLoader {
                 guard w.count == 2 else { throw error("expected 'expect \(w[0].value) GOAL'", at: w[0]) }
                 goals.append((w[1], w[0].value == "reachable"))
             default:
-                throw error(Suggestion.message("unknown expectation '\(w[0].value)'", for: w[0].value,
-                                               in: ["holds", "violation", "reachable", "unreachable"]), at: w[0])
+                let hit = Suggestion.closest(to: w[0].value, in: ["holds", "violation", "reachable", "unreachable"])
+                throw error("unknown expectation '\(w[0].value)'" + (hit.map { "; did you mean '\($0)'?" } ?? "")
+                            + " (expected 'holds', 'violation INVARIANT', 'reachable GOAL' or 'unreachable GOAL')", at: w[0])
             }
         }
         return (verdict ?? .holds, goals)

@@ -133,7 +133,9 @@ public struct ModelParser {
             throw error("expected '{' at the end of the '\(head.value)' line", line: head.location.line,
                         column: rest.first?.location.column ?? lines[head.location.line - 1].count + 1)
         }
-        if rest.count > 1 { throw error("unexpected '\(rest[1].value)' after '{'", at: rest[1]) }
+        if rest.count > 1 {
+            throw error("unexpected '\(rest[1].value)' after '{': a block holds one step or statement a line, after the '{' line, and ends with '}' on a line of its own", at: rest[1])
+        }
     }
 
     /// `key=value` words (a bare word is a flag).

@@ -166,7 +166,7 @@ public struct BindTableProposal: Proposal {
 
     public func exceedsCaps(_ state: State) -> Bool { false }
 
-    public func holds(_ atom: GoalAtom, in state: State) -> Bool { atom.holds(in: state.kernel.hardware, topology) }
+    public func holds(_ atom: GoalAtom, in state: State) -> Bool { state.kernel.holds(atom, topology) }
 
     public func encode<W: WordSink>(_ state: State, into sink: inout W) {
         state.kernel.encode(into: &sink)

@@ -129,10 +129,8 @@ public struct DevIOASIDProposal: Proposal {
     public func exceedsCaps(_ state: State) -> Bool { context.space.exceedsCaps(state.kernel) }
 
     public func holds(_ atom: GoalAtom, in state: State) -> Bool {
-        switch atom {
-        case .routed: return atom.holds(in: state.kernel.hardware, topology)
-        case .joined(let device, let fd): return state.kernel.boundIDs[device] != 0 && state.own.fd(of: device) == fd
-        }
+        if case .joined(let device, let fd) = atom { return state.kernel.boundIDs[device] != 0 && state.own.fd(of: device) == fd }
+        return state.kernel.holds(atom, topology)
     }
 
     public func replica() -> DevIOASIDProposal {

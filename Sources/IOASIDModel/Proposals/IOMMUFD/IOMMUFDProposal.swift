@@ -79,11 +79,8 @@ public struct IOMMUFDProposal: Proposal {
     public func exceedsCaps(_ state: IOMMUFDState) -> Bool { space.exceedsCaps(state) }
 
     public func holds(_ atom: GoalAtom, in s: IOMMUFDState) -> Bool {
-        switch atom {
-        case .routed: return atom.holds(in: s.hardware, topology)
         // iommufd has one fd: a bound device has joined it.
-        case .joined(let device, _): return s.boundIDs[device] != 0
-        }
+        s.holds(atom, topology)
     }
 
     /// Each worker gets its own: its own topology buffers and action space.

@@ -137,3 +137,25 @@ extension IOMMUFDState {
         return s
     }
 }
+
+extension IOMMUFDState {
+    /// A goal atom on a state with iommufd's objects (iommufd and the designs built on its
+    /// kernel): `joined` is a bound device, `attached` an attachment record, `exists` counts
+    /// objects; the rest read the hardware.
+    public func holds(_ atom: GoalAtom, _ topology: Topology) -> Bool {
+        switch atom {
+        case .joined(let device, _): return boundIDs[device] != 0
+        case .attached(let device, let pasid):
+            let group = topology.devices[device].group
+            return attachments.contains { Int($0.group) == group && $0.pasid == pasid && $0.devices & (1 << UInt64(device)) != 0 }
+        case .exists(let kind, let count):
+            switch kind {
+            case .domain: return atom.holds(in: hardware, topology)
+            case .ioas: return objects.count(where: { if case .ioas = $0.body { true } else { false } }) >= count
+            case .hwpt: return objects.count(where: { switch $0.body { case .hwptPaging, .hwptNested: true; default: false } }) >= count
+            case .device: return objects.count(where: { if case .device = $0.body { true } else { false } }) >= count
+            }
+        default: return atom.holds(in: hardware, topology)
+        }
+    }
+}

@@ -15,7 +15,7 @@ struct KernelContext: Sendable {
         let bounds = model.explore ?? ExploreBounds()
         space = ActionSpace(topology: model.topology, bounds: bounds, config: config)
         groupWords = bounds.groups
-        let s = IOMMUFDSymmetry(topology: model.topology, distinguished: Set(model.goals.flatMap(\.atoms).map(\.device)))
+        let s = IOMMUFDSymmetry(topology: model.topology, distinguished: Set(model.goals.flatMap(\.atoms).flatMap(\.devices)))
         symmetry = s.isTrivial ? nil : s
     }
 

@@ -112,8 +112,7 @@ public struct VFIOType1Proposal: Proposal {
     public func exceedsCaps(_ state: State) -> Bool { context.space.exceedsCaps(state.kernel) }
 
     public func holds(_ atom: GoalAtom, in state: State) -> Bool {
-        if case .joined(let d, _) = atom { return state.kernel.boundIDs[d] != 0 }
-        return atom.holds(in: state.kernel.hardware, topology)
+        state.kernel.holds(atom, topology)
     }
 
     public func encode<W: WordSink>(_ state: State, into sink: inout W) {
