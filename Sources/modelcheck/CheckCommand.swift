@@ -20,7 +20,7 @@ enum CheckCommand {
             OptionSpec(name: "walks", value: "N", help: "walks for --strategy random"),
             OptionSpec(name: "format", value: "text|json", help: "output format (default text)"),
             OptionSpec(name: "trace-out", value: "PATH", help: "write the JSON result, counterexample included"),
-            OptionSpec(name: "dot", value: "PATH", help: "write a Graphviz picture of the counterexample's final state"),
+            OptionSpec(name: "dot", value: "PATH", help: "write a Graphviz picture of the counterexample's final state (nothing when the model holds)"),
             OptionSpec(name: "no-symmetry", value: nil, help: "turn symmetry reduction off"),
             OptionSpec(name: "quiet", value: nil, help: "print only the verdict"),
             OptionSpec(name: "progress", value: nil, help: "print progress to stderr even when it is not a terminal"),
@@ -138,8 +138,11 @@ struct Checker: ProposalVisitor {
                 return 2
             }
         }
-        if let path = opts.dot {
-            let final = result.counterexample.map { $0.steps.last?.state ?? $0.initial } ?? proposal.initialState
+        // Only a counterexample has a final state worth drawing: a model that holds draws nothing.
+        if let path = opts.dot, result.counterexample == nil {
+            console.err("modelcheck: note: no counterexample, so --dot wrote nothing to '\(path)'")
+        } else if let path = opts.dot, let trace = result.counterexample {
+            let final = trace.steps.last?.state ?? trace.initial
             do {
                 try proposal.dot(final, violation: report.violation).write(toFile: path, atomically: true, encoding: .utf8)
             } catch {

@@ -279,6 +279,30 @@ extension CheckCommandTests {
         #expect(picture.contains("dev0 -> domain1 [label=\"RID\"];"))
     }
 
+    /// A type1 user holds a container, not an IOAS and HWPTs; a domain shows its leaves with
+    /// their sizes and permissions (a 16K leaf is not "1 leaves"); a model that holds draws nothing.
+    @Test func dotDrawsWhatTheDesignsUsersHold() throws {
+        let dot = TemporaryFile.path("dot")
+        let h11 = Self.model("seeds/h11-naive-partial-unmap.model")
+        #expect(Tool.run(["check", "--quiet", "--workers", "1", "--dot", dot, h11], console: Captured().console) == 0)
+        let picture = try String(contentsOfFile: dot, encoding: .utf8)
+        #expect(picture.contains("container [shape=folder, label=\"container c\\ngroups x\\nTYPE1\\n[0x1000, 0x3fff] rw\"];"), "\(picture)")
+        #expect(!picture.contains("IOAS"), "a type1 container is not drawn as an IOAS")
+        #expect(!picture.contains("HWPT"))
+        let v1 = TemporaryFile.path("dot")
+        let fixed = Self.model("seeds/h11-fixed-vfio.model")
+        _ = Tool.run(["check", "--quiet", "--dot", v1, fixed], console: Captured().console)
+        #expect(!FileManager.default.fileExists(atPath: v1), "a model that holds has no counterexample to draw")
+        let c = Captured()
+        _ = Tool.run(["check", "--quiet", "--dot", v1, fixed], console: c.console)
+        #expect(c.stderr.contains("no counterexample, so --dot wrote nothing"))
+        // Leaves with sizes: the H1 shared-domain hazard maps a 16K leaf behind a 4K-only unit.
+        let h1 = TemporaryFile.path("dot")
+        #expect(Tool.run(["check", "--quiet", "--workers", "1", "--dot", h1, Self.model("seeds/h1-shared-domain-pgsizes.model")], console: Captured().console) == 0)
+        let leaves = try String(contentsOfFile: h1, encoding: .utf8)
+        #expect(leaves.range(of: #"\\n0x[0-9a-f]+\+(16K|2M) r"#, options: .regularExpression) != nil, "\(leaves)")
+    }
+
     /// SPEC §3: a stale guest IOTLB entry is a warning with a trace, not a violation.
     @Test func aStaleGuestIOTLBEntryIsAWarningWithATrace() throws {
         let path = Self.model("stale-guest-iotlb.model")

@@ -1,11 +1,24 @@
 import Foundation
 
-
-/// A Graphviz picture of an iommufd state: IOMMUs (clusters) with their devices, domains, IOASes
-/// and HWPTs, and the routes; the routes named by a violation are drawn red.
+/// A Graphviz picture of a state: IOMMUs (clusters) with their devices, domains with their leaves
+/// (in runs, with sizes and permissions), the uAPI objects the design's users hold, and the
+/// routes; the devices and domains a violation names are drawn red.
 /// Render with `dot -Tsvg FILE.dot -o FILE.svg`.
 public enum DotPicture {
-    public static func render(_ state: IOMMUFDState, _ topology: Topology, violation: Violation?) -> String {
+    /// What a design's users hold, drawn beside the hardware.
+    public enum Objects {
+        /// iommufd's IOASes and HWPTs (iommufd, dev-ioasid, bind-table).
+        case iommufd
+        /// A VFIO type1 container: its groups, type and mappings, over the domains it made.
+        case container(name: String, groups: [String], type: String?, ioasID: UInt32)
+        /// None: the in-kernel API and the PASID designs hold domains only.
+        case none
+    }
+
+    /// At most this many leaf runs or areas in one node's label; the rest are counted.
+    static let listed = 8
+
+    public static func render(_ state: IOMMUFDState, _ topology: Topology, violation: Violation?, objects: Objects = .iommufd) -> String {
         var out = ["digraph state {", "  rankdir=LR;", "  node [fontname=\"Helvetica\", fontsize=10];", "  edge [fontname=\"Helvetica\", fontsize=9];"]
         let badDevices = Set(violation?.objects.compactMap { $0.hasPrefix("dev ") ? String($0.dropFirst(4)) : nil } ?? [])
         let badDomains = Set(violation?.objects.compactMap { $0.hasPrefix("domain ") ? String($0.dropFirst(7)) : nil } ?? [])
@@ -13,35 +26,28 @@ public enum DotPicture {
             out.append("  subgraph cluster_iommu\(i) {")
             out.append("    label=\(quote("\(iommu.name) (\(iommu.preset.rawValue) \(iommu.pageSizes))")); style=rounded;")
             for (d, device) in topology.devices.enumerated() where device.iommu == i {
-                let bound = state.boundIDs[d] != 0 ? "bound as \(state.boundIDs[d])" : "unbound"
+                // Bound device ids are iommufd's objects: only its users know them.
+                let bound: String
+                if case .iommufd = objects { bound = state.boundIDs[d] != 0 ? "\\nbound as \(state.boundIDs[d])" : "\\nunbound" } else { bound = "" }
                 let color = badDevices.contains(device.name) ? ", color=red, penwidth=2" : ""
-                out.append("    dev\(d) [shape=box, label=\(quote("\(device.name)\\ngroup \(topology.groups[device.group])\\n\(bound)"))\(color)];")
+                out.append("    dev\(d) [shape=box, label=\(quote("\(device.name)\\ngroup \(topology.groups[device.group])\(bound)"))\(color)];")
             }
             out.append("  }")
         }
         for d in state.hardware.domains {
-            var label = "domain \(d.id)\\n\(d.preset.rawValue) stage \(d.stage.rawValue)\\n\(d.table.leaves.count) leaves"
+            var label = "domain \(d.id)\\n\(d.preset.rawValue) stage \(d.stage.rawValue)"
             if d.enforcesCoherency { label += "\\nenforces coherency" }
             if d.freed { label += "\\nFREED" }
+            let runs = LeafRun.runs(of: d.table)
+            label += runs.isEmpty ? "\\nno leaves" : "\\n" + lines(runs.map { $0.shortText }, unit: "runs")
             let color = badDomains.contains(String(d.id)) || d.freed ? ", color=red, penwidth=2" : ""
             out.append("  domain\(d.id) [shape=cylinder, label=\(quote(label))\(color)];")
             if let p = d.parent { out.append("  domain\(d.id) -> domain\(p) [label=\"stage 2\", style=dashed];") }
         }
-        for o in state.objects {
-            switch o.body {
-            case .ioas(let x):
-                out.append("  obj\(o.id) [shape=folder, label=\(quote("IOAS \(o.id)\\n\(x.areas.count) areas"))];")
-            case .hwptPaging(let h):
-                out.append("  obj\(o.id) [shape=component, label=\(quote("HWPT \(o.id)\(h.autoDomain ? " (auto)" : "")"))];")
-                out.append("  obj\(o.id) -> obj\(h.ioas) [label=\"mirrors\"];")
-                out.append("  obj\(o.id) -> domain\(h.domain) [style=dotted];")
-            case .hwptNested(let n):
-                out.append("  obj\(o.id) [shape=component, label=\(quote("HWPT \(o.id) (nested)"))];")
-                out.append("  obj\(o.id) -> obj\(n.parent) [label=\"parent\"];")
-                out.append("  obj\(o.id) -> domain\(n.domain) [style=dotted];")
-            case .device:
-                break
-            }
+        switch objects {
+        case .iommufd: out += objectNodes(state)
+        case .container(let name, let groups, let type, let ioasID): out += containerNodes(state, name, groups, type, ioasID)
+        case .none: break
         }
         for r in state.hardware.routes {
             for d in topology.members(of: Int(r.group)) {
@@ -54,5 +60,66 @@ public enum DotPicture {
         return out.joined(separator: "\n")
     }
 
+    static func objectNodes(_ state: IOMMUFDState) -> [String] {
+        var out: [String] = []
+        for o in state.objects {
+            switch o.body {
+            case .ioas(let x):
+                out.append("  obj\(o.id) [shape=folder, label=\(quote("IOAS \(o.id)\\n" + areaLines(x.areas)))];")
+            case .hwptPaging(let h):
+                out.append("  obj\(o.id) [shape=component, label=\(quote("HWPT \(o.id)\(h.autoDomain ? " (auto)" : "")"))];")
+                out.append("  obj\(o.id) -> obj\(h.ioas) [label=\"mirrors\"];")
+                out.append("  obj\(o.id) -> domain\(h.domain) [style=dotted];")
+            case .hwptNested(let n):
+                out.append("  obj\(o.id) [shape=component, label=\(quote("HWPT \(o.id) (nested)"))];")
+                out.append("  obj\(o.id) -> obj\(n.parent) [label=\"parent\"];")
+                out.append("  obj\(o.id) -> domain\(n.domain) [style=dotted];")
+            case .device:
+                break
+            }
+        }
+        // A reference to an object that is gone (destroy-check = none) is what the lifetime
+        // invariant is about: draw the missing object, in red, rather than let Graphviz invent it.
+        let live = Set(state.objects.map(\.id))
+        var missing: [UInt32] = []
+        for o in state.objects {
+            switch o.body {
+            case .hwptPaging(let h) where !live.contains(h.ioas): missing.append(h.ioas)
+            case .hwptNested(let n) where !live.contains(n.parent): missing.append(n.parent)
+            default: break
+            }
+        }
+        for id in Set(missing).sorted() {
+            out.append("  obj\(id) [shape=folder, style=dashed, color=red, penwidth=2, label=\(quote("object \(id)\\ndestroyed"))];")
+        }
+        return out
+    }
+
+    /// A type1 user holds a container, its groups and its mappings; the IOAS and HWPTs that
+    /// implement it stay out of the picture, and the container points at the domains they made.
+    static func containerNodes(_ state: IOMMUFDState, _ name: String, _ groups: [String], _ type: String?, _ ioasID: UInt32) -> [String] {
+        var label = "container \(name)\\ngroups \(groups.isEmpty ? "none" : groups.joined(separator: ","))\\n\(type ?? "no IOMMU type set")"
+        if let ioas = state.ioas(ioasID) { label += "\\n" + areaLines(ioas.areas) }
+        var out = ["  container [shape=folder, label=\(quote(label))];"]
+        for p in state.pagingHWPTs(on: ioasID) { out.append("  container -> domain\(p.hwpt.domain) [style=dotted];") }
+        return out
+    }
+
+    static func areaLines(_ areas: [Area]) -> String {
+        areas.isEmpty ? "no mappings" : lines(areas.map { "\($0.range) \($0.permissions)" }, unit: "mappings")
+    }
+
+    static func lines(_ items: [String], unit: String) -> String {
+        let shown = items.prefix(listed).joined(separator: "\\n")
+        return items.count > listed ? shown + "\\n… \(items.count - listed) more \(unit)" : shown
+    }
+
     static func quote(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+}
+
+extension LeafRun {
+    /// `0x0+16K rw` or `0x200000+512×4K rw`: where, how big, with what permissions.
+    var shortText: String {
+        "\(SizeText.hex(first.iova))+\(count > 1 ? "\(count)×" : "")\(SizeText.format(size)) \(first.permissions)"
+    }
 }

@@ -157,6 +157,6 @@ public struct VFIOPasidRequestProposal: Proposal {
     public func dot(_ state: State, violation: Violation?) -> String {
         var s = IOMMUFDState(deviceCount: topology.devices.count)
         s.hardware = state.hardware
-        return DotPicture.render(s, topology, violation: violation)
+        return DotPicture.render(s, topology, violation: violation, objects: .none)
     }
 }

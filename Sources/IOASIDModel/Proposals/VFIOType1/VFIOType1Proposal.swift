@@ -168,7 +168,13 @@ public struct VFIOType1Proposal: Proposal {
         return out
     }
 
-    public func dot(_ state: State, violation: Violation?) -> String { DotPicture.render(state.kernel, topology, violation: violation) }
+    public func dot(_ state: State, violation: Violation?) -> String {
+        let c = state.container
+        let type = c.version.map { $0 == .v1 ? "TYPE1" : "TYPE1v2" }
+        return DotPicture.render(state.kernel, topology, violation: violation,
+                                 objects: .container(name: topology.containers.first ?? "container", groups: c.groups.map { topology.groups[Int($0)] },
+                                                     type: type, ioasID: c.ioasID))
+    }
 
     /// The kernel's bookkeeping: `users` equals the references that exist.
     public func consistencyProblems(in state: State) -> [String] {
