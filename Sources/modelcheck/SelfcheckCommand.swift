@@ -25,6 +25,7 @@ enum SelfcheckCommand {
         var rows: [(format: String, file: String, vectors: Int, passed: Int, rate: Double?)] = []
         var worst: Int32 = 0
         var (total, passed) = (0, 0)
+        var unloaded = 0
         for path in paths {
             let text: String
             do {
@@ -32,6 +33,7 @@ enum SelfcheckCommand {
             } catch {
                 console.err("modelcheck: error: \(error)")
                 worst = 2
+                unloaded += 1
                 continue
             }
             let file: VectorFile
@@ -40,6 +42,7 @@ enum SelfcheckCommand {
             } catch {
                 console.err(error.description)
                 worst = 2
+                unloaded += 1
                 continue
             }
             let report = VectorRunner.run(file)
@@ -57,7 +60,7 @@ enum SelfcheckCommand {
                                      rows: rows.map { [$0.format, $0.file, "\($0.vectors)", "\($0.passed)", $0.rate.map(Table.rate) ?? "-"] },
                                      rightAligned: [2, 3, 4]))
         }
-        console.out("\(passed) passed, \(total - passed) failed")
+        console.out("\(passed) passed, \(total - passed) failed" + (unloaded == 0 ? "" : "; \(unloaded) file(s) did not load (see the errors above)"))
         return worst
     }
 }

@@ -145,6 +145,30 @@ import Testing
         #expect(e.stderr.contains("unknown goal atom 'sharred'; did you mean 'shared'? (expected one of: routed, joined, shared, attached, exists, mapped)"), "\(e.stderr)")
     }
 
+    /// A failing step shows what it changed, and at most 40 lines of the state after it (a 2M
+    /// map of 4K pages once printed 526 lines, one a leaf); leaves are one run.
+    @Test func aFailingStepShowsItsChangesAndAShortState() throws {
+        let text = """
+        proposal iommufd
+        iommu u format=arm-lpae-4k pgsizes=4K
+        device a iommu=u
+        scenario "wrong on purpose" {
+          A = IOMMU_IOAS_ALLOC => ok
+          VFIO_DEVICE_BIND_IOMMUFD dev=a => ok
+          VFIO_DEVICE_ATTACH_IOMMUFD_PT dev=a pt_id=A => ok
+          IOMMU_IOAS_MAP ioas_id=A flags=FIXED_IOVA|READABLE iova=0x200000 length=2M user_va=0x400000 => ok
+          IOMMU_IOAS_MAP ioas_id=A flags=FIXED_IOVA|READABLE iova=0x400000 length=4K user_va=0x800000 => EEXIST
+        }
+
+        """
+        let path = try temporary(text)
+        let c = Captured()
+        #expect(Tool.run(["run", path], console: c.console) == 1)
+        #expect(c.stdout.contains("  the step changed:\n    + ioas 1 area [0x400000, 0x400fff] -> va 0x800000 r"), "\(c.stdout)")
+        #expect(c.stdout.contains("domain 1 leaves 0x200000..0x3fffff -> 0x400000 512×4K r"), "\(c.stdout)")
+        #expect(c.stdout.split(separator: "\n").count < 30, "\(c.stdout)")
+    }
+
     @Test func runPrintsTheClosingLineAndTAP() throws {
         let c = Captured()
         #expect(Tool.run(["run", Self.model("iommufd.model")], console: c.console) == 0)

@@ -37,6 +37,16 @@ final class Captured: Sendable {
         #expect(c.stdout.hasSuffix("0 passed, 1 failed"))
     }
 
+    /// A `leaves` mismatch over a big map is a readable line (it once printed 6.4 MB): contiguous
+    /// leaves are one `×N` run.
+    @Test func aLeavesMismatchIsCoalescedIntoRuns() throws {
+        let path = try temporary("format arm-lpae-4k pgsizes=4K\nvector \"v\" {\n  map iova=0x0 paddr=0x40000000 size=64M prot=rw => ok\n  leaves => none\n}\n")
+        let c = Captured()
+        #expect(Tool.run(["selfcheck", "--quiet", path], console: c.console) == 1)
+        #expect(c.stdout.contains("actual:   0x0+4K@0x40000000×16384"), "\(c.stdout.prefix(500))")
+        #expect(c.stdout.utf8.count < 2000)
+    }
+
     @Test func aSyntaxErrorIsExitTwoWithALocatedMessage() throws {
         let path = try temporary("format tiny-4k-2x2\nvector \"v\" {\n  wlak iova=0 => FAULT\n}\n")
         let c = Captured()
