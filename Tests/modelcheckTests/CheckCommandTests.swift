@@ -169,6 +169,33 @@ import Testing
         #expect(c.stdout.split(separator: "\n").count < 30, "\(c.stdout)")
     }
 
+    /// `objects pasid=N` caps PASID attachments on iommufd (it was accepted and ignored). Two
+    /// need five steps: bind, IOAS, a HWPT allocated with IOMMU_HWPT_ALLOC_PASID, two attaches.
+    @Test func thePasidCapBoundsPasidAttachments() throws {
+        func model(cap: Int) -> String {
+            """
+            proposal iommufd
+            iommu u format=tiny-4k-2x2 pasid-bits=4
+            device a iommu=u pasid-bits=4
+            explore {
+              objects ioas=1 hwpt=1 pasid=\(cap)
+              iova 0x0..0x3fff
+              lengths 4K
+              pasids 1 2
+              depth 5
+            }
+            goal two-pasids {
+              attached dev=a pasid=1
+              attached dev=a pasid=2
+            }
+            expect \(cap >= 2 ? "reachable" : "unreachable") two-pasids
+
+            """
+        }
+        #expect(Tool.run(["check", "--quiet", try temporary(model(cap: 1))], console: Captured().console) == 0)
+        #expect(Tool.run(["check", "--quiet", try temporary(model(cap: 2))], console: Captured().console) == 0)
+    }
+
     @Test func runPrintsTheClosingLineAndTAP() throws {
         let c = Captured()
         #expect(Tool.run(["run", Self.model("iommufd.model")], console: c.console) == 0)

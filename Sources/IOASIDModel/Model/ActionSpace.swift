@@ -234,6 +234,8 @@ public final class ActionSpace: Sendable {
     /// Live objects per `objects` kind (auto HWPTs count as hwpt).
     public func exceedsCaps(_ state: IOMMUFDState) -> Bool {
         if caps.domain != .max, state.hardware.domains.lazy.filter({ !$0.freed }).count > caps.domain { return true }
+        // `pasid=N`: at most N PASID attachments (a RID's is not one).
+        if caps.pasid != .max, state.attachments.lazy.filter({ $0.pasid != 0 }).count > caps.pasid { return true }
         guard caps.ioas != .max || caps.hwpt != .max || caps.device != .max else { return false }
         var ioas = 0, hwpt = 0, device = 0
         for o in state.objects {
