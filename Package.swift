@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .library(name: "IOASIDModel", targets: ["IOASIDModel"]),
         .library(name: "Explorer", targets: ["Explorer"]),
+        .library(name: "ModelCheckCLI", targets: ["ModelCheckCLI"]),
         .executable(name: "modelcheck", targets: ["modelcheck"]),
     ],
     targets: [
@@ -18,7 +19,10 @@ let package = Package(
         .target(name: "Explorer", swiftSettings: strict),
         // The domain, and its binding to the explorer (`Search/`).
         .target(name: "IOASIDModel", dependencies: ["Explorer"], swiftSettings: strict),
-        .executableTarget(name: "modelcheck", dependencies: ["IOASIDModel", "Explorer"], swiftSettings: strict),
+        // The commands, as a library: `modelcheck` calls it, and so does the MPI package's
+        // `modelcheck-mpi` (distributed/), with its own search engine.
+        .target(name: "ModelCheckCLI", dependencies: ["IOASIDModel", "Explorer"], swiftSettings: strict),
+        .executableTarget(name: "modelcheck", dependencies: ["ModelCheckCLI"], swiftSettings: strict),
         .executableTarget(name: "translation-bench", dependencies: ["IOASIDModel", "Explorer"], path: "benchmarks/translation-bench",
                           swiftSettings: strict),
         .testTarget(name: "IOASIDModelTests", dependencies: ["IOASIDModel", "Explorer"], swiftSettings: strict),
@@ -27,7 +31,7 @@ let package = Package(
         // A design defined outside the module, with the public API only.
         .testTarget(name: "OutsideProposalTests", dependencies: ["IOASIDModel", "Explorer"], swiftSettings: strict),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer"], swiftSettings: strict),
-        .testTarget(name: "modelcheckTests", dependencies: ["modelcheck", "IOASIDModel"], swiftSettings: strict),
+        .testTarget(name: "modelcheckTests", dependencies: ["ModelCheckCLI", "IOASIDModel"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,5 @@
 import Testing
-@testable import modelcheck
+@testable import ModelCheckCLI
 
 @Suite struct ArgumentParserTests {
     let specs = [CommandSpec(name: "check", summary: "s", usage: "u", options: [

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import modelcheck
+@testable import ModelCheckCLI
 
 /// `run`, `check`, `describe` and `list` from the command line: outputs and exit codes (SPEC §1).
 @Suite struct CheckCommandTests {

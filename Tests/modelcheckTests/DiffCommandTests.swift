@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import modelcheck
+@testable import ModelCheckCLI
 
 /// `modelcheck diff`: two variants of a design explored under the same operation sequences.
 @Suite struct DiffCommandTests {

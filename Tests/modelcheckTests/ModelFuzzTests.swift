@@ -2,7 +2,7 @@ import Explorer
 import Foundation
 import Testing
 @testable import IOASIDModel
-@testable import modelcheck
+@testable import ModelCheckCLI
 
 /// Thousands of mutated model files through the parser, `describe`, `run` and a small `check`, in
 /// process: none may crash, trap or hang, and every rejection is a located diagnostic.

@@ -1,6 +1,6 @@
 import Testing
 @testable import IOASIDModel
-@testable import modelcheck
+@testable import ModelCheckCLI
 
 /// What a newcomer gets wrong first, answered where it happens (issue 22 item 10).
 @Suite struct NewcomerDiagnosticTests {

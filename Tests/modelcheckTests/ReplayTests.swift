@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import modelcheck
+@testable import ModelCheckCLI
 
 /// `replay` reads a trace with a typed decoder: a value of the wrong type or out of range is exit
 /// 2 at its line and column, with its JSON path — never silently truncated or taken as empty.

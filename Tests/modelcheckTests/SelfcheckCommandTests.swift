@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import modelcheck
+@testable import ModelCheckCLI
 
 /// Captures what a command prints.
 final class Captured: Sendable {

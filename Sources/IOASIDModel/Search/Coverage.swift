@@ -38,6 +38,16 @@ public final class Coverage<Operation: CatalogOperation>: Sendable {
         return total
     }
 
+    /// The raw counters (catalog row × outcome code), to be summed with another process's.
+    public var counters: [Int] { raw }
+
+    /// Adds counts taken elsewhere (the other ranks of a distributed search), position by position.
+    public func add(_ other: [Int]) {
+        counts.withLock { mine in
+            for (i, n) in other.enumerated() where i < mine.count { mine[i] += n }
+        }
+    }
+
     /// Outcome counts by operation name and outcome word.
     public var snapshot: [String: [String: Int]] {
         var out: [String: [String: Int]] = [:]

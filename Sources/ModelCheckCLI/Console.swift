@@ -5,12 +5,20 @@ import Darwin
 #endif
 
 /// Where a command writes: standard output and standard error, replaceable in tests.
-struct Console: Sendable {
-    var out: @Sendable (String) -> Void
-    var err: @Sendable (String) -> Void
+public struct Console: Sendable {
+    public var out: @Sendable (String) -> Void
+    public var err: @Sendable (String) -> Void
+
+    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void) {
+        self.out = out
+        self.err = err
+    }
+
+    /// Says nothing: the ranks of a distributed run other than the first.
+    public static let silent = Console(out: { _ in }, err: { _ in })
 
     /// The process's own streams.
-    static let standard = Console(
+    public static let standard = Console(
         out: { text in
             print(text)
             fflush(nil)

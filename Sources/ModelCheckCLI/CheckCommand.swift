@@ -85,7 +85,7 @@ enum CheckCommand {
         return o
     }
 
-    static func run(_ parsed: ParsedArguments, console: Console) throws(UsageError) -> Int32 {
+    static func run(_ parsed: ParsedArguments, console: Console, engine: any SearchEngine = LocalSearchEngine()) throws(UsageError) -> Int32 {
         let opts = try options(parsed)
         Interrupt.install()
         var exit: Int32 = 0
@@ -97,14 +97,15 @@ enum CheckCommand {
                 exit = ModelFiles.worst(exit, 2)
                 continue
             }
-            let code = check(model, bounds: bounds, opts, console: console)
+            let code = check(model, bounds: bounds, opts, console: console, engine: engine)
             exit = ModelFiles.worst(exit, code)
         }
         return exit
     }
 
-    static func check(_ model: Model, bounds: ExploreBounds, _ opts: Options, console: Console) -> Int32 {
-        model.open(Checker(bounds: bounds, opts: opts, console: console))
+    static func check(_ model: Model, bounds: ExploreBounds, _ opts: Options, console: Console,
+                      engine: any SearchEngine = LocalSearchEngine()) -> Int32 {
+        model.open(Checker(bounds: bounds, opts: opts, console: console, engine: engine))
     }
 }
 
@@ -113,6 +114,7 @@ struct Checker: ProposalVisitor {
     let bounds: ExploreBounds
     let opts: CheckCommand.Options
     let console: Console
+    let engine: any SearchEngine
 
     func visit<P: Proposal>(_ proposal: P, model: Model) -> Int32 {
         let scenarios = model.scenarios.map { ScenarioRunner.run($0, proposal, model) }
@@ -128,7 +130,7 @@ struct Checker: ProposalVisitor {
         request.seed = opts.seed
         request.walks = opts.walks
         request.onProgress = { printer.report($0) }
-        let result = proposal.search(searchModel, request)
+        let result = engine.search(proposal, searchModel, request)
         let report = CheckReport(model: model, searchModel: searchModel, result: result, scenarios: scenarios)
         if let path = opts.traceOut {
             do {

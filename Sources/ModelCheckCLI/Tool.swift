@@ -2,13 +2,13 @@ import IOASIDModel
 
 /// The `modelcheck` command line: dispatches to one command and returns its exit code
 /// (0 as expected, 1 an expectation failed, 2 bad input, 3 incomplete — `SPEC.md` §1).
-enum Tool {
+public enum Tool {
     static let version = "0.1.0"
 
     static let commands: [CommandSpec] = [CheckCommand.spec, RunCommand.spec, ReplayCommand.spec, DiffCommand.spec, DescribeCommand.spec, ListCommand.spec, SelfcheckCommand.spec]
 
-    /// Runs `arguments` (without the program name).
-    static func run(_ arguments: [String], console: Console) -> Int32 {
+    /// Runs `arguments` (without the program name); `check` searches with `engine`.
+    public static func run(_ arguments: [String], console: Console, engine: any SearchEngine = LocalSearchEngine()) -> Int32 {
         if arguments.isEmpty || arguments == ["--help"] || arguments == ["help"] {
             console.out(overview)
             return arguments.isEmpty ? 2 : 0
@@ -24,7 +24,7 @@ enum Tool {
                 return 0
             }
             switch parsed.command {
-            case CheckCommand.spec.name: return try CheckCommand.run(parsed, console: console)
+            case CheckCommand.spec.name: return try CheckCommand.run(parsed, console: console, engine: engine)
             case ReplayCommand.spec.name: return try ReplayCommand.run(parsed, console: console)
             case DiffCommand.spec.name: return try DiffCommand.run(parsed, console: console)
             case RunCommand.spec.name: return try RunCommand.run(parsed, console: console)
