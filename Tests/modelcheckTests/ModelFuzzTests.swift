@@ -66,17 +66,7 @@ import Testing
             accepted += 1
             _ = DescribeCommand.describe(model)
             _ = ScenarioRunner.run(model)
-            if model.explore?.hasDepth == true {
-                struct Bounded: ProposalVisitor {
-                    func visit<P: Proposal>(_ proposal: P, model: Model) -> Int {
-                        let search = BreadthFirstSearch(model: ProposalSearchModel(proposal, model: model),
-                                                        limits: SearchLimits(modelDepth: model.explore!.depth, maxStates: 40,
-                                                                             timeLimit: .milliseconds(100), expectedStates: 64))
-                        return search.run().statistics.distinctStates
-                    }
-                }
-                _ = model.open(Bounded())
-            }
+            if model.explore?.hasDepth == true { _ = model.open(BoundaryFuzzTests.Bounded(maxStates: 40, milliseconds: 100)) }
         }
         #expect(accepted > 100)
         #expect(rejected > 100)
@@ -132,11 +122,15 @@ extension Array {
         }
     }
 
+    /// A small search of a model, bounded in states and time: what a mutant must survive.
     struct Bounded: ProposalVisitor {
+        var maxStates = 200
+        var milliseconds = 200
+
         func visit<P: Proposal>(_ proposal: P, model: Model) -> Int {
             let search = BreadthFirstSearch(model: ProposalSearchModel(proposal, model: model),
-                                            limits: SearchLimits(modelDepth: model.explore!.depth, maxStates: 200,
-                                                                 timeLimit: .milliseconds(200), expectedStates: 256))
+                                            limits: SearchLimits(modelDepth: model.explore!.depth, maxStates: maxStates,
+                                                                 timeLimit: .milliseconds(milliseconds), expectedStates: 256))
             return search.run().statistics.distinctStates
         }
     }

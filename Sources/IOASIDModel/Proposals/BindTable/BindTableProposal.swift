@@ -198,10 +198,7 @@ public struct BindTableProposal: Proposal {
     public func describe(_ state: State) -> [String] { ownLines(state.table) + state.kernel.describe(topology) }
 
     public func changes(from old: State, to new: State) -> [String] {
-        var c = LineChanges()
-        c.whole(old.table, new.table) { ownLines($0) }
-        new.kernel.changes(since: old.kernel, topology, into: &c)
-        return c.lines
+        IOMMUFDState.changes(own: old.table, new.table, ownLines, kernel: old.kernel, new.kernel, topology)
     }
 
     /// The delegated PASID tables and memreserves, in words.

@@ -160,10 +160,7 @@ public struct DevIOASIDProposal: Proposal {
     public func describe(_ state: State) -> [String] { ownLines(state.own) + state.kernel.describe(topology) }
 
     public func changes(from old: State, to new: State) -> [String] {
-        var c = LineChanges()
-        c.whole(old.own, new.own) { ownLines($0) }
-        new.kernel.changes(since: old.kernel, topology, into: &c)
-        return c.lines
+        IOMMUFDState.changes(own: old.own, new.own, ownLines, kernel: old.kernel, new.kernel, topology)
     }
 
     /// The fds, IOASIDs, nesting and PASIDs, in words.

@@ -46,6 +46,16 @@ extension IOMMUFDState {
         return c.lines
     }
 
+    /// The changes of a design built on this kernel: its own part compared whole (it is small),
+    /// then the kernel's part by part — in the order its `describe` lists them.
+    public static func changes<Own: Equatable>(own old: Own, _ new: Own, _ lines: (Own) -> [String],
+                                               kernel before: IOMMUFDState, _ after: IOMMUFDState, _ topology: Topology) -> [String] {
+        var c = LineChanges()
+        c.whole(old, new, lines)
+        after.changes(since: before, topology, into: &c)
+        return c.lines
+    }
+
     /// The changes part by part: objects merged by id (an IOAS's areas merged by IOVA), then the
     /// attachments, then the hardware — only what differs is described.
     public func changes(since before: IOMMUFDState, _ topology: Topology, into c: inout LineChanges) {

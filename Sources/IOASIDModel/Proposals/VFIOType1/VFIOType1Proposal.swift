@@ -151,10 +151,7 @@ public struct VFIOType1Proposal: Proposal {
     public func describe(_ state: State) -> [String] { ownLines(state.container) + state.kernel.describe(topology) }
 
     public func changes(from old: State, to new: State) -> [String] {
-        var c = LineChanges()
-        c.whole(old.container, new.container) { ownLines($0) }
-        new.kernel.changes(since: old.kernel, topology, into: &c)
-        return c.lines
+        IOMMUFDState.changes(own: old.container, new.container, ownLines, kernel: old.kernel, new.kernel, topology)
     }
 
     /// The container, in words.
