@@ -48,6 +48,9 @@ public struct Errno: RawRepresentable, Hashable, Sendable, Error, CustomStringCo
     public static let EADDRINUSE = Errno(rawValue: 98)
     /// The corresponding C error is `EOVERFLOW`.
     public static let EOVERFLOW = Errno(rawValue: 75)
+    /// The corresponding C error is `EBADFD` (a file descriptor in a bad state: an open file of
+    /// the wrong kind, to `iommufd_ctx_from_fd`).
+    public static let EBADFD = Errno(rawValue: 77)
     /// The corresponding C error is `ETIMEDOUT`.
     public static let ETIMEDOUT = Errno(rawValue: 110)
 
@@ -57,7 +60,7 @@ public struct Errno: RawRepresentable, Hashable, Sendable, Error, CustomStringCo
         ("E2BIG", .E2BIG), ("EBADF", .EBADF), ("EAGAIN", .EAGAIN), ("ENOMEM", .ENOMEM),
         ("EACCES", .EACCES), ("EFAULT", .EFAULT), ("EBUSY", .EBUSY), ("EEXIST", .EEXIST),
         ("ENODEV", .ENODEV), ("EINVAL", .EINVAL), ("ENOTTY", .ENOTTY), ("ENOSPC", .ENOSPC),
-        ("ERANGE", .ERANGE), ("EOVERFLOW", .EOVERFLOW), ("EMSGSIZE", .EMSGSIZE),
+        ("ERANGE", .ERANGE), ("EOVERFLOW", .EOVERFLOW), ("EBADFD", .EBADFD), ("EMSGSIZE", .EMSGSIZE),
         ("EOPNOTSUPP", .EOPNOTSUPP), ("EADDRINUSE", .EADDRINUSE), ("ETIMEDOUT", .ETIMEDOUT),
     ]
 

@@ -1,11 +1,20 @@
 /// Devices: VFIO cdev bind/attach/detach/close over iommufd's attach, replace and detach
 /// (`device.c`, `drivers/vfio/device_cdev.c`, `drivers/vfio/iommufd.c`; `iommufd.md` §4, §6).
 extension IOMMUFD {
+    /// The process's files, as the model numbers them (SPEC leaves the numbers open): 0–2 are the
+    /// standard streams, 3 is the one iommufd, and device i's VFIO fd is 4 + i; any other number
+    /// names no open file.
+    static let iommufdFD: Int64 = 3
+
     /// `VFIO_DEVICE_BIND_IOMMUFD` (§4.1).
     func bind(device: Int, iommufd: Int64?, flags: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         guard flags == 0, (iommufd ?? 0) >= 0 else { throw .EINVAL }
         guard s.boundIDs[device] == 0 else { throw .EINVAL }
-        guard iommufd == nil else { throw .EBADF }
+        if let fd = iommufd, fd != Self.iommufdFD {
+            // main.c iommufd_ctx_from_fd: an fd naming no open file is EBADF (fget fails); an open
+            // file that is not an iommufd is EBADFD.
+            throw fd < Self.iommufdFD || (fd > Self.iommufdFD && fd - Self.iommufdFD <= Int64(topology.devices.count)) ? .EBADFD : .EBADF
+        }
         let iommu = topology.iommu(of: device)
         // iommufd always maps with IOMMU_CACHE: a device that cannot do coherent DMA cannot bind.
         guard iommu.honoursCache else { throw .EINVAL }
@@ -38,11 +47,23 @@ extension IOMMUFD {
         guard s.boundIDs[device] != 0 else { throw .EINVAL }
         guard flags & ~C.VFIO_DEVICE_ATTACH_PASID == 0 else { throw .EINVAL }
         let usesPasid = flags & C.VFIO_DEVICE_ATTACH_PASID != 0
-        // IOMMU_NO_PASID is the RID; the core refuses it as a PASID (`iommu_attach_device_pasid`).
-        if usesPasid, pasid == 0 { throw .EINVAL }
         let p: UInt32 = usesPasid ? pasid : 0
         let group = topology.devices[device].group
         let attached = s.attachment(group: group, pasid: p).map { $0.devices & bit(device) != 0 } ?? false
+        let viaPasidFlag = s.ridThroughPasid & bit(device) != 0
+        if p == 0, attached, usesPasid != viaPasidFlag {
+            // The RID slot holds this device through the other ioctl path: VFIO attaches (it does
+            // not replace), and the device-array insert finds the device there (device.c) → EBUSY.
+            throw .EBUSY
+        }
+        if usesPasid, pasid == 0 {
+            // drivers/vfio/iommufd.c vfio_iommufd_physical_pasid_attach_ioas: VFIO does not refuse
+            // pasid 0; it records 0 in its PASID ida and calls iommufd_device_attach(idev, 0, …),
+            // the RID path (reserved regions enforced); again on the same fd is a replace.
+            let hwpt = try resolve(ptID: ptID, device: device, pasid: 0, replacing: attached, &s)
+            s.ridThroughPasid |= bit(device)
+            return Outcome(.ok, outputs: [OutputField("pt_id", .number(UInt64(hwpt)))], principal: UInt64(hwpt))
+        }
         if attached, p == 0, addsWindow(device: device, ptID: ptID, s) {
             let hwpt = try attachWindow(device: device, ptID: ptID, &s)
             return Outcome(.ok, outputs: [OutputField("pt_id", .number(UInt64(hwpt)))], principal: UInt64(hwpt))
@@ -57,7 +78,13 @@ extension IOMMUFD {
         guard s.boundIDs[device] != 0 else { throw .EINVAL }
         guard flags & ~C.VFIO_DEVICE_DETACH_PASID == 0 else { throw .EINVAL }
         let usesPasid = flags & C.VFIO_DEVICE_DETACH_PASID != 0
-        if usesPasid, pasid == 0 { throw .EINVAL }
+        let viaPasidFlag = s.ridThroughPasid & bit(device) != 0
+        // drivers/vfio/iommufd.c: vfio_iommufd_physical_pasid_detach_ioas returns quietly when the
+        // PASID is not in the device's ida (0 included, unless the RID came through the PASID
+        // flag), and vfio_iommufd_physical_detach_ioas when `iommufd_attached` is false (the RID
+        // came through the PASID flag); the ioctl returns 0 either way.
+        if usesPasid, pasid == 0, !viaPasidFlag { return .ok }
+        if !usesPasid, viaPasidFlag { return .ok }
         detach(device: device, pasid: usesPasid ? pasid : 0, &s)
         return .ok
     }
@@ -182,6 +209,7 @@ extension IOMMUFD {
     func detachOne(device: Int, pasid: UInt32, at i: Int, _ s: inout IOMMUFDState) {
         let group = topology.devices[device].group
         let hwpt = s.attachments[i].hwpt
+        if pasid == 0 { s.ridThroughPasid &= ~bit(device) }
         s.attachments[i].devices &= ~bit(device)
         if s.attachments[i].devices == 0 {
             s.attachments.remove(at: i)

@@ -27,6 +27,7 @@ extension IOMMUFDState {
         }
         w.put(UInt64(boundIDs.count))
         for id in boundIDs { w.put(UInt64(id)) }
+        w.put(ridThroughPasid)
         w.put(UInt64(attachments.count))
         for a in attachments { w.put(UInt64(a.group) | UInt64(a.pasid) << 32); w.put(UInt64(a.hwpt)); w.put(a.devices) }
         hardware.encode(into: &w)
@@ -66,6 +67,7 @@ extension IOMMUFDState {
             s.objects.append(FDObject(id: id, users: users, body: body))
         }
         s.boundIDs = (0..<Int(r.next())).map { _ in UInt32(truncatingIfNeeded: r.next()) }
+        s.ridThroughPasid = r.next()
         s.attachments = (0..<Int(r.next())).map { _ in
             let head = r.next(), hwpt = r.next(), devices = r.next()
             return Attachment(group: UInt16(truncatingIfNeeded: head), pasid: UInt32(truncatingIfNeeded: head >> 32),

@@ -1,7 +1,8 @@
 /// The state in words, one fact a line, so that traces can show only the lines that changed.
 extension IOMMUFDState {
     public func describe(_ topology: Topology) -> [String] {
-        objects.flatMap { Self.lines(of: $0, topology) } + Self.attachmentLines(attachments, topology) + hardware.describe(topology)
+        objects.flatMap { Self.lines(of: $0, topology) } + Self.attachmentLines(attachments, topology)
+            + Self.ridThroughPasidLines(ridThroughPasid, topology) + hardware.describe(topology)
     }
 
     static func ioasHeader(_ o: FDObject, _ x: IOAS) -> String {
@@ -30,6 +31,10 @@ extension IOMMUFDState {
         case .device(let d):
             return ["device \(o.id): \(topology.devices[d].name) bound, users \(o.users)"]
         }
+    }
+
+    static func ridThroughPasidLines(_ mask: UInt64, _ topology: Topology) -> [String] {
+        topology.devices.indices.filter { mask & (1 << UInt64($0)) != 0 }.map { "device \(topology.devices[$0].name): RID attached through the PASID flag (pasid 0)" }
     }
 
     static func attachmentLines(_ attachments: [Attachment], _ topology: Topology) -> [String] {
@@ -68,6 +73,7 @@ extension IOMMUFDState {
             }
         }
         c.whole(before.attachments, attachments) { Self.attachmentLines($0, topology) }
+        c.whole(before.ridThroughPasid, ridThroughPasid) { Self.ridThroughPasidLines($0, topology) }
         hardware.changes(since: before.hardware, topology, into: &c)
     }
 }

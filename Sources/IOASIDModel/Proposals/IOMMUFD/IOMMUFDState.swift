@@ -7,6 +7,10 @@ public struct IOMMUFDState: Hashable, Sendable {
     public var boundIDs: [UInt32]
     /// Group attachments, sorted by (group, PASID).
     public var attachments: [Attachment] = []
+    /// Devices (bit i: device i) whose RID was attached through VFIO's PASID flag with pasid 0:
+    /// VFIO recorded 0 in the device's PASID ida and left `iommufd_attached` false, so the
+    /// flagless ATTACH and DETACH treat the RID as not theirs (drivers/vfio/iommufd.c).
+    public var ridThroughPasid: UInt64 = 0
     public var hardware = Hardware()
 
     public init(deviceCount: Int) {

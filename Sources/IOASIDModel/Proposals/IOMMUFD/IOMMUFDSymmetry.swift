@@ -77,6 +77,8 @@ extension IOMMUFDState {
             if case .device(let d) = s.objects[i].body { s.objects[i].body = .device(devices[d]) }
         }
         for (d, id) in boundIDs.enumerated() { s.boundIDs[devices[d]] = id }
+        s.ridThroughPasid = 0
+        for d in devices.indices where ridThroughPasid & (1 << UInt64(d)) != 0 { s.ridThroughPasid |= 1 << UInt64(devices[d]) }
         s.attachments = attachments.map { a in
             var b = a
             b.group = UInt16(groups[Int(a.group)])
@@ -104,7 +106,7 @@ extension IOMMUFDState {
     func signature(of device: Int, _ topology: Topology) -> UInt64 {
         let g = topology.devices[device].group
         var f = Fingerprint()
-        f.mix(UInt64(boundIDs[device]))
+        f.mix(UInt64(boundIDs[device]) | (ridThroughPasid >> UInt64(device) & 1) << 32)
         for a in attachments where Int(a.group) == g { f.mix(UInt64(a.pasid) << 32 | UInt64(a.hwpt)) }
         f.mix(hardware.signature(ofGroup: g))
         return f.value
