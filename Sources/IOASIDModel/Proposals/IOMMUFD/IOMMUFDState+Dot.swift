@@ -8,7 +8,7 @@ public enum DotPicture {
     /// What a design's users hold, drawn beside the hardware.
     public enum Objects {
         /// iommufd's IOASes and HWPTs (iommufd, dev-ioasid, bind-table).
-        case iommufd
+        case kernelObjects
         /// A VFIO type1 container: its groups, type and mappings, over the domains it made.
         case container(name: String, groups: [String], type: String?, ioasID: UInt32)
         /// None: the in-kernel API and the PASID designs hold domains only.
@@ -18,7 +18,7 @@ public enum DotPicture {
     /// At most this many leaf runs or areas in one node's label; the rest are counted.
     static let listed = 8
 
-    public static func render(_ state: IOMMUFDState, _ topology: Topology, violation: Violation?, objects: Objects = .iommufd) -> String {
+    public static func render(_ state: IOMMUFDState, _ topology: Topology, violation: Violation?, objects: Objects = .kernelObjects) -> String {
         var out = ["digraph state {", "  rankdir=LR;", "  node [fontname=\"Helvetica\", fontsize=10];", "  edge [fontname=\"Helvetica\", fontsize=9];"]
         let badDevices = Set(violation?.objects.compactMap { $0.hasPrefix("dev ") ? String($0.dropFirst(4)) : nil } ?? [])
         let badDomains = Set(violation?.objects.compactMap { $0.hasPrefix("domain ") ? String($0.dropFirst(7)) : nil } ?? [])
@@ -28,7 +28,7 @@ public enum DotPicture {
             for (d, device) in topology.devices.enumerated() where device.iommu == i {
                 // Bound device ids are iommufd's objects: only its users know them.
                 let bound: String
-                if case .iommufd = objects { bound = state.boundIDs[d] != 0 ? "\\nbound as \(state.boundIDs[d])" : "\\nunbound" } else { bound = "" }
+                if case .kernelObjects = objects { bound = state.boundIDs[d] != 0 ? "\\nbound as \(state.boundIDs[d])" : "\\nunbound" } else { bound = "" }
                 let color = badDevices.contains(device.name) ? ", color=red, penwidth=2" : ""
                 out.append("    dev\(d) [shape=box, label=\(quote("\(device.name)\\ngroup \(topology.groups[device.group])\(bound)"))\(color)];")
             }
@@ -45,7 +45,7 @@ public enum DotPicture {
             if let p = d.parent { out.append("  domain\(d.id) -> domain\(p) [label=\"stage 2\", style=dashed];") }
         }
         switch objects {
-        case .iommufd: out += objectNodes(state)
+        case .kernelObjects: out += objectNodes(state)
         case .container(let name, let groups, let type, let ioasID): out += containerNodes(state, name, groups, type, ioasID)
         case .none: break
         }
