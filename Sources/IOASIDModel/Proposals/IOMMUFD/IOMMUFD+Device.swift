@@ -111,7 +111,9 @@ extension IOMMUFD {
             try connect(device: device, pasid: pasid, hwpt: ptID, replacing: replacing, &s)
             return ptID
         case .ioas:
-            for (id, h) in s.pagingHWPTs(on: ptID) where h.autoDomain {
+            // device.c iommufd_device_auto_get_domain walks ioas->hwpt_list: creation order.
+            let order = s.ioas(ptID)?.hwptOrder ?? []
+            for id in order where s.paging(id)?.autoDomain == true {
                 do {
                     try connect(device: device, pasid: pasid, hwpt: id, replacing: replacing, &s)
                     return id

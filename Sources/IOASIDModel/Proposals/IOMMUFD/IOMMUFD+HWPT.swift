@@ -71,6 +71,7 @@ extension IOMMUFD {
         let hwpt = HWPTPaging(ioas: ioasID, domain: domainID, autoDomain: auto, nestParent: nestParent, pasidCompat: pasidCompat)
         let id = s.insertObject(.hwptPaging(hwpt))
         s.addUsers(ioasID, 1)
+        if auto { s.updateIOAS(ioasID) { $0.hwptOrder.append(id) } }
         return id
     }
 
@@ -134,6 +135,7 @@ extension IOMMUFD {
             break
         case .hwptPaging(let h):
             s.addUsers(h.ioas, -1)
+            s.updateIOAS(h.ioas) { $0.hwptOrder.removeAll { $0 == id } }
             s.hardware.freeDomain(h.domain)
         case .hwptNested(let n):
             s.addUsers(n.parent, -1)

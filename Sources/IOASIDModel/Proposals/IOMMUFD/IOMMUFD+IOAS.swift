@@ -17,7 +17,10 @@ extension IOMMUFD {
         if a.flags & C.IOMMU_IOAS_MAP_WRITEABLE != 0 { perms.insert(.write) }
         guard !perms.isEmpty else { throw .EINVAL }
         guard s.ioas(a.ioasID) != nil else { throw .ENOENT }
-        // iopt_alloc_pages: the user range itself must not wrap.
+        // io_pagetable.c iopt_alloc_pages, before any alignment check, for fixed and automatic
+        // IOVAs alike: a length of 0 or above SIZE_MAX - PAGE_SIZE is EINVAL (it guards a
+        // DIV_ROUND_UP), then a user range that wraps is EOVERFLOW.
+        guard a.length != 0, a.length <= UInt64.max - pageSize else { throw .EINVAL }
         guard !a.userVA.addingReportingOverflow(a.length).overflow else { throw .EOVERFLOW }
         let piece = Area(range: IOVARange(first: 0, last: max(a.length, 1) - 1), userVA: a.userVA, permissions: perms,
                          writablePages: perms.contains(.write))
@@ -139,9 +142,14 @@ extension IOMMUFD {
                        principal: UInt64(holes.count))
     }
 
-    /// The outputs `IOMMU_IOAS_IOVA_RANGES` writes back with EMSGSIZE.
-    func iovaRangesOverflow(ioasID: UInt32, _ s: IOMMUFDState) -> [OutputField] {
-        [OutputField("num_iovas", .number(UInt64(IOVARange.holes(of: reserved(of: ioasID, s)).count)))]
+    /// The outputs `IOMMU_IOAS_IOVA_RANGES` writes back with EMSGSIZE: ioas.c
+    /// iommufd_ioas_iova_ranges copies the ranges that fit, counts them all, and copies the
+    /// struct (num_iovas, out_iova_alignment) back before it returns EMSGSIZE.
+    func iovaRangesOverflow(ioasID: UInt32, capacity: UInt32, _ s: IOMMUFDState) -> [OutputField] {
+        let holes = IOVARange.holes(of: reserved(of: ioasID, s))
+        let fit = holes.prefix(Int(capacity))
+        return [OutputField("num_iovas", .number(UInt64(holes.count))), OutputField("out_iova_alignment", .number(alignment(of: ioasID, s))),
+                OutputField("start", .array(fit.map(\.first))), OutputField("last", .array(fit.map(\.last)))]
     }
 
     /// `IOMMU_OPTION` (§3.8). RLIMIT_MODE SET needs CAP_SYS_RESOURCE, which the model's VMM lacks.

@@ -118,7 +118,17 @@ extension IOMMUFD {
         }
         let window = IOVARange(first: pageSize, last: Self.ulongMax - pageSize)
         let ioas = s.ioas(ioasID)!
-        let spans = ioas.allowed.isEmpty ? [window] : ioas.allowed.sorted().compactMap { r -> IOVARange? in
+        // io_pagetable.c iopt_alloc_iova walks the allow list with interval_tree_for_each_span:
+        // touching ranges are one span ([0x1000, 0x1fff] and [0x2000, 0x2fff] hold an 8K map).
+        var merged: [IOVARange] = []
+        for r in ioas.allowed.sorted() {
+            if let last = merged.last, last.last != .max, last.last + 1 >= r.first {
+                merged[merged.count - 1] = IOVARange(first: last.first, last: max(last.last, r.last))
+            } else {
+                merged.append(r)
+            }
+        }
+        let spans = ioas.allowed.isEmpty ? [window] : merged.compactMap { r -> IOVARange? in
             guard r.intersects(window) else { return nil }
             return IOVARange(first: max(r.first, window.first), last: min(r.last, window.last))
         }

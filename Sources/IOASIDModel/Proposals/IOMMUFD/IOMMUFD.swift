@@ -69,7 +69,7 @@ public struct IOMMUFD: Hashable, Sendable {
             return run { s throws(Errno) in try allowIOVAs(ioasID: id, ranges: ranges, reserved: reserved, &s) }
         case .ioasIOVARanges(let id, let capacity, let reserved):
             var step = run { s throws(Errno) in try iovaRanges(ioasID: id, capacity: capacity, reserved: reserved, s) }
-            if step.outcome.status == .errno(.EMSGSIZE) { step.outcome.outputs = iovaRangesOverflow(ioasID: id, s) }
+            if step.outcome.status == .errno(.EMSGSIZE) { step.outcome.outputs = iovaRangesOverflow(ioasID: id, capacity: capacity, s) }
             return step
         case .option(let option, let op, let object, let value, let reserved):
             return run { s throws(Errno) in try self.option(option, op: op, objectID: object, value: value, reserved: reserved, &s) }

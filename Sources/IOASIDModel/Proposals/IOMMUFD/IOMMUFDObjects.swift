@@ -28,6 +28,11 @@ public struct IOAS: Hashable, Sendable {
     public var allowed: [IOVARange] = []
     /// `disable_large_pages` (IOMMU_OPTION_HUGE_PAGES = 0).
     public var disableLargePages = false
+    /// The automatic HWPTs on this IOAS in `hwpt_list` order: creation order (`list_add_tail` in
+    /// `iommufd_hwpt_paging_alloc`). Ids are reused lowest-first, so this is not id order, and
+    /// automatic domain reuse tries them in this order. User-allocated HWPTs are on the kernel's
+    /// list too but never tried, so their order is not kept (it would split states for nothing).
+    public var hwptOrder: [UInt32] = []
 
     public init() {}
 }

@@ -16,6 +16,8 @@ extension IOMMUFDState {
                     w.put(a.range.first); w.put(a.range.last); w.put(a.userVA); w.put(UInt64(a.permissions.rawValue) | (a.writablePages ? 0x100 : 0) | (a.sharesPages ? 0x200 : 0))
                 }
                 for r in x.allowed { w.put(r.first); w.put(r.last) }
+                w.put(UInt64(x.hwptOrder.count))
+                for id in x.hwptOrder { w.put(UInt64(id)) }
             case .hwptPaging(let h):
                 w.put(2 | UInt64(h.domain) << 8 | (h.autoDomain ? 1 << 24 : 0) | (h.nestParent ? 1 << 25 : 0) | (h.pasidCompat ? 1 << 26 : 0)
                          | UInt64(h.ioas) << 32)
@@ -54,6 +56,7 @@ extension IOMMUFDState {
                                         writablePages: flags & 0x100 != 0, sharesPages: flags & 0x200 != 0))
                 }
                 for _ in 0..<Int(counts >> 32) { x.allowed.append(IOVARange(first: r.next(), last: r.next())) }
+                x.hwptOrder = (0..<Int(r.next())).map { _ in UInt32(truncatingIfNeeded: r.next()) }
                 body = .ioas(x)
             case 2:
                 body = .hwptPaging(HWPTPaging(ioas: UInt32(truncatingIfNeeded: tag >> 32), domain: DomainID(truncatingIfNeeded: tag >> 8),

@@ -9,6 +9,8 @@ extension IOMMUFDState {
         var line = "ioas \(o.id): users \(o.users)"
         if !x.allowed.isEmpty { line += ", allowed " + x.allowed.map(\.description).joined(separator: " ") }
         if x.disableLargePages { line += ", huge pages off" }
+        // Creation order matters only where it is not id order (automatic domain reuse).
+        if x.hwptOrder != x.hwptOrder.sorted() { line += ", automatic hwpts created " + x.hwptOrder.map(String.init).joined(separator: ",") }
         return line
     }
 

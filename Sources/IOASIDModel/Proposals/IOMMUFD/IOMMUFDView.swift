@@ -72,9 +72,18 @@ public struct IOMMUFDView: HardwareView {
                 expected[state.boundIDs[d], default: 0] += 1
             }
         }
-        return state.objects.compactMap { o in
+        var problems = state.objects.compactMap { o in
             let want = expected[o.id] ?? 0
             return Int(o.users) == want ? nil : "\(o.body.kindName) \(o.id): users \(o.users), references \(want)"
         }
+        // Each IOAS lists exactly its automatic HWPTs, once each, in the order it keeps.
+        for o in state.objects {
+            guard case .ioas(let x) = o.body else { continue }
+            let autos = Set(state.pagingHWPTs(on: o.id).filter(\.hwpt.autoDomain).map(\.id))
+            if Set(x.hwptOrder) != autos || x.hwptOrder.count != autos.count {
+                problems.append("ioas \(o.id): automatic HWPTs in creation order \(x.hwptOrder), on the IOAS \(autos.sorted())")
+            }
+        }
+        return problems
     }
 }
