@@ -292,7 +292,12 @@ extension IOMMUFD {
             }
         }
         let stage2 = domain.parent.flatMap(s.hardware.domain) ?? domain
-        if stage2.dirtyTracking, !topology.devices[device].dirtyTracking { throw .EINVAL }
+        // The core sets the domain on every device of the group (iommu.c
+        // __iommu_group_set_domain_internal, rolled back on any failure), so each member's driver
+        // must accept it: a dirty-tracking domain cannot reach a group with a no-dirty member.
+        if stage2.dirtyTracking, topology.members(of: topology.devices[device].group).contains(where: { !topology.devices[$0].dirtyTracking }) {
+            throw .EINVAL
+        }
         guard config.compatCheck == .attach else { return }
         let iommuIndex = topology.devices[device].iommu
         guard scopeAllows(stage2, behind: iommuIndex) else { throw .EINVAL }
