@@ -31,7 +31,12 @@ extension IOMMUFD {
                   let parentDomain = s.hardware.domain(parent.domain),
                   topology.iommus[parentDomain.iommu].preset == iommu.preset else { throw .EINVAL }
             guard iommu.nesting else { throw .EOPNOTSUPP }
-            guard scopeAllows(parentDomain, behind: topology.devices[device].iommu) else { throw .EINVAL }
+            // VT-d checks a nested domain against the device only when it is attached
+            // (intel/nested.c intel_iommu_domain_alloc_nested has no such check; the attach runs
+            // paging_domain_compatible on the stage-2 parent); SMMUv3 ties it to its instance.
+            if parentDomain.preset.format.family != .vtdSecondStage {
+                guard scopeAllows(parentDomain, behind: topology.devices[device].iommu) else { throw .EINVAL }
+            }
             guard s1 == iommu.stage1Preset, a.s1Root % s1.format.granule == 0 else { throw .EINVAL }
             let table = (try? PageTable(format: s1.format, rootAddress: a.s1Root)) ?? PageTable(preset: s1, rootAddress: a.s1Root)
             let domainID = s.hardware.allocateDomain { did in
