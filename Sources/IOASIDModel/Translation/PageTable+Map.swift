@@ -7,8 +7,8 @@ extension PageTable {
     ///     that cannot express write-only (`PageTableFormat.expressesWriteOnly(at:)`).
     ///   - stage: the stage this table serves.
     ///   - placement: where new intermediate tables go.
-    /// - Throws: `EINVAL` when iova, paddr or size is not a multiple of the smallest page, or no
-    ///   access is requested; `ERANGE` when the range leaves the input space (or wraps);
+    /// - Throws: `EINVAL` when iova, paddr or size is not a multiple of the smallest page, or (after
+    ///   the range) no access is requested; `ERANGE` when the range leaves the input space (or wraps);
     ///   `EEXIST` when a leaf already covers part of the range. On failure everything this call
     ///   mapped is unmapped again — but, as in the kernel, a table that a block replaced stays freed
     ///   and tables allocated on the way stay allocated.
@@ -17,15 +17,16 @@ extension PageTable {
     public mutating func map(iova: UInt64, paddr: UInt64, size: UInt64, permissions: Permissions,
                              stage: TranslationStage = .stage1,
                              placement: TablePlacement = .kernel) throws(Errno) -> UInt64 {
-        // The kernel's callers never map without access; io-pgtable-arm would silently map nothing.
-        guard !permissions.isDisjoint(with: .readWrite) else { throw .EINVAL }
+        // iommu.c __iommu_map checks the alignment first; io-pgtable-arm.c arm_lpae_map_pages then
+        // the range (WARN_ON(iaext || paddr >> oas) → -ERANGE) and only then the permission (a
+        // map without read or write is -EINVAL in current trees; old ones mapped nothing).
         let minimum = pageSizes.smallest
         guard Bits.isAligned(iova | paddr | size, minimum) else { throw .EINVAL }
         guard size > 0 else { return 0 }
-        // `arm_lpae_map_pages`: WARN_ON(iaext || paddr >> oas) → -ERANGE.
         let (iovaEnd, iovaWrapped) = iova.addingReportingOverflow(size)
         guard !iovaWrapped, iovaEnd <= format.inputLimit else { throw .ERANGE }
         guard !paddr.addingReportingOverflow(size).overflow else { throw .ERANGE }
+        guard !permissions.isDisjoint(with: .readWrite) else { throw .EINVAL }
 
         var leafPermissions = permissions
         if permissions.contains(.write), !permissions.contains(.read), !format.expressesWriteOnly(at: stage) {
