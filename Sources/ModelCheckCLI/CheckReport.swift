@@ -70,7 +70,10 @@ struct CheckReport<P: Proposal> {
         out.append(head)
         if quiet { return out.joined(separator: "\n") }
         out.append("  \(s.distinctStates) distinct states, \(s.transitions) transitions (\(s.transitions - s.selfLoops) change the state), depth \(s.maxDepth), \(String(format3: s.seconds)) s, \(s.workers) worker(s)")
+        let peak = PeakMemory.bytes
+        let processPerState = s.distinctStates > 0 ? Double(peak) / Double(s.distinctStates) : 0
         out.append("  \(Int(s.statesPerSecond)) states/s, \(Int(s.transitionsPerSecond)) transitions/s; bytes/state: \(String(format3: s.visitedBytesPerState)) visited set + \(String(format3: s.traceBytesPerState)) trace; collision probability \(String(format: "%.1e", s.collisionProbability))")
+        out.append("  process: peak \(peak / (1 << 20)) MB resident, \(String(format3: processPerState)) bytes per state (everything: tables, frontier, model, runtime)")
         let passed = scenarios.filter(\.passed).count
         if !scenarios.isEmpty { out.append("  scenarios: \(passed) passed, \(scenarios.count - passed) failed") }
         for (name, trace) in result.witnesses.sorted(by: { $0.key < $1.key }) where name != ProposalSearchModel<P>.staleGuestWarning {
@@ -142,6 +145,8 @@ struct CheckReport<P: Proposal> {
                                ("bytesPerState", .double(s.bytesPerState)),
                                ("visitedBytesPerState", .double(s.visitedBytesPerState)),
                                ("traceBytesPerState", .double(s.traceBytesPerState)),
+                               ("peakResidentBytes", .int(PeakMemory.bytes)),
+                               ("processBytesPerState", .double(s.distinctStates > 0 ? Double(PeakMemory.bytes) / Double(s.distinctStates) : 0)),
                                ("stateChangingTransitions", .int(s.transitions - s.selfLoops))])),
             ("coverage", .object(searchModel.coverage.snapshot.sorted { $0.key < $1.key }.map { op, outcomes in
                 (op, .object(outcomes.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) }))

@@ -196,6 +196,23 @@ import Testing
         #expect(Tool.run(["check", "--quiet", try temporary(model(cap: 2))], console: Captured().console) == 0)
     }
 
+    /// Beside the visited-set and trace figures, the whole process's peak memory per state (issue 20).
+    @Test func statisticsGiveTheProcessPeakMemoryPerState() throws {
+        let path = try temporary(Self.small + "check all\n")
+        let c = Captured()
+        #expect(Tool.run(["check", "--format", "json", path], console: c.console) == 0)
+        let d = try JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as? [String: Any] ?? [:]
+        let stats = d["stats"] as? [String: Any] ?? [:]
+        let peak = stats["peakResidentBytes"] as? Int ?? 0
+        let states = stats["distinctStates"] as? Int ?? 0
+        #expect(peak > 1 << 20, "a Swift process holds more than a megabyte")
+        let perState = stats["processBytesPerState"] as? Double ?? 0
+        #expect(states > 0 && abs(perState - Double(peak) / Double(states)) / perState < 0.05)
+        let t = Captured()
+        _ = Tool.run(["check", path], console: t.console)
+        #expect(t.stdout.contains("process: peak "), "\(t.stdout)")
+    }
+
     @Test func runPrintsTheClosingLineAndTAP() throws {
         let c = Captured()
         #expect(Tool.run(["run", Self.model("iommufd.model")], console: c.console) == 0)
