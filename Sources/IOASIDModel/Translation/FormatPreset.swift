@@ -23,6 +23,18 @@ public enum FormatPreset: String, CaseIterable, Hashable, Sendable {
     /// The geometry.
     public var format: PageTableFormat { FormatPreset.built[self]! } // every case is built below
 
+    /// The geometry of a table serving `stage`. A stage-2 arm-lpae-16k table over a 48-bit input
+    /// starts one level lower, its first level being the two concatenated tables the single-bit
+    /// level 0 would point at (io-pgtable-arm.c arm_64_lpae_alloc_pgtable_s2 →
+    /// arm_lpae_concat_mandatory): three levels, 32M leaves at level 1 and 16K at level 2.
+    public func format(for stage: TranslationStage) -> PageTableFormat {
+        guard stage == .stage2, self == .armLPAE16K else { return format }
+        return FormatPreset.concatenated16KStage2
+    }
+
+    private static let concatenated16KStage2 =
+        PageTableFormat(unchecked: .armLPAE, granuleShift: 14, indexBits: [12, 11, 11], leafLevels: [1, 2])
+
     private static let built: [FormatPreset: PageTableFormat] =
         Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.geometry) })
 

@@ -79,9 +79,10 @@ public struct VectorParser {
             guard ws.count >= 2, !ws[1].text.contains("=") else { throw error("expected a format preset after 'format'", line: line, column: ws[0].column) }
             let preset = try self.preset(ws[1], line: line)
             let fields = try Fields(ws.dropFirst(2), allowed: ["pgsizes", "stage"], parser: self, line: line)
-            let table = try self.table(preset.format, pageSizes: fields.pageSizes("pgsizes"), root: 0, line: line,
+            let stage = try fields.stage("stage") ?? .stage1
+            let table = try self.table(preset.format(for: stage), pageSizes: fields.pageSizes("pgsizes"), root: 0, line: line,
                                        column: fields.values["pgsizes"]?.column ?? ws[1].column)
-            return .single(table, stage: try fields.stage("stage") ?? .stage1)
+            return .single(table, stage: stage)
         }
         let fields = try Fields(ws.dropFirst(), allowed: ["s1", "s2", "s1-root", "s1-pgsizes", "s2-pgsizes"], parser: self, line: line)
         let s1 = try preset(fields.require("s1", at: ws[0]), line: line)
@@ -89,7 +90,7 @@ public struct VectorParser {
         let root = try fields.number("s1-root") ?? 0
         let stage1 = try table(s1.format, pageSizes: fields.pageSizes("s1-pgsizes"), root: root, line: line,
                                column: fields.values["s1-pgsizes"]?.column ?? ws[0].column)
-        let stage2 = try table(s2.format, pageSizes: fields.pageSizes("s2-pgsizes"), root: 0, line: line,
+        let stage2 = try table(s2.format(for: .stage2), pageSizes: fields.pageSizes("s2-pgsizes"), root: 0, line: line,
                                column: fields.values["s2-pgsizes"]?.column ?? ws[0].column)
         return .nested(stage1: stage1, stage2: stage2)
     }

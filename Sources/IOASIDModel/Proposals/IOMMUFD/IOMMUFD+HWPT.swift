@@ -68,7 +68,8 @@ extension IOMMUFD {
                         _ s: inout IOMMUFDState) throws(Errno) -> UInt32 {
         let iommuIndex = topology.devices[device].iommu
         let iommu = topology.iommus[iommuIndex]
-        guard let table = try? PageTable(format: iommu.preset.format, pageSizes: domainPageSizes(iommuIndex)) else { throw .EINVAL }
+        let stage: TranslationStage = nestParent ? .stage2 : .stage1
+        guard let table = try? PageTable(format: iommu.preset.format(for: stage), pageSizes: domainPageSizes(iommuIndex)) else { throw .EINVAL }
         let domainID = s.hardware.allocateDomain { did in
             Domain(id: did, iommu: iommuIndex, preset: iommu.preset, enforcesCoherency: iommu.canEnforceCoherency,
                    dirtyTracking: dirty, stage: nestParent ? .stage2 : .stage1, table: table)

@@ -121,10 +121,11 @@ extension Hardware {
         let domains: [Domain] = (0..<Int(r.next())).map { _ in
             let head = r.next(), parent = r.next()
             let preset = FormatPreset.allCases[Int(head >> 32 & 0xffff)]
-            let table = PageTable.decode(&r, format: preset.format)
+            let stage = TranslationStage(rawValue: Int(head >> 56)) ?? .stage1
+            let table = PageTable.decode(&r, format: preset.format(for: stage))
             return Domain(id: DomainID(truncatingIfNeeded: head), iommu: Int(head >> 16 & 0xffff), preset: preset,
                           enforcesCoherency: head & 1 << 48 != 0, dirtyTracking: head & 1 << 49 != 0,
-                          stage: TranslationStage(rawValue: Int(head >> 56)) ?? .stage1, table: table,
+                          stage: stage, table: table,
                           parent: head & 1 << 51 != 0 ? DomainID(truncatingIfNeeded: parent) : nil)
                 .freeing(head & 1 << 50 != 0)
         }
