@@ -70,8 +70,7 @@ struct CheckReport<P: Proposal> {
         out.append(head)
         if quiet { return out.joined(separator: "\n") }
         out.append("  \(s.distinctStates) distinct states, \(s.transitions) transitions (\(s.transitions - s.selfLoops) change the state), depth \(s.maxDepth), \(String(format3: s.seconds)) s, \(s.workers) worker(s)")
-        let peak = PeakMemory.bytes
-        let processPerState = s.distinctStates > 0 ? Double(peak) / Double(s.distinctStates) : 0
+        let (peak, processPerState) = processMemory
         out.append("  \(Int(s.statesPerSecond)) states/s, \(Int(s.transitionsPerSecond)) transitions/s; bytes/state: \(String(format3: s.visitedBytesPerState)) visited set + \(String(format3: s.traceBytesPerState)) trace; collision probability \(String(format: "%.1e", s.collisionProbability))")
         out.append("  process: peak \(peak / (1 << 20)) MB resident, \(String(format3: processPerState)) bytes per state (everything: tables, frontier, model, runtime)")
         let passed = scenarios.filter(\.passed).count
@@ -128,8 +127,15 @@ struct CheckReport<P: Proposal> {
         })
     }
 
+    /// The process's peak resident bytes, and per distinct state.
+    var processMemory: (peak: Int, perState: Double) {
+        let peak = PeakMemory.bytes, states = result.statistics.distinctStates
+        return (peak, states > 0 ? Double(peak) / Double(states) : 0)
+    }
+
     var json: JSON {
         let s = result.statistics
+        let memory = processMemory
         var fields: [(String, JSON)] = [
             ("model", .string(model.path)), ("proposal", .string(model.proposal)),
             ("verdict", .string(verdictWord)), ("expected", .string(model.expectation.description)),
@@ -145,8 +151,8 @@ struct CheckReport<P: Proposal> {
                                ("bytesPerState", .double(s.bytesPerState)),
                                ("visitedBytesPerState", .double(s.visitedBytesPerState)),
                                ("traceBytesPerState", .double(s.traceBytesPerState)),
-                               ("peakResidentBytes", .int(PeakMemory.bytes)),
-                               ("processBytesPerState", .double(s.distinctStates > 0 ? Double(PeakMemory.bytes) / Double(s.distinctStates) : 0)),
+                               ("peakResidentBytes", .int(memory.peak)),
+                               ("processBytesPerState", .double(memory.perState)),
                                ("stateChangingTransitions", .int(s.transitions - s.selfLoops))])),
             ("coverage", .object(searchModel.coverage.snapshot.sorted { $0.key < $1.key }.map { op, outcomes in
                 (op, .object(outcomes.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) }))

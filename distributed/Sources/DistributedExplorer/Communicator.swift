@@ -83,7 +83,7 @@ public struct Communicator: Sendable {
         let receiveTotal = receiveCounts.reduce(0) { $0 + Int($1) }
         if receiveTotal > limit { abort("a level receives \(receiveTotal) words, more than MPI's 2^31 per exchange; use more ranks") }
         var sendOffsets = [Int32](repeating: 0, count: size), receiveOffsets = [Int32](repeating: 0, count: size)
-        for r in 1..<Swift.max(size, 1) where r < size {
+        for r in 1..<size {
             sendOffsets[r] = sendOffsets[r - 1] + sendCounts[r - 1]
             receiveOffsets[r] = receiveOffsets[r - 1] + receiveCounts[r - 1]
         }
