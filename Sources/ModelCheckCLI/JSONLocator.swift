@@ -23,15 +23,7 @@ struct JSONLocator {
         var scanner = JSONLocator(text)
         scanner.skipSpace()
         guard scanner.peek == UInt8(ascii: "{") || scanner.peek == UInt8(ascii: "[") else { return nil }
-        var depth = 0
-        while let c = scanner.peek {
-            if c == UInt8(ascii: "\"") { scanner.i += 1; while let b = scanner.peek, b != UInt8(ascii: "\"") { scanner.i += b == UInt8(ascii: "\\") ? 2 : 1 } }
-            if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") { depth += 1 }
-            if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") { depth -= 1 }
-            scanner.i += 1
-            if depth == 0 { return nil }
-        }
-        return scanner.position(of: scanner.bytes.count)
+        return scanner.skipValue() ? nil : scanner.position(of: scanner.bytes.count)
     }
 
     /// The (line, column) of the byte `offset`.
@@ -97,8 +89,10 @@ struct JSONLocator {
         return s
     }
 
-    mutating func skipValue() {
-        guard let b = peek else { return }
+    /// Skips the value here; false when the text ends inside an object or array.
+    @discardableResult
+    mutating func skipValue() -> Bool {
+        guard let b = peek else { return true }
         switch b {
         case UInt8(ascii: "\""): _ = string()
         case UInt8(ascii: "{"), UInt8(ascii: "["):
@@ -108,10 +102,12 @@ struct JSONLocator {
                 if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") { depth += 1 }
                 if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") { depth -= 1 }
                 i += 1
-                if depth == 0 { return }
+                if depth == 0 { return true }
             }
+            return false
         default:
             while let c = peek, !(c == UInt8(ascii: ",") || c == UInt8(ascii: "}") || c == UInt8(ascii: "]")) { i += 1 }
         }
+        return true
     }
 }
