@@ -73,42 +73,40 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
             if let d = limits.modelDepth, depth >= d { break }
             if let d = limits.maxDepth, depth >= d { return finish(.incomplete(reason: "--max-depth \(d) reached")) }
             for out in outputs { out.reset() }
-            let context: LevelContext<M> = level.values.withUnsafeBufferPointer { values in
-                level.words.withUnsafeBufferPointer { words in
-                    level.ends.withUnsafeBufferPointer { ends in
-                        // The workers read the level through these pointers, only inside this closure.
-                        let context = LevelContext<M>(table: table, level: FrontierView(values: values, words: words, ends: ends),
-                                                      firstID: firstID, enqueue: limits.modelDepth.map { depth + 1 < $0 } ?? true,
-                                                      pendingGoals: goals.indices.filter { !reached[$0] }, limits: limits,
-                                                      start: start, depth: depth, onProgress: onProgress)
-                        maxActions = expandLevel(context, outputs, maxActions: maxActions)
-                        return context
-                    }
-                }
+            stats.peakFrontierBytes = max(stats.peakFrontierBytes, level.bytes)
+            let context: LevelContext<M> = level.withView { view in
+                // The workers read the level through this view, only inside this closure.
+                let context = LevelContext<M>(table: table, level: view, firstID: firstID,
+                                              enqueue: limits.modelDepth.map { depth + 1 < $0 } ?? true,
+                                              pendingGoals: goals.indices.filter { !reached[$0] }, limits: limits,
+                                              start: start, depth: depth, onProgress: onProgress)
+                maxActions = expandLevel(context, outputs, maxActions: maxActions)
+                return context
             }
 
-            let bases = outputs.map { links.append(parents: $0.parents, actions: $0.actions) }
             stats.transitions += outputs.reduce(0) { $0 + $1.transitions }
             stats.selfLoops += outputs.reduce(0) { $0 + $1.selfLoops }
-            if outputs.contains(where: { !$0.parents.isEmpty }) { stats.maxDepth = depth + 1 }
+            if outputs.contains(where: { $0.newStates > 0 }) { stats.maxDepth = depth + 1 }
 
             // The verdict: the first invariant (in the model's order) broken at this depth, shown
             // on the state with the lowest fingerprint, so no worker's timing can change it.
-            let broken = outputs.indices.flatMap { w in outputs[w].violations.map { (w, $0) } }
-                .min { ($0.1.property, $0.1.fingerprint) < ($1.1.property, $1.1.fingerprint) }
-            if let (w, v) = broken {
+            let broken = outputs.flatMap { $0.violations }.min { ($0.property, $0.fingerprint) < ($1.property, $1.fingerprint) }
+            if let v = broken {
                 return finish(.violation(property: invariants[v.property].name),
-                              counterexample: trace(to: bases[w] + UInt32(v.index)))
+                              counterexample: links.trace(from: v.parent, position: v.position, in: model))
             }
             if let reason = context.stopReason.withLock({ $0 }) { return finish(.incomplete(reason: reason)) }
-            for (w, out) in outputs.enumerated() {
-                for (g, index) in out.goals { reach(g, bases[w] + UInt32(index)) }
+            for out in outputs {
+                for (g, parent, position) in out.goals where !reached[g] {
+                    reached[g] = true
+                    witnesses[goals[g].name] = links.trace(from: parent, position: position, in: model)
+                }
             }
 
             var next = Frontier<M.State>()
             next.values.reserveCapacity(outputs.reduce(0) { $0 + $1.states.count })
-            next.words.reserveCapacity(outputs.reduce(0) { $0 + $1.words.count })
-            for out in outputs { next.append(values: out.states, words: out.words, ends: out.ends) }
+            let bases = outputs.map { links.take(parents: &$0.parents, actions: &$0.actions) }
+            for out in outputs { next.append(values: out.states, packed: out.packed) }
             firstID = bases.first ?? 0
             level = next
             onProgress?(Progress(distinctStates: table.count, queue: level.count, depth: depth + 1, seconds: (clock.now - start).inSeconds))

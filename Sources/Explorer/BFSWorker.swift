@@ -32,7 +32,7 @@ extension BreadthFirstSearch {
             pending.deallocate()
         }
         var goalSeen = [Bool](repeating: false, count: goals.count)
-        for (g, _) in out.goals { goalSeen[g] = true }
+        for goal in out.goals { goalSeen[goal.goal] = true }
         var sink: UInt64 = 0
         // Progress is timed, not counted: a round may be short (a nearly full table) or one state
         // may take seconds, and SPEC asks for a line at least every 5 s.
@@ -40,25 +40,24 @@ extension BreadthFirstSearch {
         // The output is taken into locals for the loop: every write to a class's stored property
         // is a dynamic exclusivity check, which costs more than the rest of a transition.
         var states: [M.State] = [], parents: [UInt32] = [], links: [UInt32] = []
-        var words: [UInt64] = [], ends: [Int] = []
+        // The model's words for one state, packed into `packed` (written) or read from the level.
+        var words: [UInt64] = []
+        let packed = out.packed
         let encodes = model.encodesStates
         swap(&states, &out.states)
-        swap(&words, &out.words)
-        swap(&ends, &out.ends)
         swap(&parents, &out.parents)
         swap(&links, &out.actions)
         var transitions = out.transitions, maxActions = out.maxActions, inserted = 0, selfLoops = out.selfLoops
         let roomForStates = context.maxStates - context.table.count
         defer {
             swap(&states, &out.states)
-            swap(&words, &out.words)
-            swap(&ends, &out.ends)
             swap(&parents, &out.parents)
             swap(&links, &out.actions)
             out.transitions = transitions
             out.selfLoops = selfLoops
             out.maxActions = maxActions
             out.inserted += inserted
+            out.newStates += inserted
             out.sink ^= sink
         }
 
@@ -69,14 +68,12 @@ extension BreadthFirstSearch {
                 while k < end {
                     defer { k += 1 }
                     guard table.insert(batch.fingerprints[k]) else { continue }
-                    let index = parents.count
                     inserted += 1
-                    parents.append(parent)
-                    links.append(batch.positions[k])
+                    let position = batch.positions[k]
                     let next = batch.successors[k]
                     let best = context.bestViolation.load(ordering: .relaxed)
                     for p in 0..<min(best, invariants.count) where !invariants[p].holds(next) {
-                        out.violations.append((p, batch.fingerprints[k], index))
+                        out.violations.append((p, batch.fingerprints[k], parent, position))
                         context.lowerBestViolation(to: p)
                         // Nothing can beat the first invariant: the level need not finish.
                         if p == 0 { context.halt(round) }
@@ -84,12 +81,15 @@ extension BreadthFirstSearch {
                     }
                     for g in context.pendingGoals where !goalSeen[g] && goals[g].holds(next) {
                         goalSeen[g] = true
-                        out.goals.append((g, index))
+                        out.goals.append((g, parent, position))
                     }
                     if context.enqueue {
+                        parents.append(parent)
+                        links.append(position)
                         if encodes {
+                            words.removeAll(keepingCapacity: true)
                             model.encode(next, into: &words)
-                            ends.append(words.count)
+                            words.withUnsafeBufferPointer { packed.append($0) }
                         } else {
                             states.append(next)
                         }
@@ -179,8 +179,10 @@ extension BreadthFirstSearch {
                     if round.pause.load(ordering: .relaxed) { handBack = true; break }
                     // An encoded state is read back into buffers of this worker's own.
                     let state: M.State
-                    if let encoded = context.level.encoded(i) {
-                        guard let decoded = model.decode(encoded) else { preconditionFailure("a model that encodes its states must decode them") }
+                    if context.level.unpack(i, into: &words) {
+                        guard let decoded = words.withUnsafeBufferPointer({ model.decode($0) }) else {
+                            preconditionFailure("a model that encodes its states must decode them")
+                        }
                         state = decoded
                     } else {
                         state = privateCopies ? model.unshared(context.level.values[i]) : context.level.values[i]

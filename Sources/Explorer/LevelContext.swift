@@ -63,15 +63,19 @@ import Synchronization
 /// One worker's share of a level: the new states it found, their parent links, and what broke.
 @usableFromInline final class LevelOutput<State>: @unchecked Sendable {
     @usableFromInline var states: [State] = []
-    /// The new states as words, for a model that encodes them (`ends` as in `Frontier`).
-    @usableFromInline var words: [UInt64] = []
-    @usableFromInline var ends: [Int] = []
+    /// The new states, packed, for a model that encodes them.
+    @usableFromInline var packed = PackedStates()
+    /// Parent links of the new states, kept only when they are enqueued (states of the last level
+    /// are parents of nothing: a violation or goal there records its own parent and action).
     @usableFromInline var parents: [UInt32] = []
     @usableFromInline var actions: [UInt32] = []
-    /// Broken invariants: the invariant's index, the state's fingerprint and its index here.
-    @usableFromInline var violations: [(property: Int, fingerprint: UInt64, index: Int)] = []
-    /// Goals reached: the goal's index and the state's index here.
-    @usableFromInline var goals: [(goal: Int, index: Int)] = []
+    /// New states found at this level (enqueued or not).
+    @usableFromInline var newStates = 0
+    /// Broken invariants: the invariant's index, the state's fingerprint, and the step to it
+    /// (the parent's id and the action's position).
+    @usableFromInline var violations: [(property: Int, fingerprint: UInt64, parent: UInt32, position: UInt32)] = []
+    /// Goals reached: the goal's index and the step to the state.
+    @usableFromInline var goals: [(goal: Int, parent: UInt32, position: UInt32)] = []
     @usableFromInline var transitions = 0
     /// Transitions whose successor is the state itself.
     @usableFromInline var selfLoops = 0
@@ -83,14 +87,15 @@ import Synchronization
 
     @usableFromInline init() {}
 
+    /// Clears the output for the next level; the packed states were handed to the frontier.
     @usableFromInline func reset() {
         states.removeAll(keepingCapacity: true)
-        words.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
+        packed = PackedStates()
         parents.removeAll(keepingCapacity: true)
         actions.removeAll(keepingCapacity: true)
         violations.removeAll()
         goals.removeAll()
+        newStates = 0
         transitions = 0
         selfLoops = 0
     }

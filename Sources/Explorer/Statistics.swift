@@ -12,6 +12,9 @@ public struct Statistics: Sendable, Equatable {
     public var visitedBytes = 0
     /// Bytes of the parent links kept for traces.
     public var traceBytes = 0
+    /// Bytes of the largest level held for expansion (packed states; 0 when the model does not
+    /// encode its states, whose values the explorer cannot size).
+    public var peakFrontierBytes = 0
 
     @inlinable public init() {}
 
@@ -21,6 +24,7 @@ public struct Statistics: Sendable, Equatable {
     public var changingTransitionsPerSecond: Double { seconds > 0 ? Double(transitions - selfLoops) / seconds : 0 }
     public var visitedBytesPerState: Double { distinctStates > 0 ? Double(visitedBytes) / Double(distinctStates) : 0 }
     public var traceBytesPerState: Double { distinctStates > 0 ? Double(traceBytes) / Double(distinctStates) : 0 }
+    public var frontierBytesPerState: Double { distinctStates > 0 ? Double(peakFrontierBytes) / Double(distinctStates) : 0 }
     /// Every byte the search keeps per state, divided by distinct states.
     public var bytesPerState: Double {
         distinctStates > 0 ? Double(visitedBytes + traceBytes) / Double(distinctStates) : 0

@@ -1,45 +1,71 @@
-/// Parent links for every discovered state, by discovery index: the parent's index and the
-/// action's position in the parent's action list — 8 bytes a state. A trace is rebuilt by
-/// replaying those actions from the initial state, so no state is stored for it.
+/// Parent links for the states of every level but the last, by discovery index: the parent's
+/// index and the action's position in the parent's action list — 8 bytes a state. A trace is
+/// rebuilt by replaying those actions from the initial state, so no state is stored for it.
+///
+/// Each worker's links of a level are taken over as they are (no copy into one array): a state's
+/// segment is found by binary search over the segments' first ids.
 public struct ParentLinks: Sendable {
-    @usableFromInline var parents: [UInt32] = []
-    @usableFromInline var actions: [UInt32] = []
+    @usableFromInline struct Segment: Sendable {
+        @usableFromInline var first: UInt32
+        @usableFromInline var parents: [UInt32]
+        @usableFromInline var actions: [UInt32]
+        @inlinable init(first: UInt32, parents: [UInt32], actions: [UInt32]) {
+            self.first = first
+            self.parents = parents
+            self.actions = actions
+        }
+    }
+    @usableFromInline var segments: [Segment] = []
+    /// Ids given so far.
+    @usableFromInline var count = 0
 
     @inlinable public init() {}
 
     /// Marks an initial state (its own parent).
     @inlinable mutating func addRoot() -> UInt32 {
-        let id = UInt32(parents.count)
-        parents.append(id)
-        actions.append(0)
+        let id = UInt32(count)
+        if segments.isEmpty { segments.append(Segment(first: 0, parents: [], actions: [])) }
+        precondition(segments.count == 1, "initial states come first")
+        segments[0].parents.append(id)
+        segments[0].actions.append(0)
+        count += 1
         return id
     }
 
-    @inlinable mutating func add(parent: UInt32, action: Int) -> UInt32 {
-        let id = UInt32(parents.count)
-        parents.append(parent)
-        actions.append(UInt32(truncatingIfNeeded: action))
-        return id
-    }
-
-    /// Appends one worker's links of a level; returns the id of the first.
-    @inlinable mutating func append(parents newParents: [UInt32], actions newActions: [UInt32]) -> UInt32 {
-        let first = UInt32(parents.count)
-        parents.append(contentsOf: newParents)
-        actions.append(contentsOf: newActions)
+    /// Takes one worker's links of a level (leaving its arrays empty); returns the id of the first.
+    @inlinable mutating func take(parents newParents: inout [UInt32], actions newActions: inout [UInt32]) -> UInt32 {
+        let first = UInt32(count)
+        guard !newParents.isEmpty else { return first }
+        var segment = Segment(first: first, parents: [], actions: [])
+        swap(&segment.parents, &newParents)
+        swap(&segment.actions, &newActions)
+        count += segment.parents.count
+        segments.append(segment)
         return first
     }
 
     /// Bytes the links occupy.
-    @inlinable public var bytes: Int { parents.count * (MemoryLayout<UInt32>.stride + MemoryLayout<UInt32>.stride) }
+    @inlinable public var bytes: Int { count * (MemoryLayout<UInt32>.stride + MemoryLayout<UInt32>.stride) }
+
+    @inlinable func link(_ id: UInt32) -> (parent: UInt32, action: UInt32) {
+        var lo = 0, hi = segments.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if segments[mid].first <= id { lo = mid } else { hi = mid - 1 }
+        }
+        let k = Int(id - segments[lo].first)
+        return (segments[lo].parents[k], segments[lo].actions[k])
+    }
 
     /// The root index and action positions leading to `id`.
     @inlinable func path(to id: UInt32) -> (root: Int, steps: [Int]) {
         var steps: [Int] = []
         var i = id
-        while parents[Int(i)] != i {
-            steps.append(Int(actions[Int(i)]))
-            i = parents[Int(i)]
+        while true {
+            let (parent, action) = link(i)
+            if parent == i { break }
+            steps.append(Int(action))
+            i = parent
         }
         return (Int(i), steps.reversed())
     }
@@ -74,5 +100,11 @@ extension ParentLinks {
     @inlinable public func trace<M: StateMachine>(to id: UInt32, in model: M) -> Trace<M>? {
         let path = path(to: id)
         return Trace.replay(model, root: path.root, positions: path.steps)
+    }
+
+    /// The trace to the state reached from state `parent` by the action at `position`.
+    @inlinable public func trace<M: StateMachine>(from parent: UInt32, position: UInt32, in model: M) -> Trace<M>? {
+        let path = path(to: parent)
+        return Trace.replay(model, root: path.root, positions: path.steps + [Int(position)])
     }
 }

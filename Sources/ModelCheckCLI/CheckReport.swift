@@ -71,7 +71,7 @@ struct CheckReport<P: Proposal> {
         if quiet { return out.joined(separator: "\n") }
         out.append("  \(s.distinctStates) distinct states, \(s.transitions) transitions (\(s.transitions - s.selfLoops) change the state), depth \(s.maxDepth), \(String(format3: s.seconds)) s, \(s.workers) worker(s)")
         let (peak, processPerState) = processMemory
-        out.append("  \(Int(s.statesPerSecond)) states/s, \(Int(s.transitionsPerSecond)) transitions/s; bytes/state: \(String(format3: s.visitedBytesPerState)) visited set + \(String(format3: s.traceBytesPerState)) trace; collision probability \(String(format: "%.1e", s.collisionProbability))")
+        out.append("  \(Int(s.statesPerSecond)) states/s, \(Int(s.transitionsPerSecond)) transitions/s; bytes/state: \(String(format3: s.visitedBytesPerState)) visited set + \(String(format3: s.traceBytesPerState)) trace + \(String(format3: s.frontierBytesPerState)) largest level; collision probability \(String(format: "%.1e", s.collisionProbability))")
         out.append("  process: peak \(peak / (1 << 20)) MB resident, \(String(format3: processPerState)) bytes per state (everything: tables, frontier, model, runtime)")
         let passed = scenarios.filter(\.passed).count
         if !scenarios.isEmpty { out.append("  scenarios: \(passed) passed, \(scenarios.count - passed) failed") }
@@ -151,6 +151,8 @@ struct CheckReport<P: Proposal> {
                                ("bytesPerState", .double(s.bytesPerState)),
                                ("visitedBytesPerState", .double(s.visitedBytesPerState)),
                                ("traceBytesPerState", .double(s.traceBytesPerState)),
+                               ("frontierBytesPerState", .double(s.frontierBytesPerState)),
+                               ("peakFrontierBytes", .int(s.peakFrontierBytes)),
                                ("peakResidentBytes", .int(memory.peak)),
                                ("processBytesPerState", .double(memory.perState)),
                                ("stateChangingTransitions", .int(s.transitions - s.selfLoops))])),
