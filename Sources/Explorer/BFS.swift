@@ -35,7 +35,7 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
         let start = clock.now
         var stats = Statistics()
         stats.workers = workers
-        let table = SharedFingerprintTable(expected: limits.expectedStates)
+        let table = SharedFingerprintTable(expected: limits.expectedStates, compact: limits.compactVisitedSet)
         var links = ParentLinks()
         let properties = model.properties
         let invariants = properties.filter { $0.kind == .always }

@@ -8,6 +8,10 @@ public struct SearchLimits: Sendable {
     public var timeLimit: Duration?
     /// Pre-sizes the visited set.
     public var expectedStates: Int
+    /// Stores the visited set in the lossless 6-byte quotient layout once it has 2^23 slots or
+    /// more (`QuotientSlots`): a quarter less memory, at some cost in speed when the model's
+    /// transitions are cheap enough for the table's cache misses to dominate.
+    public var compactVisitedSet = false
     /// Polled between transitions (with the time limit): true ends the search `incomplete`
     /// (the command line sets it on SIGINT).
     public var shouldStop: (@Sendable () -> Bool)?

@@ -9,26 +9,36 @@ import Glibc
 /// loses the race simply sees the winner's fingerprint. Growth is not concurrent: the search
 /// pauses its workers and calls `grow()` (see `InsertBudget`).
 ///
+/// Below 2^23 slots a slot is the fingerprint itself (8 bytes); from 2^23 on the table switches
+/// to the lossless quotient layout of `QuotientSlots` (6 bytes a slot), where the memory matters.
 /// The slots live outside Swift's arrays (no copy-on-write checks in the hot loop) in memory
-/// advised for transparent huge pages: the table is read at random, and with 4 KiB pages nearly
-/// every probe of a large table is also a TLB miss.
+/// advised for transparent huge pages.
 public final class SharedFingerprintTable: @unchecked Sendable {
-    @usableFromInline var slots: UnsafeMutablePointer<Atomic<UInt64>>
+    @usableFromInline var slots: UnsafeMutablePointer<Atomic<UInt64>>?
+    @usableFromInline var compact: QuotientSlots?
+    @usableFromInline var overflowOwner: QuotientOverflow?
     @usableFromInline var mask: Int
     /// Kept by the caller: workers count their own inserts, and the search adds them up between
     /// rounds, so no counter is shared by every insert.
     public var count = 0
 
-    /// A table that holds `expected` fingerprints at 3/4 load without growing.
-    public init(expected: Int) {
-        let capacity = Self.capacity(forExpected: expected)
-        slots = Self.allocate(capacity)
-        mask = capacity - 1
+    /// Whether a table of 2^23 slots or more takes the quotient layout.
+    public let allowsCompact: Bool
+
+    /// A table that holds `expected` fingerprints at 3/4 load without growing; `compact` selects
+    /// the quotient layout for large tables.
+    public init(expected: Int, compact: Bool = false) {
+        mask = 0
+        allowsCompact = compact
+        install(capacity: Self.capacity(forExpected: expected))
     }
 
-    deinit { Self.release(slots, mask + 1) }
+    deinit { releaseSlots() }
 
     public var capacity: Int { mask + 1 }
+
+    /// Whether the table uses the 6-byte quotient layout.
+    public var isCompact: Bool { compact != nil }
 
     /// Slots a table pre-sized for `expected` fingerprints has: a power of two at most 3/4 full.
     public static func capacity(forExpected expected: Int) -> Int {
@@ -37,35 +47,46 @@ public final class SharedFingerprintTable: @unchecked Sendable {
         return capacity
     }
 
+    static func usesCompact(capacity: Int, allowed: Bool) -> Bool {
+        allowed && capacity >= 1 << QuotientSlots.minimumIndexBits
+    }
+
     /// Bytes such a table occupies.
-    public static func bytes(forExpected expected: Int) -> Int { capacity(forExpected: expected) * MemoryLayout<UInt64>.stride }
-    public var bytes: Int { capacity * MemoryLayout<UInt64>.stride }
+    public static func bytes(forExpected expected: Int, compact: Bool = false) -> Int {
+        let capacity = capacity(forExpected: expected)
+        return capacity * (usesCompact(capacity: capacity, allowed: compact) ? QuotientSlots.bytesPerSlot : MemoryLayout<UInt64>.stride)
+    }
+    public var bytes: Int { compact?.bytes ?? capacity * MemoryLayout<UInt64>.stride }
 
     /// The table for the workers of one round (no growth until they are done): plain values,
     /// because every access to a class's `var` is a dynamic exclusivity check.
-    @inlinable public var view: View { View(slots: slots, mask: mask) }
+    @inlinable public var view: View { View(slots: slots, compact: compact, mask: mask) }
 
     /// Inserts `fingerprint` (non-zero); false when it was already present.
     public func insert(_ fingerprint: UInt64) -> Bool { view.insert(fingerprint) }
 
     public struct View: @unchecked Sendable {
-        @usableFromInline let slots: UnsafeMutablePointer<Atomic<UInt64>>
+        @usableFromInline let slots: UnsafeMutablePointer<Atomic<UInt64>>?
+        @usableFromInline let compact: QuotientSlots?
         @usableFromInline let mask: Int
 
-        @inlinable init(slots: UnsafeMutablePointer<Atomic<UInt64>>, mask: Int) {
+        @inlinable init(slots: UnsafeMutablePointer<Atomic<UInt64>>?, compact: QuotientSlots?, mask: Int) {
             self.slots = slots
+            self.compact = compact
             self.mask = mask
         }
 
         /// Reads the slot `fingerprint` hashes to, so that its cache line is on its way before
         /// the insert needs it: a search loads all of a state's successor slots first, then inserts.
         @inlinable public func touch(_ fingerprint: UInt64) -> UInt64 {
-            slots[Int(truncatingIfNeeded: fingerprint) & mask].load(ordering: .relaxed)
+            if let slots { return slots[Int(truncatingIfNeeded: fingerprint) & mask].load(ordering: .relaxed) }
+            return compact.unsafelyUnwrapped.touch(fingerprint)
         }
 
         /// Inserts `fingerprint` (non-zero); false when it was already present. Safe from several
         /// threads at once.
         @inlinable public func insert(_ fingerprint: UInt64) -> Bool {
+            guard let slots else { return compact.unsafelyUnwrapped.insert(fingerprint) }
             var i = Int(truncatingIfNeeded: fingerprint) & mask
             while true {
                 let s = slots[i].load(ordering: .relaxed)
@@ -85,41 +106,39 @@ public final class SharedFingerprintTable: @unchecked Sendable {
         var capacity = mask + 1
         while capacity / 4 * 3 < count + headroom { capacity <<= 1 }
         guard capacity != mask + 1 else { return }
-        let old = slots, oldCapacity = mask + 1
-        slots = Self.allocate(capacity)
+        let oldSlots = slots, oldCompact = compact, oldOverflow = overflowOwner, oldCapacity = mask + 1
+        install(capacity: capacity)
+        let target = view
+        if let oldSlots {
+            for j in 0..<oldCapacity {
+                let s = oldSlots[j].load(ordering: .relaxed)
+                if s != 0 { _ = target.insert(s) }
+            }
+            HugePageMemory.release(UnsafeMutableRawPointer(oldSlots))
+        }
+        if let oldCompact {
+            oldCompact.forEach { _ = target.insert($0) }
+            oldCompact.release()
+        }
+        withExtendedLifetime(oldOverflow) {}
+    }
+
+    private func install(capacity: Int) {
         mask = capacity - 1
-        for j in 0..<oldCapacity {
-            let s = old[j].load(ordering: .relaxed)
-            guard s != 0 else { continue }
-            var i = Int(truncatingIfNeeded: s) & mask
-            while slots[i].load(ordering: .relaxed) != 0 { i = (i + 1) & mask }
-            slots[i].store(s, ordering: .relaxed)
+        if Self.usesCompact(capacity: capacity, allowed: allowsCompact) {
+            let overflow = QuotientOverflow()
+            overflowOwner = overflow
+            compact = QuotientSlots(indexBits: capacity.trailingZeroBitCount, overflow: overflow)
+            slots = nil
+        } else {
+            slots = HugePageMemory.allocateZeroed(capacity * MemoryLayout<UInt64>.stride).assumingMemoryBound(to: Atomic<UInt64>.self)
+            compact = nil
+            overflowOwner = nil
         }
-        Self.release(old, oldCapacity)
     }
 
-    private static let hugePage = 1 << 21
-
-    private static func allocate(_ capacity: Int) -> UnsafeMutablePointer<Atomic<UInt64>> {
-        let bytes = capacity * MemoryLayout<UInt64>.stride
-        #if canImport(Glibc)
-        var raw: UnsafeMutableRawPointer?
-        guard posix_memalign(&raw, bytes >= hugePage ? hugePage : 64, bytes) == 0, let raw else {
-            fatalError("out of memory for a visited set of \(bytes) bytes")
-        }
-        if bytes >= hugePage { _ = madvise(raw, bytes, MADV_HUGEPAGE) }
-        #else
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-        #endif
-        raw.initializeMemory(as: UInt64.self, repeating: 0, count: capacity)
-        return raw.assumingMemoryBound(to: Atomic<UInt64>.self)
-    }
-
-    private static func release(_ slots: UnsafeMutablePointer<Atomic<UInt64>>, _ capacity: Int) {
-        #if canImport(Glibc)
-        free(slots)
-        #else
-        UnsafeMutableRawPointer(slots).deallocate()
-        #endif
+    private func releaseSlots() {
+        if let slots { HugePageMemory.release(UnsafeMutableRawPointer(slots)) }
+        compact?.release()
     }
 }

@@ -22,6 +22,7 @@ enum CheckCommand {
             OptionSpec(name: "trace-out", value: "PATH", help: "write the JSON result, counterexample included"),
             OptionSpec(name: "dot", value: "PATH", help: "write a Graphviz picture of the counterexample's final state (nothing when the model holds)"),
             OptionSpec(name: "no-symmetry", value: nil, help: "turn symmetry reduction off"),
+            OptionSpec(name: "compact-visited", value: nil, help: "6-byte lossless visited-set slots from 2^23 slots on (less memory, slower on cheap models)"),
             OptionSpec(name: "quiet", value: nil, help: "print only the verdict"),
             OptionSpec(name: "progress", value: nil, help: "print progress to stderr even when it is not a terminal"),
             OptionSpec(name: "expected-states", value: "N", help: "pre-size the visited set"),
@@ -67,7 +68,7 @@ enum CheckCommand {
         o.limits.shouldStop = Interrupt.poll
         if let n = try ArgumentParser.integer(parsed, "expected-states", in: 1...(1 << 32)) {
             // Refused here rather than trapping when the allocation fails: the set grows as needed.
-            let bytes = SharedFingerprintTable.bytes(forExpected: n), memory = ProcessInfo.processInfo.physicalMemory
+            let bytes = SharedFingerprintTable.bytes(forExpected: n, compact: parsed.flags.contains("compact-visited")), memory = ProcessInfo.processInfo.physicalMemory
             guard UInt64(bytes) <= memory / 2 else {
                 throw UsageError(message: "--expected-states \(n) would pre-size the visited set to \(bytes >> 20) MiB, more than half of this "
                                  + "machine's \(memory >> 20) MiB; give a smaller N (the visited set grows as the search needs)")
@@ -81,6 +82,7 @@ enum CheckCommand {
         o.dot = parsed.values["dot"]
         o.quiet = parsed.flags.contains("quiet")
         o.symmetry = !parsed.flags.contains("no-symmetry")
+        o.limits.compactVisitedSet = parsed.flags.contains("compact-visited")
         o.progress = !o.quiet && (parsed.flags.contains("progress") || isatty(2) != 0)
         return o
     }

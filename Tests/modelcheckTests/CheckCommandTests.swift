@@ -214,6 +214,27 @@ import Testing
         #expect(t.stdout.contains("process: peak "), "\(t.stdout)")
     }
 
+    /// `--compact-visited` (with a table pre-sized past 2^23 slots, where the quotient layout
+    /// starts) reaches the same states and verdict in less visited-set memory; the largest level's
+    /// packed bytes are reported (issue 20).
+    @Test func theCompactVisitedSetChangesMemoryNotResults() throws {
+        let path = try temporary(Self.small + "check all\n")
+        func stats(_ extra: [String]) throws -> [String: Any] {
+            let c = Captured()
+            #expect(Tool.run(["check", "--format", "json", "--expected-states", "7000000"] + extra + [path], console: c.console) == 0)
+            let d = try JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as? [String: Any] ?? [:]
+            return d["stats"] as? [String: Any] ?? [:]
+        }
+        let plain = try stats([]), compact = try stats(["--compact-visited"])
+        #expect(plain["distinctStates"] as? Int == compact["distinctStates"] as? Int)
+        #expect(plain["transitions"] as? Int == compact["transitions"] as? Int)
+        let states = Double(plain["distinctStates"] as? Int ?? 1)
+        // 2^24 slots: 8 bytes each, or 6 in the quotient layout.
+        #expect(abs((plain["visitedBytesPerState"] as? Double ?? 0) - Double(1 << 24) * 8 / states) < 0.01)
+        #expect(compact["visitedBytesPerState"] as? Double ?? 0 < Double(1 << 24) * 6.1 / states)
+        #expect(plain["peakFrontierBytes"] as? Int ?? 0 > 0)
+    }
+
     @Test func runPrintsTheClosingLineAndTAP() throws {
         let c = Captured()
         #expect(Tool.run(["run", Self.model("iommufd.model")], console: c.console) == 0)
