@@ -35,8 +35,13 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
         let start = clock.now
         var stats = Statistics()
         stats.workers = workers
-        let table = SharedFingerprintTable(expected: limits.expectedStates, compact: limits.compactVisitedSet)
+        let resume = limits.checkpoint?.resume
+        let table = SharedFingerprintTable(expected: max(limits.expectedStates, resume.map { $0.fingerprints.count + $0.ends.count } ?? 0),
+                                           compact: limits.compactVisitedSet)
         var links = ParentLinks()
+        // Seconds of the run a checkpoint was saved in, counted into this one's.
+        var priorSeconds = 0.0
+        var goalPaths: [(goal: Int, root: Int, steps: [Int])] = []
         let properties = model.properties
         let invariants = properties.filter { $0.kind == .always }
         let goals = properties.filter { $0.kind == .sometimes }
@@ -45,30 +50,48 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
 
         func finish(_ verdict: Verdict, counterexample: Trace<M>? = nil) -> SearchResult<M> {
             stats.close(visited: table, links: links, since: start, clock)
+            stats.seconds += priorSeconds
             return SearchResult(verdict: verdict, counterexample: counterexample, witnesses: witnesses, statistics: stats)
         }
         func trace(to id: UInt32) -> Trace<M>? { links.trace(to: id, in: model) }
-        func reach(_ goal: Int, _ id: UInt32) {
+        func reach(_ goal: Int, root: Int, steps: [Int]) {
             guard !reached[goal] else { return }
             reached[goal] = true
-            witnesses[goals[goal].name] = trace(to: id)
+            goalPaths.append((goal, root, steps))
+            witnesses[goals[goal].name] = Trace.replay(model, root: root, positions: steps)
         }
 
         var level = Frontier<M.State>()
-        for state in model.initialStates where table.insert(model.fingerprint(of: state)) {
-            table.count += 1
-            let id = links.addRoot()
-            if let broken = invariants.first(where: { !$0.holds(state) }) {
-                return finish(.violation(property: broken.name), counterexample: trace(to: id))
-            }
-            for g in goals.indices where goals[g].holds(state) { reach(g, id) }
-            level.values.append(state)
-        }
-
-        let outputs = (0..<workers).map { _ in LevelOutput<M.State>() }
         var firstID: UInt32 = 0
         var depth = 0
         var maxActions = 0
+        if let resume {
+            let restored = restore(resume, into: table)
+            (links, level) = (restored.links, restored.level)
+            (depth, firstID, maxActions, stats, priorSeconds) = (restored.at.depth, restored.at.firstID, restored.at.maxActions,
+                                                                 restored.at.stats, restored.at.seconds)
+            for g in restored.at.goalPaths where goals.indices.contains(g.goal) { reach(g.goal, root: g.root, steps: g.steps) }
+        } else {
+            for state in model.initialStates where table.insert(model.fingerprint(of: state)) {
+                table.count += 1
+                let id = links.addRoot()
+                if let broken = invariants.first(where: { !$0.holds(state) }) {
+                    return finish(.violation(property: broken.name), counterexample: trace(to: id))
+                }
+                for g in goals.indices where goals[g].holds(state) { reach(g, root: Int(id), steps: []) }
+                level.values.append(state)
+            }
+        }
+        /// Saves the level about to be expanded; a failure to write ends the search.
+        func saveLevel() -> String? {
+            guard let plan = limits.checkpoint else { return nil }
+            let at = LevelCheckpoint(depth: depth, firstID: firstID, maxActions: maxActions, stats: stats,
+                                     seconds: priorSeconds + (clock.now - start).inSeconds, goalPaths: goalPaths)
+            return save(plan, at, table: table, links: links, level: level).map { "checkpoint: \($0)" }
+        }
+        if resume == nil, let failure = saveLevel() { return finish(.incomplete(reason: failure)) }
+
+        let outputs = (0..<workers).map { _ in LevelOutput<M.State>() }
         while !level.isEmpty {
             if let d = limits.modelDepth, depth >= d { break }
             if let d = limits.maxDepth, depth >= d { return finish(.incomplete(reason: "--max-depth \(d) reached")) }
@@ -98,8 +121,8 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
             if let reason = context.stopReason.withLock({ $0 }) { return finish(.incomplete(reason: reason)) }
             for out in outputs {
                 for (g, parent, position) in out.goals where !reached[g] {
-                    reached[g] = true
-                    witnesses[goals[g].name] = links.trace(from: parent, position: position, in: model)
+                    let path = links.path(to: parent)
+                    reach(g, root: path.root, steps: path.steps + [Int(position)])
                 }
             }
 
@@ -111,6 +134,8 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
             level = next
             onProgress?(Progress(distinctStates: table.count, queue: level.count, depth: depth + 1, seconds: (clock.now - start).inSeconds))
             depth += 1
+            // The last level is not saved: nothing is left to expand.
+            if !level.isEmpty, let failure = saveLevel() { return finish(.incomplete(reason: failure)) }
         }
         return finish(.holds)
     }

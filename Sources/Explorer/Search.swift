@@ -12,6 +12,8 @@ public struct SearchLimits: Sendable {
     /// more (`QuotientSlots`): a quarter less memory, at some cost in speed when the model's
     /// transitions are cheap enough for the table's cache misses to dominate.
     public var compactVisitedSet = false
+    /// Save each finished level, and perhaps resume from a saved one (`CheckpointPlan`).
+    public var checkpoint: CheckpointPlan?
     /// Polled between transitions (with the time limit): true ends the search `incomplete`
     /// (the command line sets it on SIGINT).
     public var shouldStop: (@Sendable () -> Bool)?

@@ -142,3 +142,16 @@ public final class SharedFingerprintTable: @unchecked Sendable {
         compact?.release()
     }
 }
+
+extension SharedFingerprintTable {
+    /// Every fingerprint stored (single-threaded: between rounds), for a checkpoint.
+    public func forEach(_ body: (UInt64) -> Void) {
+        if let slots {
+            for i in 0..<capacity {
+                let s = slots[i].load(ordering: .relaxed)
+                if s != 0 { body(s) }
+            }
+        }
+        compact?.forEach(body)
+    }
+}

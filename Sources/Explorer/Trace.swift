@@ -108,3 +108,19 @@ extension ParentLinks {
         return Trace.replay(model, root: path.root, positions: path.steps + [Int(position)])
     }
 }
+
+extension ParentLinks {
+    /// Links restored from a checkpoint, ids from 0.
+    @inlinable init(parents: [UInt32], actions: [UInt32]) {
+        self.init()
+        if !parents.isEmpty { segments = [Segment(first: 0, parents: parents, actions: actions)] }
+        count = parents.count
+    }
+
+    /// Every link in id order, for a checkpoint.
+    @inlinable func forEach(_ body: (UInt32, UInt32) -> Void) {
+        for s in segments {
+            for k in s.parents.indices { body(s.parents[k], s.actions[k]) }
+        }
+    }
+}

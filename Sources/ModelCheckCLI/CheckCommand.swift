@@ -23,6 +23,8 @@ enum CheckCommand {
             OptionSpec(name: "dot", value: "PATH", help: "write a Graphviz picture of the counterexample's final state (nothing when the model holds)"),
             OptionSpec(name: "no-symmetry", value: nil, help: "turn symmetry reduction off"),
             OptionSpec(name: "compact-visited", value: nil, help: "6-byte lossless visited-set slots from 2^23 slots on (less memory, slower on cheap models)"),
+            OptionSpec(name: "checkpoint", value: "DIR", help: "save each finished bfs level in DIR (one model)"),
+            OptionSpec(name: "resume", value: "DIR", help: "resume from the level saved in DIR, and go on saving there"),
             OptionSpec(name: "quiet", value: nil, help: "print only the verdict"),
             OptionSpec(name: "progress", value: nil, help: "print progress to stderr even when it is not a terminal"),
             OptionSpec(name: "expected-states", value: "N", help: "pre-size the visited set"),
@@ -48,6 +50,7 @@ enum CheckCommand {
         var progress = false
         var symmetry = true
         var dot: String?
+        var checkpoint: CheckpointOptions.Request?
     }
 
     static func options(_ parsed: ParsedArguments) throws(UsageError) -> Options {
@@ -83,6 +86,7 @@ enum CheckCommand {
         o.quiet = parsed.flags.contains("quiet")
         o.symmetry = !parsed.flags.contains("no-symmetry")
         o.limits.compactVisitedSet = parsed.flags.contains("compact-visited")
+        o.checkpoint = try CheckpointOptions.request(parsed, strategy: o.strategy)
         o.progress = !o.quiet && (parsed.flags.contains("progress") || isatty(2) != 0)
         return o
     }
@@ -98,6 +102,14 @@ enum CheckCommand {
                             ?? "\(path):1:1: error: check needs an 'explore { … }' block with 'depth N'")
                 exit = ModelFiles.worst(exit, 2)
                 continue
+            }
+            var opts = opts
+            if let request = opts.checkpoint {
+                guard let plan = CheckpointOptions.plan(request, path: path, symmetry: opts.symmetry, console: console) else {
+                    exit = ModelFiles.worst(exit, 2)
+                    continue
+                }
+                opts.limits.checkpoint = plan
             }
             let code = check(model, bounds: bounds, opts, console: console, engine: engine)
             exit = ModelFiles.worst(exit, code)
