@@ -55,19 +55,24 @@ extension BreadthFirstSearch {
         return w.commit()
     }
 
-    /// The search's tables as the checkpoint left them.
+    /// The search's tables as the checkpoint left them; nil when a saved state does not decode
+    /// (the checksum and the key make that unlikely, but a trap would be worse).
     @usableFromInline
-    func restore(_ saved: Checkpoint, into table: SharedFingerprintTable) -> (links: ParentLinks, level: Frontier<M.State>, at: LevelCheckpoint) {
+    func restore(_ saved: Checkpoint, into table: SharedFingerprintTable) -> (links: ParentLinks, level: Frontier<M.State>, at: LevelCheckpoint)? {
         for f in saved.fingerprints { _ = table.insert(f) }
         table.count = saved.fingerprints.count
         let packed = PackedStates()
-        saved.words.withUnsafeBufferPointer { words in
+        let decodes = saved.words.withUnsafeBufferPointer { words in
             var start = 0
             for end in saved.ends {
-                packed.append(UnsafeBufferPointer(rebasing: words[start..<end]))
+                let state = UnsafeBufferPointer(rebasing: words[start..<end])
+                guard model.decode(state) != nil else { return false }
+                packed.append(state)
                 start = end
             }
+            return true
         }
+        guard decodes else { return nil }
         var level = Frontier<M.State>()
         level.append(values: [], packed: packed)
         var stats = Statistics()

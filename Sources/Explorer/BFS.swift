@@ -66,7 +66,9 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
         var depth = 0
         var maxActions = 0
         if let resume {
-            let restored = restore(resume, into: table)
+            guard let restored = restore(resume, into: table) else {
+                return finish(.incomplete(reason: "checkpoint: a saved state does not decode under this model"))
+            }
             (links, level) = (restored.links, restored.level)
             (depth, firstID, maxActions, stats, priorSeconds) = (restored.at.depth, restored.at.firstID, restored.at.maxActions,
                                                                  restored.at.stats, restored.at.seconds)

@@ -111,7 +111,11 @@ public final class Checkpoint: Sendable {
             for _ in 0..<(try r.count(limit: r.remaining)) { words.append(try r.varint()) }
             ends.append(words.count)
         }
-        guard r.remaining == 0 else { throw ReadError(description: "\(plan.path): \(r.remaining) bytes after the checkpoint's end") }
+        guard r.remaining <= 8 else { throw ReadError(description: "\(plan.path): \(r.remaining - 8) bytes after the checkpoint's end") }
+        let body = r.at
+        guard try r.word() == CheckpointWriter.checksum(bytes[0..<body]) else {
+            throw ReadError(description: "\(plan.path): the checkpoint's checksum does not match its contents (a damaged file)")
+        }
         guard parents.allSatisfy({ Int($0) < linkCount }), firstID + ends.count <= linkCount else {
             throw ReadError(description: "\(plan.path): the parent links do not fit the saved level")
         }
@@ -187,6 +191,8 @@ struct CheckpointWriter {
     let file: UnsafeMutablePointer<FILE>?
     var buffer: [UInt8] = []
     var failed = false
+    /// Of every byte flushed so far (`checksum(_:)`), written last.
+    var sum = CheckpointWriter.checksumSeed
 
     init(path: String) {
         self.path = path
@@ -195,8 +201,19 @@ struct CheckpointWriter {
         buffer.reserveCapacity(1 << 20)
     }
 
+    static var checksumSeed: UInt64 { 0xcbf2_9ce4_8422_2325 }
+
+    /// FNV-1a over the bytes: a damaged checkpoint is refused rather than decoded into states a
+    /// model cannot make sense of.
+    static func checksum(_ bytes: ArraySlice<UInt8>, from seed: UInt64 = checksumSeed) -> UInt64 {
+        var h = seed
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+
     mutating func flush() {
         guard let file, !buffer.isEmpty else { return }
+        sum = Self.checksum(buffer[...], from: sum)
         let n = buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
         if n != buffer.count { failed = true }
         buffer.removeAll(keepingCapacity: true)
@@ -222,6 +239,8 @@ struct CheckpointWriter {
     /// Finishes the file and renames it into place; nil on success, else why not.
     mutating func commit() -> String? {
         guard let file else { return "cannot write \(temporary): \(String(cString: strerror(errno)))" }
+        flush()
+        word(sum)
         flush()
         let synced = fflush(file) == 0 && fsync(fileno(file)) == 0
         fclose(file)
