@@ -131,6 +131,7 @@ extension BreadthFirstSearch {
             }
             let id = context.firstID &+ UInt32(truncatingIfNeeded: i)
             let own = model.fingerprint(of: state)
+            var scratch = state
             var produced = families.iterator(from: 0)
             var position = 0
             while position < count {
@@ -147,7 +148,12 @@ extension BreadthFirstSearch {
                 }
                 for p in position..<(position + n) {
                     guard let action = produced.next() else { break }
-                    guard let next = model.successor(of: state, after: action) else { continue }
+                    let next: M.State
+                    switch model.advance(&scratch, from: state, by: action) {
+                    case .disabled: continue
+                    case .unchanged: selfLoops += 1; continue
+                    case .changed(let changed): next = changed
+                    }
                     let fingerprint = model.fingerprint(of: next)
                     if fingerprint == own {
                         selfLoops += 1
@@ -217,8 +223,14 @@ extension BreadthFirstSearch {
                     // A step that leaves the state as it was (most failing operations) is counted and
                     // dropped here: its state is the parent, already visited.
                     let own = model.fingerprint(of: state)
+                    var scratch = state
                     for (position, action) in actions.enumerated() {
-                        guard let next = model.successor(of: state, after: action) else { continue }
+                        let next: M.State
+                        switch model.advance(&scratch, from: state, by: action) {
+                        case .disabled: continue
+                        case .unchanged: selfLoops += 1; continue
+                        case .changed(let changed): next = changed
+                        }
                         let fingerprint = model.fingerprint(of: next)
                         if fingerprint == own {
                             selfLoops += 1

@@ -19,6 +19,14 @@ public protocol StateMachine: Sendable {
     static var producesActionFamilies: Bool { get }
     /// The state `action` leads to from `state`, or nil when the action does not apply.
     func successor(of state: State, after action: Action) -> State?
+    /// The same step, saying `unchanged` where the model knows cheaply that the action leaves
+    /// `state` as it was (see `Successor`); it must agree with `successor(of:after:)`. By
+    /// default, `successor(of:after:)` as `changed` or `disabled`.
+    func advance(_ state: State, by action: Action) -> Successor<State>
+    /// The same step again, for a model that edits a state in place: `scratch` equals `state` on
+    /// entry and must equal it on return. A failing operation then costs no copy of the state at
+    /// all (the explorer keeps one scratch copy per expanded state). By default, the form above.
+    func advance(_ scratch: inout State, from state: State, by action: Action) -> Successor<State>
     /// A deterministic 64-bit fingerprint of `state` (see `Fingerprint`); equal states must give
     /// equal fingerprints, and a model with symmetry fingerprints its canonical representative.
     func fingerprint(of state: State) -> UInt64
@@ -44,6 +52,13 @@ extension StateMachine {
     @inlinable public static var producesActionFamilies: Bool { false }
     @inlinable public func actions(of state: State, into families: inout ActionFamilies<Action>) {
         families.appendListed { actions(of: state, into: &$0) }
+    }
+    @inlinable public func advance(_ state: State, by action: Action) -> Successor<State> {
+        guard let next = successor(of: state, after: action) else { return .disabled }
+        return .changed(next)
+    }
+    @inlinable public func advance(_ scratch: inout State, from state: State, by action: Action) -> Successor<State> {
+        advance(state, by: action)
     }
     public func replica() -> Self { self }
     public func unshared(_ state: State) -> State { state }

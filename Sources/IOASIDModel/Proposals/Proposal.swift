@@ -52,6 +52,13 @@ public protocol Proposal: Sendable {
     /// requirements; a design implements it itself only to have the hot path compiled for its
     /// own types.)
     func successor(of state: State, after op: Operation, coverage: Coverage<Operation>) -> State?
+    /// The explorer's step, the same as `successor` but `unchanged` for an operation that leaves
+    /// the state as it was (most failing ones), so that the explorer need not fingerprint it.
+    /// (Provided, likewise; a design implements it to have it compiled for its own types.)
+    func advance(_ state: State, by op: Operation, coverage: Coverage<Operation>) -> Successor<State>
+    /// The same in place on `scratch`, which equals `state` on entry and on return (see
+    /// `StateMachine.advance(_:from:by:)`). By default, the form above.
+    func advance(_ scratch: inout State, from state: State, by op: Operation, coverage: Coverage<Operation>) -> Successor<State>
     /// Appends the operations the explorer tries in `state`, in a fixed order (a trace records an
     /// action by its position).
     func actions(of state: State, into out: inout ActionFamilies<Operation>)
@@ -104,19 +111,38 @@ extension Proposal {
     public func violation(of name: InvariantName, in state: State) -> Violation? { Invariants.check(name, in: view(of: state)) }
 
     public func successor(of state: State, after op: Operation, coverage: Coverage<Operation>) -> State? {
-        checkedSuccessor(of: state, after: op, coverage: coverage)
+        switch advance(state, by: op, coverage: coverage) {
+        case .disabled: return nil
+        case .unchanged: return state
+        case .changed(let next): return next
+        }
     }
 
-    /// The default `successor`, for a design to call from its own `successor` (which the compiler
-    /// then builds for the design's own types).
-    public func checkedSuccessor(of state: State, after op: Operation, coverage: Coverage<Operation>) -> State? {
+    public func advance(_ state: State, by op: Operation, coverage: Coverage<Operation>) -> Successor<State> {
+        checkedAdvance(state, by: op, coverage: coverage)
+    }
+
+    public func advance(_ scratch: inout State, from state: State, by op: Operation, coverage: Coverage<Operation>) -> Successor<State> {
+        advance(state, by: op, coverage: coverage)
+    }
+
+    /// The default `advance`, for a design to call from its own (which the compiler then builds
+    /// for the design's own types). A failed operation is compared with the state it started
+    /// from: a design that fails atomically returns that very state, whose buffers are shared, so
+    /// the comparison costs a few identity checks. A result over the caps is cut off; the state a
+    /// search reached never is, so an unchanged one needs no caps check.
+    public func checkedAdvance(_ state: State, by op: Operation, coverage: Coverage<Operation>) -> Successor<State> {
         let (next, outcome) = apply(op, to: state)
+        if !outcome.isSuccess && next == state {
+            coverage.record(op, outcome)
+            return .unchanged
+        }
         if exceedsCaps(next) {
             coverage.record(op, CoverageCode.capped)
-            return nil
+            return .disabled
         }
         coverage.record(op, outcome)
-        return next
+        return .changed(next)
     }
     public static var features: Set<ModelFeature> { [] }
     public static func diffKey(_ op: Operation) -> Operation { op }

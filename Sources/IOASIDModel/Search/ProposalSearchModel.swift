@@ -56,6 +56,14 @@ public struct ProposalSearchModel<P: Proposal>: StateMachine {
         proposal.successor(of: state, after: op, coverage: coverage)
     }
 
+    public func advance(_ state: P.State, by op: P.Operation) -> Successor<P.State> {
+        proposal.advance(state, by: op, coverage: coverage)
+    }
+
+    public func advance(_ scratch: inout P.State, from state: P.State, by op: P.Operation) -> Successor<P.State> {
+        proposal.advance(&scratch, from: state, by: op, coverage: coverage)
+    }
+
     public func fingerprint(of state: P.State) -> UInt64 { proposal.fingerprint(of: state, symmetric: symmetric) }
 
     public var properties: [Property<P.State>] {

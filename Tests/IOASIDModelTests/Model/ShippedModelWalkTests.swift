@@ -6,7 +6,7 @@ import Testing
 /// step the model's invariants hold, the state survives its word encoding, the printed operation
 /// reads back as itself, a failed operation changed nothing (except the unmaps the kernel does
 /// not undo halfway), and the design's bookkeeping agrees with itself (`consistencyProblems`:
-/// reference counts match the references).
+/// reference counts match the references), and the explorer's shortcut steps agree with `apply`.
 @Suite struct ShippedModelWalkTests {
     static var holdingModels: [String] {
         ShippedModels.paths.filter { path in
@@ -33,6 +33,7 @@ import Testing
                     let kind = rng.pick(kinds)
                     let op = rng.pick(ops.filter { $0.name == kind })
                     let (next, outcome) = proposal.apply(op, to: state)
+                    if let problem = explorerStepProblem(proposal, model, state, op, next) { return (steps, successes, problem) }
                     if proposal.exceedsCaps(next) { continue }
                     steps += 1
                     if outcome.isSuccess { successes += 1 }
@@ -41,6 +42,28 @@ import Testing
                 }
             }
             return (steps, successes, nil)
+        }
+
+        /// The explorer's shortcuts agree with `apply`: `advance` (pure and in place) is `disabled`
+        /// exactly when the result is over the caps, says `unchanged` only of a result equal to the
+        /// state, and otherwise hands back `apply`'s result; in place, it puts the scratch back.
+        func explorerStepProblem<P: Proposal>(_ proposal: P, _ model: Model, _ state: P.State, _ op: P.Operation, _ next: P.State) -> String? {
+            let text = op.scenarioText(model.topology)
+            let capped = proposal.exceedsCaps(next)
+            var scratch = state
+            let forms = [("advance", proposal.advance(state, by: op, coverage: Coverage())),
+                         ("advance in place", proposal.advance(&scratch, from: state, by: op, coverage: Coverage()))]
+            if scratch != state { return "\(text): advance in place left its scratch changed" }
+            for (name, step) in forms {
+                switch step {
+                case .disabled where !capped: return "\(text): \(name) says disabled, apply's result is within the caps"
+                case .unchanged where next != state: return "\(text): \(name) says unchanged, apply changed the state"
+                case .changed(let x) where x != next: return "\(text): \(name)'s successor differs from apply's"
+                case .changed where capped: return "\(text): \(name) gives a successor over the caps"
+                default: continue
+                }
+            }
+            return nil
         }
 
         func problem<P: Proposal>(_ proposal: P, _ model: Model, _ state: P.State, _ op: P.Operation, _ next: P.State) -> String? {

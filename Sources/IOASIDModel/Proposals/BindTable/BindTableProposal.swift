@@ -106,8 +106,8 @@ public struct BindTableProposal: Proposal {
 
     public func violation(of name: InvariantName, in state: State) -> Violation? { Invariants.check(name, in: view(of: state)) }
 
-    public func successor(of state: State, after op: BindTableOperation, coverage: Coverage<BindTableOperation>) -> State? {
-        checkedSuccessor(of: state, after: op, coverage: coverage)
+    public func advance(_ state: State, by op: BindTableOperation, coverage: Coverage<BindTableOperation>) -> Successor<State> {
+        checkedAdvance(state, by: op, coverage: coverage)
     }
 
     /// By `ops` group: `table` binds each device's PASID table, `entry` points each explored PASID

@@ -122,8 +122,8 @@ public struct DevIOASIDProposal: Proposal {
                     ownerOfDevice: { perVM ? own.fd(of: $0) : 0 }, scope: context.kernel.config.pasidScope)
     }
 
-    public func successor(of state: State, after op: DevIOASIDOperation, coverage: Coverage<DevIOASIDOperation>) -> State? {
-        checkedSuccessor(of: state, after: op, coverage: coverage)
+    public func advance(_ state: State, by op: DevIOASIDOperation, coverage: Coverage<DevIOASIDOperation>) -> Successor<State> {
+        checkedAdvance(state, by: op, coverage: coverage)
     }
 
     public func exceedsCaps(_ state: State) -> Bool { context.space.exceedsCaps(state.kernel) }

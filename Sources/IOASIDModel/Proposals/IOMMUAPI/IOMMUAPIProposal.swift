@@ -79,8 +79,8 @@ public struct IOMMUAPIProposal: Proposal {
 
     public func violation(of name: InvariantName, in state: State) -> Violation? { Invariants.check(name, in: view(of: state)) }
 
-    public func successor(of state: State, after op: IOMMUAPIOperation, coverage: Coverage<IOMMUAPIOperation>) -> State? {
-        checkedSuccessor(of: state, after: op, coverage: coverage)
+    public func advance(_ state: State, by op: IOMMUAPIOperation, coverage: Coverage<IOMMUAPIOperation>) -> Successor<State> {
+        checkedAdvance(state, by: op, coverage: coverage)
     }
 
     /// By `ops` group: `domain` allocates a domain for each IOMMU, `attach` attaches and detaches

@@ -31,15 +31,19 @@ public struct IOMMUFD: Hashable, Sendable {
         var next = state
         let outcome = apply(op, on: &next)
         let result = outcome.isSuccess || outcome.keepsPartialState ? next : state
+        assertConsistent(result, after: op)
+        return (result, outcome.outcome)
+    }
+
+    /// Internal consistency in debug builds: `users` equals the references that exist (not under
+    /// `destroy-check = none`, whose whole point is to break that).
+    func assertConsistent(_ state: IOMMUFDState, after op: IOMMUFDOperation) {
         #if DEBUG
-        // Internal consistency in debug builds: `users` equals the references that exist (not
-        // under `destroy-check = none`, whose whole point is to break that).
         if config.destroyCheck == .refcount {
-            let mismatches = IOMMUFDView(machine: self, state: result).refcountMismatches()
+            let mismatches = IOMMUFDView(machine: self, state: state).refcountMismatches()
             assert(mismatches.isEmpty, "reference counts after \(op): \(mismatches)")
         }
         #endif
-        return (result, outcome.outcome)
     }
 
     /// In place: `state` is left unchanged on failure (except the non-atomic paths).
@@ -47,6 +51,14 @@ public struct IOMMUFD: Hashable, Sendable {
         let (next, outcome) = apply(op, to: state)
         state = next
         return outcome
+    }
+
+    /// `op` applied to `state` in place for the explorer, which puts the state back itself after
+    /// an atomic failure (`IOMMUFDProposal.advance(_:from:by:coverage:)`).
+    func applyInPlace(_ op: IOMMUFDOperation, to state: inout IOMMUFDState) -> Step {
+        let step = apply(op, on: &state)
+        if step.isSuccess || step.keepsPartialState { assertConsistent(state, after: op) }
+        return step
     }
 
     /// An outcome, and whether a failure still keeps the changes made before it.

@@ -56,14 +56,29 @@ public struct IOMMUFDProposal: Proposal {
     // extension's generic defaults, the same work costs about 10 % more instructions (callgrind,
     // bench-small).
 
-    public func successor(of state: IOMMUFDState, after op: IOMMUFDOperation, coverage: Coverage<IOMMUFDOperation>) -> IOMMUFDState? {
-        let (next, outcome) = machine.apply(op, to: state)
+    public func advance(_ state: IOMMUFDState, by op: IOMMUFDOperation, coverage: Coverage<IOMMUFDOperation>) -> Successor<IOMMUFDState> {
+        var scratch = state
+        return advance(&scratch, from: state, by: op, coverage: coverage)
+    }
+
+    public func advance(_ scratch: inout IOMMUFDState, from state: IOMMUFDState, by op: IOMMUFDOperation,
+                        coverage: Coverage<IOMMUFDOperation>) -> Successor<IOMMUFDState> {
+        let step = machine.applyInPlace(op, to: &scratch)
+        if !step.isSuccess && !step.keepsPartialState {
+            // An atomic failure: most never wrote, and `==` on untouched buffers is an identity
+            // check; one that wrote before failing is put back.
+            if scratch != state { scratch = state }
+            coverage.record(op, step.outcome)
+            return .unchanged
+        }
+        let next = scratch
+        scratch = state
         if space.exceedsCaps(next) {
             coverage.record(op, CoverageCode.capped)
-            return nil
+            return .disabled
         }
-        coverage.record(op, outcome)
-        return next
+        coverage.record(op, step.outcome)
+        return .changed(next)
     }
 
     public func violation(of name: InvariantName, in state: IOMMUFDState) -> Violation? {

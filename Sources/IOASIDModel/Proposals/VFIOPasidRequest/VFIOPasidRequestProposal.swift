@@ -81,8 +81,8 @@ public struct VFIOPasidRequestProposal: Proposal {
 
     public func violation(of name: InvariantName, in state: State) -> Violation? { Invariants.check(name, in: view(of: state)) }
 
-    public func successor(of state: State, after op: VFIOPasidRequestOperation, coverage: Coverage<VFIOPasidRequestOperation>) -> State? {
-        checkedSuccessor(of: state, after: op, coverage: coverage)
+    public func advance(_ state: State, by op: VFIOPasidRequestOperation, coverage: Coverage<VFIOPasidRequestOperation>) -> Successor<State> {
+        checkedAdvance(state, by: op, coverage: coverage)
     }
 
     /// By `ops` group: `alloc` asks for the lowest free PASID up to the largest explored one,

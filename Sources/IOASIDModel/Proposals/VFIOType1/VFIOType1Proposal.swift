@@ -79,8 +79,8 @@ public struct VFIOType1Proposal: Proposal {
         Invariants.check(name, in: IOMMUFDView(machine: context.kernel, state: state.kernel))
     }
 
-    public func successor(of state: State, after op: VFIOType1Operation, coverage: Coverage<VFIOType1Operation>) -> State? {
-        checkedSuccessor(of: state, after: op, coverage: coverage)
+    public func advance(_ state: State, by op: VFIOType1Operation, coverage: Coverage<VFIOType1Operation>) -> Successor<State> {
+        checkedAdvance(state, by: op, coverage: coverage)
     }
 
     /// By `ops` group: `group` adds each group to the container, `set-iommu` sets the type
