@@ -157,7 +157,7 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
             // Room for every worker to reserve a few blocks, and for the largest state seen.
             let roundMinimum = workers * max(2048, maxActions) * 4
             table.grow(toHold: roundMinimum)
-            let budget = table.capacity / 8 * 7 - table.count
+            let budget = table.roundLimit - table.count
             let round = LevelRound(leftovers: leftovers, cursor: cursor, end: count, pieceSize: pieceSize, budget: budget)
             if workers == 1 {
                 let properties = model.properties

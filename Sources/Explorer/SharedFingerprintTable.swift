@@ -9,8 +9,10 @@ import Glibc
 /// loses the race simply sees the winner's fingerprint. Growth is not concurrent: the search
 /// pauses its workers and calls `grow()` (see `InsertBudget`).
 ///
-/// Below 2^23 slots a slot is the fingerprint itself (8 bytes); from 2^23 on the table switches
-/// to the lossless quotient layout of `QuotientSlots` (6 bytes a slot), where the memory matters.
+/// A slot is the fingerprint itself (8 bytes) in a power-of-two table kept at most 3/4 full. With
+/// `compact`, a table for 2^21 fingerprints or more switches to the lossless quotient layout of
+/// `QuotientSlots` (6 bytes a slot), whose capacity steps by an eighth or less and which is kept
+/// up to 27/32 full, so that it costs under 8 bytes a state (at a load of 3/4 or more).
 /// The slots live outside Swift's arrays (no copy-on-write checks in the hot loop) in memory
 /// advised for transparent huge pages.
 public final class SharedFingerprintTable: @unchecked Sendable {
@@ -18,43 +20,61 @@ public final class SharedFingerprintTable: @unchecked Sendable {
     @usableFromInline var compact: QuotientSlots?
     @usableFromInline var overflowOwner: QuotientOverflow?
     @usableFromInline var mask: Int
+    public private(set) var capacity: Int
     /// Kept by the caller: workers count their own inserts, and the search adds them up between
     /// rounds, so no counter is shared by every insert.
     public var count = 0
 
-    /// Whether a table of 2^23 slots or more takes the quotient layout.
+    /// Whether a table for 2^21 fingerprints or more takes the quotient layout.
     public let allowsCompact: Bool
 
-    /// A table that holds `expected` fingerprints at 3/4 load without growing; `compact` selects
-    /// the quotient layout for large tables.
+    /// A table that holds `expected` fingerprints without growing; `compact` selects the quotient
+    /// layout for large tables.
     public init(expected: Int, compact: Bool = false) {
         mask = 0
+        capacity = 0
         allowsCompact = compact
-        install(capacity: Self.capacity(forExpected: expected))
+        install(Self.geometry(forExpected: expected, compact: compact))
     }
 
     deinit { releaseSlots() }
 
-    public var capacity: Int { mask + 1 }
-
     /// Whether the table uses the 6-byte quotient layout.
     public var isCompact: Bool { compact != nil }
 
-    /// Slots a table pre-sized for `expected` fingerprints has: a power of two at most 3/4 full.
-    public static func capacity(forExpected expected: Int) -> Int {
-        var capacity = 1 << 4
-        while capacity / 4 * 3 < expected { capacity <<= 1 }
-        return capacity
+    /// The most fingerprints a table of the quotient layout holds before it grows, as a fraction
+    /// of its slots: 27/32. A round of the search may fill it to `roundLoad`.
+    static func growthLimit(_ capacity: Int, compact: Bool) -> Int { compact ? capacity / 32 * 27 : capacity / 4 * 3 }
+
+    /// How many fingerprints a round may bring the table to (7/8 plain, 29/32 quotient): past the
+    /// growth limit, so that a round need not stop exactly there, but short of the long probes
+    /// of a nearly full table.
+    public var roundLimit: Int { isCompact ? capacity / 32 * 29 : capacity / 8 * 7 }
+
+    /// The fewest fingerprints that take the quotient layout (when allowed).
+    static var compactFrom: Int { 1 << 21 }
+
+    /// Slots a table for `expected` fingerprints has: a power of two at most 3/4 full, or with
+    /// `compact` from `compactFrom` fingerprints, a quotient capacity at most 27/32 full.
+    public static func capacity(forExpected expected: Int, compact: Bool = false) -> Int {
+        geometry(forExpected: expected, compact: compact).capacity
     }
 
-    static func usesCompact(capacity: Int, allowed: Bool) -> Bool {
-        allowed && capacity >= 1 << QuotientSlots.minimumIndexBits
+    static func geometry(forExpected expected: Int, compact: Bool) -> (capacity: Int, compact: Bool) {
+        if compact && expected >= compactFrom {
+            var capacity = QuotientSlots.capacity(atLeast: expected / 27 * 32)
+            while growthLimit(capacity, compact: true) < expected { capacity = QuotientSlots.capacity(atLeast: capacity + 1) }
+            return (capacity, true)
+        }
+        var capacity = 1 << 4
+        while growthLimit(capacity, compact: false) < expected { capacity <<= 1 }
+        return (capacity, false)
     }
 
     /// Bytes such a table occupies.
     public static func bytes(forExpected expected: Int, compact: Bool = false) -> Int {
-        let capacity = capacity(forExpected: expected)
-        return capacity * (usesCompact(capacity: capacity, allowed: compact) ? QuotientSlots.bytesPerSlot : MemoryLayout<UInt64>.stride)
+        let (capacity, compact) = geometry(forExpected: expected, compact: compact)
+        return capacity * (compact ? QuotientSlots.bytesPerSlot : MemoryLayout<UInt64>.stride)
     }
     public var bytes: Int { compact?.bytes ?? capacity * MemoryLayout<UInt64>.stride }
 
@@ -101,13 +121,13 @@ public final class SharedFingerprintTable: @unchecked Sendable {
         }
     }
 
-    /// Doubles the table until `count + headroom` fits at 3/4 load. Single-threaded.
+    /// Grows the table until `count + headroom` fits within its growth limit. Single-threaded.
     public func grow(toHold headroom: Int) {
-        var capacity = mask + 1
-        while capacity / 4 * 3 < count + headroom { capacity <<= 1 }
-        guard capacity != mask + 1 else { return }
-        let oldSlots = slots, oldCompact = compact, oldOverflow = overflowOwner, oldCapacity = mask + 1
-        install(capacity: capacity)
+        guard Self.growthLimit(capacity, compact: isCompact) < count + headroom else { return }
+        let oldSlots = slots, oldCompact = compact, oldOverflow = overflowOwner, oldCapacity = capacity
+        // A quotient table grows by its finest step (1/8 to 1/15), so that it ends between 3/4
+        // and 29/32 full: its rebuilds then cost about twelve times its final count in all.
+        install(Self.geometry(forExpected: count + headroom, compact: allowsCompact))
         let target = view
         if let oldSlots {
             for j in 0..<oldCapacity {
@@ -123,12 +143,14 @@ public final class SharedFingerprintTable: @unchecked Sendable {
         withExtendedLifetime(oldOverflow) {}
     }
 
-    private func install(capacity: Int) {
+    private func install(_ geometry: (capacity: Int, compact: Bool)) {
+        let capacity = geometry.capacity
+        self.capacity = capacity
         mask = capacity - 1
-        if Self.usesCompact(capacity: capacity, allowed: allowsCompact) {
+        if geometry.compact {
             let overflow = QuotientOverflow()
             overflowOwner = overflow
-            compact = QuotientSlots(indexBits: capacity.trailingZeroBitCount, overflow: overflow)
+            compact = QuotientSlots(capacity: capacity, overflow: overflow)
             slots = nil
         } else {
             slots = HugePageMemory.allocateZeroed(capacity * MemoryLayout<UInt64>.stride).assumingMemoryBound(to: Atomic<UInt64>.self)

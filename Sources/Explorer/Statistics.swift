@@ -8,8 +8,9 @@ public struct Statistics: Sendable, Equatable {
     public var maxDepth = 0
     public var seconds = 0.0
     public var workers = 1
-    /// Bytes of the visited set.
+    /// Bytes of the visited set, and its slots (the final load is states / slots).
     public var visitedBytes = 0
+    public var visitedSlots = 0
     /// Bytes of the parent links kept for traces.
     public var traceBytes = 0
     /// Bytes of the largest level held for expansion (packed states; 0 when the model does not
@@ -22,6 +23,8 @@ public struct Statistics: Sendable, Equatable {
     public var transitionsPerSecond: Double { seconds > 0 ? Double(transitions) / seconds : 0 }
     /// Transitions that changed the state, per second.
     public var changingTransitionsPerSecond: Double { seconds > 0 ? Double(transitions - selfLoops) / seconds : 0 }
+    /// How full the visited set ended: states over slots.
+    public var visitedLoad: Double { visitedSlots > 0 ? Double(distinctStates) / Double(visitedSlots) : 0 }
     public var visitedBytesPerState: Double { distinctStates > 0 ? Double(visitedBytes) / Double(distinctStates) : 0 }
     public var traceBytesPerState: Double { distinctStates > 0 ? Double(traceBytes) / Double(distinctStates) : 0 }
     public var frontierBytesPerState: Double { distinctStates > 0 ? Double(peakFrontierBytes) / Double(distinctStates) : 0 }
@@ -58,6 +61,7 @@ extension Statistics {
                                           _ clock: ContinuousClock) {
         distinctStates = visited.count
         visitedBytes = visited.bytes
+        visitedSlots = visited.capacity
         traceBytes = links.bytes
         seconds = (clock.now - start).inSeconds
     }

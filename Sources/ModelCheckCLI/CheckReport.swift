@@ -150,6 +150,7 @@ struct CheckReport<P: Proposal> {
                                ("seconds", .double(s.seconds)), ("statesPerSecond", .double(s.statesPerSecond)), ("workers", .int(s.workers)),
                                ("bytesPerState", .double(s.bytesPerState)),
                                ("visitedBytesPerState", .double(s.visitedBytesPerState)),
+                               ("visitedLoad", .double(s.visitedLoad)),
                                ("traceBytesPerState", .double(s.traceBytesPerState)),
                                ("frontierBytesPerState", .double(s.frontierBytesPerState)),
                                ("peakFrontierBytes", .int(s.peakFrontierBytes)),

@@ -6,7 +6,7 @@
 // Each configuration (workers × pre-sized or grown visited set) runs N times (default 3); the
 // table shows the best and median rates, because a shared machine's noise only ever slows a run.
 // Rows marked "q" use the compact quotient visited set (`--compact-visited`); "visited B/state"
-// is the final table's bytes over the states, at this model's final load of 0.687.
+// is the final table's bytes over the states, and "load" the final states over slots.
 import Explorer
 
 struct Counters: StateMachine {
@@ -47,7 +47,7 @@ func column(_ s: String, _ width: Int) -> String { String(repeating: " ", count:
 
 print([column("workers", 7), column("visited set", 11), column("states", 9), column("transitions", 11),
        column("best s", 7), column("best states/s", 13), column("median states/s", 15),
-       column("visited B/state", 15), column("trace B/state", 13)].joined(separator: "  "))
+       column("visited B/state", 15), column("load", 5), column("trace B/state", 13)].joined(separator: "  "))
 var failed = false
 for workers in workerCounts {
     for (presized, compact) in [(true, false), (false, false), (true, true), (false, true)] {
@@ -63,7 +63,7 @@ for workers in workerCounts {
         print([column("\(workers)", 7), column((presized ? "pre-sized" : "grown") + (compact ? " q" : ""), 11), column("\(best.distinctStates)", 9),
                column("\(best.transitions)", 11), column(String(Int(best.seconds * 1000)) + "ms", 7),
                column("\(Int(rates.last!))", 13), column("\(Int(rates[rates.count / 2]))", 15),
-               column(twoDecimals(best.visitedBytesPerState), 15),
+               column(twoDecimals(best.visitedBytesPerState), 15), column(twoDecimals(best.visitedLoad), 5),
                column(twoDecimals(best.traceBytesPerState), 13)].joined(separator: "  "))
     }
 }
