@@ -4,7 +4,8 @@ import Explorer
 
 /// Thousands of seeded random operation sequences on a small topology: after every step every
 /// invariant holds, the reference counts match the references, and a failed operation changed
-/// nothing (except a multi-area UNMAP, which the kernel does not undo).
+/// nothing (except a multi-area UNMAP, which the kernel does not undo); and the shortcuts the
+/// explorer's hot path takes agree with the plain computations they replace.
 @Suite struct RandomWalkTests {
     @Test(arguments: [1, 2, 3, 4] as [UInt64])
     func invariantsHoldOnEveryStepOfRandomWalks(seed: UInt64) {
@@ -16,7 +17,7 @@ import Explorer
         let machine = IOMMUFD(topology: Fixture.topology)
         let space = ActionSpace(topology: machine.topology, bounds: bounds)
         var rng = SplitMix64(state: seed)
-        var successes = 0
+        var successes = 0, reservedHits = 0
         for _ in 0..<500 {
             var state = machine.initialState
             for _ in 0..<12 {
@@ -27,6 +28,16 @@ import Explorer
                 let kinds = Array(Set(ops.map(\.name))).sorted()
                 let kind = rng.pick(kinds)
                 let op = rng.pick(ops.filter { $0.name == kind })
+                // The map's allocation-free reserved check agrees with the listed regions, over
+                // an MSI window, the top of a 48-bit aperture and the walks' own window.
+                for o in state.objects {
+                    guard case .ioas = o.body else { continue }
+                    for range in Self.reservedProbes {
+                        let listed = machine.reserved(of: o.id, state).contains { $0.intersects(range) }
+                        #expect(machine.meetsReserved(range, of: o.id, state) == listed, "ioas \(o.id), \(range)")
+                        if listed { reservedHits += 1 }
+                    }
+                }
                 let step = WalkStep(machine, from: state, op, checking: InvariantName.allCases)
                 if step.succeeded { successes += 1 }
                 state = step.next
@@ -37,5 +48,11 @@ import Explorer
             }
         }
         #expect(successes > 1500, "the walks should mostly exercise successful operations too")
+        #expect(reservedHits > 10, "the walks should reach IOASes with reserved regions")
     }
+
+    static let reservedProbes: [IOVARange] = [
+        IOVARange(first: 0xfedf_f000, last: 0xfee0_0fff), IOVARange(first: 0xfeef_f000, last: 0xfef0_0fff),
+        IOVARange(first: 0xffff_ffff_f000, last: 0x1_0000_0000_0fff), IOVARange(first: 0x10000, last: 0x11fff),
+    ]
 }

@@ -4,10 +4,27 @@ extension IOMMUFD {
     /// PAGE_SIZE floor under `disable_large_pages`.
     func alignment(of ioasID: UInt32, _ s: IOMMUFDState) -> UInt64 {
         var a: UInt64 = (s.ioas(ioasID)?.disableLargePages ?? false) ? pageSize : 1
-        for (_, h) in s.pagingHWPTs(on: ioasID) {
-            if let d = s.hardware.domain(h.domain) { a = max(a, d.table.pageSizes.smallest) }
+        // Every map asks, failing ones included: no array is built for the answer.
+        for o in s.objects {
+            guard case .hwptPaging(let h) = o.body, h.ioas == ioasID, let d = s.hardware.domain(h.domain) else { continue }
+            a = max(a, d.table.pageSizes.smallest)
         }
         return a
+    }
+
+    /// Whether `range` meets `reserved(of:)` — the same regions, without building the list.
+    func meetsReserved(_ range: IOVARange, of ioasID: UInt32, _ s: IOMMUFDState) -> Bool {
+        for o in s.objects {
+            guard case .hwptPaging(let h) = o.body, h.ioas == ioasID, let d = s.hardware.domain(h.domain) else { continue }
+            // The aperture's complement meets the range unless the aperture holds it.
+            if !topology.iommus[d.iommu].aperture.contains(range) { return true }
+        }
+        for a in s.attachments where a.pasid == 0 && s.ioasID(ofHWPT: a.hwpt) == ioasID {
+            for device in topology.devices.indices where a.devices & (1 << UInt64(device)) != 0 {
+                if topology.devices[device].reserved.contains(where: { $0.intersects(range) }) { return true }
+            }
+        }
+        return false
     }
 
     /// `reserved_itree` (§3.6, §4.3): the aperture complement of each domain, and the reserved
@@ -93,7 +110,7 @@ extension IOMMUFD {
     func checkFixedIOVA(_ iova: UInt64, length: UInt64, ioasID: UInt32, _ s: IOMMUFDState) throws(Errno) -> IOVARange {
         guard iova % alignment(of: ioasID, s) == 0 else { throw .EINVAL }
         guard let range = IOVARange(start: iova, length: length) else { throw .EOVERFLOW }
-        if reserved(of: ioasID, s).contains(where: { $0.intersects(range) }) { throw .EINVAL }
+        if meetsReserved(range, of: ioasID, s) { throw .EINVAL }
         if s.ioas(ioasID)!.areas.contains(where: { $0.range.intersects(range) }) { throw .EEXIST }
         return range
     }
