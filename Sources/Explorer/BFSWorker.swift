@@ -72,12 +72,11 @@ extension BreadthFirstSearch {
                     let position = batch.positions[k]
                     let next = batch.successors[k]
                     let best = context.bestViolation.load(ordering: .relaxed)
-                    for p in 0..<min(best, invariants.count) where !invariants[p].holds(next) {
+                    if let p = model.firstFailingInvariant(next, limit: min(best, invariants.count), of: invariants) {
                         out.violations.append((p, batch.fingerprints[k], parent, position))
                         context.lowerBestViolation(to: p)
                         // Nothing can beat the first invariant: the level need not finish.
                         if p == 0 { context.halt(round) }
-                        break
                     }
                     for g in context.pendingGoals where !goalSeen[g] && goals[g].holds(next) {
                         goalSeen[g] = true

@@ -27,6 +27,11 @@ public protocol StateMachine: Sendable {
     /// entry and must equal it on return. A failing operation then costs no copy of the state at
     /// all (the explorer keeps one scratch copy per expanded state). By default, the form above.
     func advance(_ scratch: inout State, from state: State, by action: Action) -> Successor<State>
+    /// The position in `invariants` (the `always` properties, in order) of the first that fails
+    /// in `state`, looking at the first `limit` only; nil when they hold. By default each
+    /// property in turn; a model whose invariants share work (one view of the state) does that
+    /// work once.
+    func firstFailingInvariant(_ state: State, limit: Int, of invariants: [Property<State>]) -> Int?
     /// A deterministic 64-bit fingerprint of `state` (see `Fingerprint`); equal states must give
     /// equal fingerprints, and a model with symmetry fingerprints its canonical representative.
     func fingerprint(of state: State) -> UInt64
@@ -59,6 +64,10 @@ extension StateMachine {
     }
     @inlinable public func advance(_ scratch: inout State, from state: State, by action: Action) -> Successor<State> {
         advance(state, by: action)
+    }
+    @inlinable public func firstFailingInvariant(_ state: State, limit: Int, of invariants: [Property<State>]) -> Int? {
+        for p in 0..<min(limit, invariants.count) where !invariants[p].holds(state) { return p }
+        return nil
     }
     public func replica() -> Self { self }
     public func unshared(_ state: State) -> State { state }

@@ -47,6 +47,10 @@ public protocol Proposal: Sendable {
     /// The violation of invariant `name` in `state`, nil when it holds. (The default checks
     /// `view(of:)`; a design implements it itself only to have it compiled for its own view.)
     func violation(of name: InvariantName, in state: State) -> Violation?
+    /// The position in `names` of the first invariant violated in `state`, among the first
+    /// `limit`; nil when they hold: `violation(of:in:)` of each in turn. (A design implements it
+    /// to check them all on one view of the state.)
+    func firstViolation(among names: [InvariantName], limit: Int, in state: State) -> Int?
     /// The explorer's successor: `op` applied to `state`, nil when the result exceeds the caps;
     /// the outcome is counted in `coverage`. (The default is written in terms of the other
     /// requirements; a design implements it itself only to have the hot path compiled for its
@@ -109,6 +113,12 @@ extension Proposal {
     public static func offers(_ kind: Operation.Kind) -> Bool { true }
 
     public func violation(of name: InvariantName, in state: State) -> Violation? { Invariants.check(name, in: view(of: state)) }
+
+    public func firstViolation(among names: [InvariantName], limit: Int, in state: State) -> Int? {
+        // Through `violation(of:in:)`, which a design with invariants of its own extends.
+        for i in 0..<min(limit, names.count) where violation(of: names[i], in: state) != nil { return i }
+        return nil
+    }
 
     public func successor(of state: State, after op: Operation, coverage: Coverage<Operation>) -> State? {
         switch advance(state, by: op, coverage: coverage) {

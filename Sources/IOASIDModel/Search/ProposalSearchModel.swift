@@ -64,6 +64,11 @@ public struct ProposalSearchModel<P: Proposal>: StateMachine {
         proposal.advance(&scratch, from: state, by: op, coverage: coverage)
     }
 
+    /// The `always` properties are `checks`, in order: one view of the state serves them all.
+    public func firstFailingInvariant(_ state: P.State, limit: Int, of invariants: [Property<P.State>]) -> Int? {
+        proposal.firstViolation(among: checks, limit: min(limit, invariants.count), in: state)
+    }
+
     public func fingerprint(of state: P.State) -> UInt64 { proposal.fingerprint(of: state, symmetric: symmetric) }
 
     public var properties: [Property<P.State>] {

@@ -85,6 +85,10 @@ public struct IOMMUFDProposal: Proposal {
         Invariants.check(name, in: IOMMUFDView(machine: machine, state: state))
     }
 
+    public func firstViolation(among names: [InvariantName], limit: Int, in state: IOMMUFDState) -> Int? {
+        Invariants.firstViolated(names, limit: limit, in: IOMMUFDView(machine: machine, state: state))
+    }
+
     public func fingerprint(of state: IOMMUFDState, symmetric: Bool) -> UInt64 {
         context.fingerprint(state, symmetric: symmetric, encode: { $0.encode(into: &$1) },
                             signature: { $0.signature(of: $1, topology) }) { $0.permuted(devices: $1, groups: $2) }
