@@ -11,7 +11,10 @@ public struct Domain: Hashable, Sendable {
     public var preset: FormatPreset
     /// Whether it was created enforcing cache coherency (blocking no-snoop).
     public var enforcesCoherency: Bool
+    /// Allocated with `IOMMU_HWPT_ALLOC_DIRTY_TRACKING` (it has dirty ops).
     public var dirtyTracking: Bool
+    /// What tracking recorded (meaningful only with `dirtyTracking`).
+    public var dirty = DirtyLog()
     /// The stage its table serves: a nest parent is a stage-2 table, a paging domain stage 1, and a
     /// nested domain's own table is the guest's stage 1.
     public var stage: TranslationStage

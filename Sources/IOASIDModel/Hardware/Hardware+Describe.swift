@@ -17,6 +17,7 @@ extension Hardware {
             if old.table.leaves != new.table.leaves {
                 c.merge(LeafRun.runs(of: old.table), LeafRun.runs(of: new.table), key: \.first.iova) { [$0.line(domain: new.id)] }
             }
+            if old.dirty != new.dirty { c.whole(Self.dirtyLines(of: old), Self.dirtyLines(of: new)) { $0 } }
         }
         if routes != before.routes { c.whole(before.routeLines(topology), routeLines(topology)) { $0 } }
         if iotlb != before.iotlb { c.whole(before.iotlbLines(topology), iotlbLines(topology)) { $0 } }
@@ -26,12 +27,21 @@ extension Hardware {
         var line = "domain \(d.id): \(d.preset.rawValue) for \(topology.iommus[d.iommu].name), stage \(d.stage.rawValue)"
         if let p = d.parent { line += " over domain \(p)" }
         if d.enforcesCoherency { line += ", enforces coherency" }
+        if d.dirtyTracking { line += d.dirty.enabled ? ", dirty tracking on" : ", dirty tracking off" }
         if d.freed { line += ", FREED" }
         return line
     }
 
     static func lines(of d: Domain, _ topology: Topology) -> [String] {
-        [header(of: d, topology)] + LeafRun.runs(of: d.table).map { $0.line(domain: d.id) }
+        [header(of: d, topology)] + LeafRun.runs(of: d.table).map { $0.line(domain: d.id) } + dirtyLines(of: d)
+    }
+
+    /// The dirty bits, and the `dirty` invariant's ghost state (pages owed to the next read).
+    static func dirtyLines(of d: Domain) -> [String] {
+        guard d.dirtyTracking else { return [] }
+        func text(_ r: IOVARange) -> String { "\(SizeText.hex(r.first)) \(SizeText.format(r.length))" }
+        return d.dirty.bits.map { "domain \(d.id) dirty bit \(text($0))" } + d.dirty.owed.map { "domain \(d.id) written, not yet read \(text($0))" }
+            + (d.dirty.missed.map { ["domain \(d.id) MISSED by a bitmap read \(text($0))"] } ?? [])
     }
 
     func routeLines(_ topology: Topology) -> [String] {
@@ -43,7 +53,7 @@ extension Hardware {
     func iotlbLines(_ topology: Topology) -> [String] {
         iotlb.entries.map { e in
             let pasid = e.key.pasid == 0 ? "" : " pasid \(e.key.pasid)"
-            return "iotlb \(topology.groups[Int(e.key.device)])\(pasid) \(SizeText.hex(e.iova)) -> \(SizeText.hex(e.output)) \(SizeText.format(e.pageSize)) \(e.permissions) (domain \(e.tag), \(e.source == .guest ? "guest" : "kernel"))"
+            return "iotlb \(topology.groups[Int(e.key.device)])\(pasid) \(SizeText.hex(e.iova)) -> \(SizeText.hex(e.output)) \(SizeText.format(e.pageSize)) \(e.permissions) (domain \(e.tag), \(e.source == .guest ? "guest" : "kernel")\(e.dirty ? ", dirty" : ""))"
         }
     }
 }

@@ -26,6 +26,10 @@ public struct IOVARange: Hashable, Sendable, Comparable, CustomStringConvertible
     @inlinable public func intersects(_ other: IOVARange) -> Bool { first <= other.last && other.first <= last }
     @inlinable public func contains(_ address: UInt64) -> Bool { first <= address && address <= last }
     @inlinable public func contains(_ other: IOVARange) -> Bool { first <= other.first && other.last <= last }
+    /// The part of this range inside `other`; nil when they do not meet.
+    @inlinable public func clamped(to other: IOVARange) -> IOVARange? {
+        intersects(other) ? IOVARange(first: max(first, other.first), last: min(last, other.last)) : nil
+    }
 
     public static func < (a: IOVARange, b: IOVARange) -> Bool { (a.first, a.last) < (b.first, b.last) }
 

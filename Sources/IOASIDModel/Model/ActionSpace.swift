@@ -172,6 +172,7 @@ public final class ActionSpace: Sendable {
             } } }
         }
         if g.contains(.nested) { nestedActions(state, deviceIDs, into: &out) }
+        if g.contains(.dirty) { dirtyActions(state, deviceIDs, ioasIDs, into: &out) }
         if g.contains(.bind) { for d in topology.devices.indices { out.append(.bind(device: d, iommufd: nil, flags: 0)) } }
         if g.contains(.attach) {
             // Per device: each target at the RID and each PASID, then detach at the RID and each PASID.
@@ -221,6 +222,22 @@ public final class ActionSpace: Sendable {
                 out.append(count: fits) { .guestS1Map(hwptID: o.id, iova: iova, gpa: probes[$0], length: length, permissions: .readWrite, tableGPA: nil) }
                 out.append(.guestS1Unmap(hwptID: o.id, iova: iova, length: length))
             }
+        }
+    }
+
+    /// `ops +dirty`: dirty-tracking HWPTs, SET_DIRTY_TRACKING on and off, and bitmap reads (with
+    /// and without NO_CLEAR) over the (IOVA, length) pairs in host pages.
+    func dirtyActions(_ state: IOMMUFDState, _ deviceIDs: [UInt32], _ ioasIDs: [UInt32], into out: inout ActionFamilies<IOMMUFDOperation>) {
+        typealias C = IOMMUFDConstants
+        for dev in deviceIDs { for pt in ioasIDs {
+            out.append(.hwptAlloc(HWPTAllocArgs(flags: C.IOMMU_HWPT_ALLOC_DIRTY_TRACKING, devID: dev, ptID: pt)))
+        } }
+        let hwpts = ids(state, Self.isHWPT), pairs = self.pairs, page = topology.host.pageSize
+        for h in hwpts { for flags: UInt32 in [C.IOMMU_HWPT_DIRTY_TRACKING_ENABLE, 0] { out.append(.setDirtyTracking(hwptID: h, flags: flags)) } }
+        out.append(hwpts.count, by: pairs.count * 2) { i, k in
+            let (iova, length) = pairs[k / 2]
+            return .getDirtyBitmap(DirtyBitmapArgs(hwptID: hwpts[i], flags: k % 2 == 0 ? 0 : C.IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR,
+                                                   iova: iova, length: length, pageSize: page))
         }
     }
 

@@ -13,6 +13,7 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
     case destroyCheck = "destroy-check"
     case type1Impl = "type1-impl"
     case type1Version = "type1-version"
+    case dirtyClear = "dirty-clear"
 
     public var values: [String] {
         switch self {
@@ -28,6 +29,7 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
         case .destroyCheck: return ["refcount", "none"]
         case .type1Impl: return ["vfio", "iommufd-compat", "naive"]
         case .type1Version: return ["v2", "v1"]
+        case .dirtyClear: return ["flush", "no-flush"]
         }
     }
 
@@ -46,6 +48,7 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
         case .destroyCheck: return "destroying a referenced object: EBUSY by reference count, or allowed"
         case .type1Impl: return "VFIO type1 implementation: vfio_iommu_type1.c, iommufd's compat emulation, or the naive design of H11"
         case .type1Version: return "which VFIO_SET_IOMMU type the explorer issues: TYPE1v2 or TYPE1 (v1)"
+        case .dirtyClear: return "clearing dirty bits (a bitmap read, enabling tracking): then sync the IOTLB (the kernel), or leave stale entries that skip the next bit"
         }
     }
 }

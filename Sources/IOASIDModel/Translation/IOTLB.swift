@@ -27,6 +27,9 @@ public struct IOTLBEntry: Hashable, Sendable {
     public var output: UInt64
     public var permissions: Permissions
     public var source: IOTLBSource
+    /// Whether the IOMMU believes the leaf's dirty bit is set (it walked to set it on a write
+    /// while dirty tracking was on): a later write through this entry does not walk again.
+    public var dirty = false
 
     /// Whether the entry caches `address`.
     @inlinable public func covers(_ address: UInt64) -> Bool { address &- iova < pageSize }
@@ -45,11 +48,12 @@ public struct IOTLB: Hashable, Sendable {
 
     /// Caches what a successful walk of `iova` on route `key` found, replacing any entry that
     /// overlaps the new page on that route.
-    public mutating func fill(key: RouteKey, tag: UInt32, iova: UInt64, translation: Translation, source: IOTLBSource) {
+    public mutating func fill(key: RouteKey, tag: UInt32, iova: UInt64, translation: Translation, source: IOTLBSource, dirty: Bool = false) {
         let base = iova & ~(translation.pageSize - 1)
-        let entry = IOTLBEntry(key: key, tag: tag, iova: base, pageSize: translation.pageSize,
+        var entry = IOTLBEntry(key: key, tag: tag, iova: base, pageSize: translation.pageSize,
                                output: translation.output & ~(translation.pageSize - 1),
                                permissions: translation.permissions, source: source)
+        entry.dirty = dirty
         entries.removeAll { $0.key == key && $0.iova < base &+ entry.pageSize && base < $0.iova &+ $0.pageSize }
         let at = entries.firstIndex { ($0.key, $0.iova) > (key, base) } ?? entries.count
         entries.insert(entry, at: at)
@@ -58,6 +62,11 @@ public struct IOTLB: Hashable, Sendable {
     /// The cached translation of `address` on `key`, if any.
     public func lookup(key: RouteKey, address: UInt64) -> IOTLBEntry? {
         entries.first { $0.key == key && $0.covers(address) }
+    }
+
+    /// Marks the entry caching `address` on `key` as having set its leaf's dirty bit.
+    public mutating func markDirty(key: RouteKey, address: UInt64) {
+        if let i = entries.firstIndex(where: { $0.key == key && $0.covers(address) }) { entries[i].dirty = true }
     }
 
     /// Removes the entries filled from table `tag` that overlap `[iova, iova + length)`: the

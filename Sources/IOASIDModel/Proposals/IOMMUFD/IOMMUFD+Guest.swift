@@ -60,8 +60,15 @@ extension IOMMUFD {
             return Outcome(.fault(stage: 1, level: 0))
         }
         let key = Hardware.key(group: group, pasid: pasid)
+        // Dirty tracking (§5.2) on a paging domain: a write sets its leaf's dirty bit by a walk,
+        // unless the IOTLB entry it hits says the bit is already set.
+        let tracksWrites = access == .write && domain.dirtyTracking && domain.dirty.enabled && !domain.isNested
         if let hit = hw.iotlb.lookup(key: key, address: iova) {
             guard hit.permissions.allows(access) else { return Outcome(.fault(stage: 1, level: 0)) }
+            if tracksWrites {
+                try? hw.update(domain.id) { $0.dirty.recordWrite(IOVARange(first: hit.iova, last: hit.iova + (hit.pageSize - 1)), setsBit: !hit.dirty) }
+                if !hit.dirty { hw.iotlb.markDirty(key: key, address: iova) }
+            }
             let address = hit.output + (iova - hit.iova)
             return Outcome(.address(address), outputs: [OutputField("page", .number(hit.pageSize)), OutputField("refs", .number(0))],
                            principal: address)
@@ -75,7 +82,11 @@ extension IOMMUFD {
         switch result {
         case .translated(let t):
             hw.iotlb.fill(key: key, tag: UInt32(domain.id), iova: iova, translation: t,
-                                  source: domain.isNested ? .guest : .kernel)
+                                  source: domain.isNested ? .guest : .kernel, dirty: tracksWrites)
+            if tracksWrites {
+                let base = iova & ~(t.pageSize - 1)
+                try? hw.update(domain.id) { $0.dirty.recordWrite(IOVARange(first: base, last: base + (t.pageSize - 1)), setsBit: true) }
+            }
             return Outcome(.address(t.output), outputs: [OutputField("page", .number(t.pageSize)), OutputField("refs", .number(UInt64(t.refs)))],
                            principal: t.output)
         case .fault(let f):

@@ -101,6 +101,9 @@ extension IOMMUFD {
         for (_, h) in s.pagingHWPTs(on: ioasID) {
             try? s.hardware.update(h.domain) { d in
                 d.table.unmap(iova: area.range.first, size: area.range.length, largeLeaf: mode)
+                // The area's pages leave the IOAS: their dirty bits go with their PTEs, and the
+                // `dirty` promise covers only pages that stay mapped.
+                if d.dirtyTracking { d.dirty.drop(area.range) }
             }
             s.hardware.syncIOTLB(domain: h.domain, iova: area.range.first, length: area.range.length)
         }

@@ -33,6 +33,9 @@ public struct IOMMUFDConfig: Hashable, Sendable {
     /// Automatic domains (made by attaching an IOAS) are PASID-compatible: a design whose PASID
     /// attach names an address space rather than a HWPT needs them to be.
     public var autoDomainsServePasids = false
+    /// `dirty-clear = no-flush`: clearing dirty bits leaves the IOTLB as it was (the hazard; the
+    /// kernel syncs it, `iommu_read_and_clear_dirty` and `iopt_clear_dirty_data`).
+    public var dirtyClearFlushes = true
 
     public init() {}
 
@@ -52,6 +55,7 @@ public struct IOMMUFDConfig: Hashable, Sendable {
         case .pasidTableOwner: guard knob.values.contains(value) else { return false }; pasidTableOwnedByGuest = value == "guest"
         case .multiAttach: guard let v = MultiAttach(rawValue: value) else { return false }; multiAttach = v
         case .pasidScope: guard let v = PasidScope(rawValue: value) else { return false }; pasidScope = v
+        case .dirtyClear: guard knob.values.contains(value) else { return false }; dirtyClearFlushes = value == "flush"
         }
         return true
     }

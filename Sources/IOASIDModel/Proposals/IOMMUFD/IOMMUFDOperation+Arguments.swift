@@ -87,6 +87,17 @@ extension IOMMUFDOperation {
             if let f = a.s1Format { out += [("s1_format", .word(f.rawValue)), ("s1_root", .address(a.s1Root))] }
             if a.faultID != 0 { out.append(("fault_id", .number(UInt64(a.faultID)))) }
             return out
+        case .setDirtyTracking(let h, let flags):
+            return [("hwpt_id", .number(UInt64(h))),
+                    ("flags", flags == IOMMUFDConstants.IOMMU_HWPT_DIRTY_TRACKING_ENABLE ? .word("IOMMU_HWPT_DIRTY_TRACKING_ENABLE") : .number(UInt64(flags)))]
+        case .getDirtyBitmap(let a):
+            var out: [(String, ArgumentText)] = [("hwpt_id", .number(UInt64(a.hwptID)))]
+            if a.flags != 0 {
+                out.append(("flags", a.flags == IOMMUFDConstants.IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR ? .word("IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR")
+                                                                                                      : .number(UInt64(a.flags))))
+            }
+            if a.reserved != 0 { out.append(("__reserved", .number(UInt64(a.reserved)))) }
+            return out + [("iova", .address(a.iova)), ("length", .address(a.length)), ("page_size", .address(a.pageSize))]
         case .destroy(let id):
             return [("id", .number(UInt64(id)))]
         case .bind(let d, let fd, let flags):

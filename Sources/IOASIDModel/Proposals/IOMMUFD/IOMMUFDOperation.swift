@@ -17,6 +17,10 @@ public enum IOMMUFDOperation: Hashable, Sendable {
     case option(optionID: UInt32, op: UInt16, objectID: UInt32, value: UInt64, reserved: UInt32)
     /// `IOMMU_HWPT_ALLOC`.
     case hwptAlloc(HWPTAllocArgs)
+    /// `IOMMU_HWPT_SET_DIRTY_TRACKING`.
+    case setDirtyTracking(hwptID: UInt32, flags: UInt32)
+    /// `IOMMU_HWPT_GET_DIRTY_BITMAP` (the bitmap comes back as outputs).
+    case getDirtyBitmap(DirtyBitmapArgs)
     /// `IOMMU_DESTROY`.
     case destroy(id: UInt32)
     /// `VFIO_DEVICE_BIND_IOMMUFD`; `iommufd == nil` is the model's iommufd.
@@ -93,5 +97,24 @@ public struct HWPTAllocArgs: Hashable, Sendable {
         self.reserved = reserved
         self.s1Format = s1Format
         self.s1Root = s1Root
+    }
+}
+
+/// The fields of `struct iommu_hwpt_get_dirty_bitmap` (the user bitmap pointer aside).
+public struct DirtyBitmapArgs: Hashable, Sendable {
+    public var hwptID: UInt32
+    public var flags: UInt32
+    public var reserved: UInt32
+    public var iova: UInt64
+    public var length: UInt64
+    public var pageSize: UInt64
+
+    public init(hwptID: UInt32, flags: UInt32 = 0, reserved: UInt32 = 0, iova: UInt64, length: UInt64, pageSize: UInt64) {
+        self.hwptID = hwptID
+        self.flags = flags
+        self.reserved = reserved
+        self.iova = iova
+        self.length = length
+        self.pageSize = pageSize
     }
 }

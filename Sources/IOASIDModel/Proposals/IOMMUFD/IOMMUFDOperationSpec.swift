@@ -2,7 +2,7 @@ extension IOMMUFDOperation {
     /// One case per catalog row, in the order `modelcheck list` shows them.
     public enum Kind: Int, CaseIterable, Hashable, Sendable {
         case ioasAlloc, ioasMap, ioasUnmap, ioasCopy, ioasAllowIOVAs, ioasIOVARanges
-        case option, hwptAlloc, destroy, bind, attach, detach
+        case option, hwptAlloc, setDirtyTracking, getDirtyBitmap, destroy, bind, attach, detach
         case close, translate, guestS1Map, guestS1Unmap
     }
 
@@ -37,6 +37,14 @@ extension IOMMUFDOperation {
             return OperationSpec("IOMMU_HWPT_ALLOC", ["flags": .flags, "dev_id": .u32, "pt_id": .u32, "fault_id": .u32, "__reserved": .u32,
                                                        "s1_format": .preset, "s1_root": .u64],
                               outputs: ["out_hwpt_id"], "allocate a paging HWPT on an IOAS, or a nested one over a nest parent")
+        case .setDirtyTracking:
+            return OperationSpec("IOMMU_HWPT_SET_DIRTY_TRACKING", ["flags": .flags, "hwpt_id": .u32],
+                              "enable (flags=IOMMU_HWPT_DIRTY_TRACKING_ENABLE, clearing the dirty bits) or disable dirty tracking")
+        case .getDirtyBitmap:
+            return OperationSpec("IOMMU_HWPT_GET_DIRTY_BITMAP", ["hwpt_id": .u32, "flags": .flags, "__reserved": .u32, "iova": .u64, "length": .u64,
+                                                                  "page_size": .u64],
+                              outputs: ["bitmap", "dirty_pages"],
+                              "read (and, without NO_CLEAR, clear) the dirty bits of an IOVA range, one bit per page_size")
         case .destroy:
             return OperationSpec("IOMMU_DESTROY", ["id": .u32], "destroy an object nobody references")
         case .bind:
@@ -110,6 +118,10 @@ extension IOMMUFDOperation {
             if case .preset(let p)? = args["s1_format"] { preset = p }
             return .hwptAlloc(HWPTAllocArgs(flags: u32("flags"), devID: u32("dev_id"), ptID: u32("pt_id"), faultID: u32("fault_id"),
                                             reserved: u32("__reserved"), s1Format: preset, s1Root: n("s1_root")))
+        case "IOMMU_HWPT_SET_DIRTY_TRACKING": return .setDirtyTracking(hwptID: u32("hwpt_id"), flags: u32("flags"))
+        case "IOMMU_HWPT_GET_DIRTY_BITMAP":
+            return .getDirtyBitmap(DirtyBitmapArgs(hwptID: u32("hwpt_id"), flags: u32("flags"), reserved: u32("__reserved"),
+                                                   iova: n("iova"), length: n("length"), pageSize: n("page_size")))
         case "IOMMU_DESTROY": return .destroy(id: u32("id"))
         case "VFIO_DEVICE_BIND_IOMMUFD":
             guard let d = device() else { return nil }
@@ -150,6 +162,8 @@ extension IOMMUFDOperation {
         case .ioasIOVARanges: return .ioasIOVARanges
         case .option: return .option
         case .hwptAlloc: return .hwptAlloc
+        case .setDirtyTracking: return .setDirtyTracking
+        case .getDirtyBitmap: return .getDirtyBitmap
         case .destroy: return .destroy
         case .bind: return .bind
         case .attach: return .attach

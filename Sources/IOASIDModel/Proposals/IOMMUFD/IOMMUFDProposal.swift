@@ -12,6 +12,7 @@ public struct IOMMUFDProposal: Proposal {
     public static let knobs: [DesignKnob] = [
         Knob.compatCheck.declared(), Knob.domainScope.declared(default: "compatible"), Knob.pasidScope.declared(),
         Knob.multiAttach.declared(), Knob.stage2PinTables.declared(), Knob.unmapLargeLeaf.declared(), Knob.destroyCheck.declared(),
+        Knob.dirtyClear.declared(),
     ]
     public static let groups: [ExploreGroup] = [
         ExploreGroup("ioas", "IOMMU_IOAS_ALLOC", isDefault: true),
@@ -28,7 +29,9 @@ public struct IOMMUFDProposal: Proposal {
         ExploreGroup("auto-map", "IOMMU_IOAS_MAP at an automatic IOVA"),
         .translate,
         ExploreGroup("nested", "nest parents, HWPT_NESTED and the guest's GUEST_S1_MAP/UNMAP"),
+        ExploreGroup("dirty", "HWPT_ALLOC with DIRTY_TRACKING, SET_DIRTY_TRACKING on and off, GET_DIRTY_BITMAP over the pairs (NO_CLEAR too)"),
     ]
+    public static let invariants = [DirtyInvariant.declaration]
     public static let objectKinds: [ObjectKind] = [
         ObjectKind("ioas", "IOASes"), ObjectKind("hwpt", "HWPTs"), ObjectKind("device", "bound devices"),
         ObjectKind("domain", "hardware domains"), ObjectKind("pasid", "attached PASIDs"),
@@ -82,11 +85,17 @@ public struct IOMMUFDProposal: Proposal {
     }
 
     public func violation(of name: InvariantName, in state: IOMMUFDState) -> Violation? {
-        Invariants.check(name, in: IOMMUFDView(machine: machine, state: state))
+        if name == DirtyInvariant.name { return DirtyInvariant.check(state.hardware) }
+        return Invariants.check(name, in: IOMMUFDView(machine: machine, state: state))
     }
 
     public func firstViolation(among names: [InvariantName], limit: Int, in state: IOMMUFDState) -> Int? {
-        Invariants.firstViolated(names, limit: limit, in: IOMMUFDView(machine: machine, state: state))
+        let view = IOMMUFDView(machine: machine, state: state)
+        for i in 0..<min(limit, names.count) {
+            let broken = names[i] == DirtyInvariant.name ? DirtyInvariant.check(state.hardware) != nil : Invariants.check(names[i], in: view) != nil
+            if broken { return i }
+        }
+        return nil
     }
 
     public func fingerprint(of state: IOMMUFDState, symmetric: Bool) -> UInt64 {

@@ -105,6 +105,8 @@ extension Hardware {
                      | UInt64(d.stage.rawValue) << 56)
             w.put(UInt64(d.parent ?? 0))
             d.table.encode(into: &w)
+            // Only a dirty-tracking domain has a log: other states keep their words.
+            if d.dirtyTracking { d.dirty.encode(into: &w) }
         }
         w.put(UInt64(routes.count))
         for r in routes {
@@ -113,7 +115,7 @@ extension Hardware {
         }
         w.put(UInt64(iotlb.entries.count))
         for e in iotlb.entries {
-            w.put(UInt64(e.key.device) | UInt64(e.key.pasid) << 32); w.put(UInt64(e.tag)); w.put(e.iova); w.put(e.pageSize); w.put(e.output); w.put(UInt64(e.permissions.rawValue) | UInt64(e.source.rawValue) << 8)
+            w.put(UInt64(e.key.device) | UInt64(e.key.pasid) << 32); w.put(UInt64(e.tag)); w.put(e.iova); w.put(e.pageSize); w.put(e.output); w.put(UInt64(e.permissions.rawValue) | UInt64(e.source.rawValue) << 8 | (e.dirty ? 1 << 16 : 0))
         }
     }
 
@@ -123,11 +125,13 @@ extension Hardware {
             let preset = FormatPreset.allCases[Int(head >> 32 & 0xffff)]
             let stage = TranslationStage(rawValue: Int(head >> 56)) ?? .stage1
             let table = PageTable.decode(&r, format: preset.format(for: stage))
-            return Domain(id: DomainID(truncatingIfNeeded: head), iommu: Int(head >> 16 & 0xffff), preset: preset,
-                          enforcesCoherency: head & 1 << 48 != 0, dirtyTracking: head & 1 << 49 != 0,
-                          stage: stage, table: table,
-                          parent: head & 1 << 51 != 0 ? DomainID(truncatingIfNeeded: parent) : nil)
+            var domain = Domain(id: DomainID(truncatingIfNeeded: head), iommu: Int(head >> 16 & 0xffff), preset: preset,
+                                enforcesCoherency: head & 1 << 48 != 0, dirtyTracking: head & 1 << 49 != 0,
+                                stage: stage, table: table,
+                                parent: head & 1 << 51 != 0 ? DomainID(truncatingIfNeeded: parent) : nil)
                 .freeing(head & 1 << 50 != 0)
+            if domain.dirtyTracking { domain.dirty = DirtyLog.decode(&r) }
+            return domain
         }
         let routes: [Route] = (0..<Int(r.next())).map { _ in
             let head = r.next(), domain = r.next()
@@ -137,12 +141,32 @@ extension Hardware {
         }
         let entries: [IOTLBEntry] = (0..<Int(r.next())).map { _ in
             let key = r.next(), tag = r.next(), iova = r.next(), size = r.next(), output = r.next(), flags = r.next()
-            return IOTLBEntry(key: RouteKey(device: UInt32(truncatingIfNeeded: key), pasid: UInt32(truncatingIfNeeded: key >> 32)),
-                              tag: UInt32(truncatingIfNeeded: tag), iova: iova, pageSize: size, output: output,
-                              permissions: Permissions(rawValue: UInt8(truncatingIfNeeded: flags)),
-                              source: IOTLBSource(rawValue: UInt8(truncatingIfNeeded: flags >> 8)) ?? .kernel)
+            var entry = IOTLBEntry(key: RouteKey(device: UInt32(truncatingIfNeeded: key), pasid: UInt32(truncatingIfNeeded: key >> 32)),
+                                   tag: UInt32(truncatingIfNeeded: tag), iova: iova, pageSize: size, output: output,
+                                   permissions: Permissions(rawValue: UInt8(truncatingIfNeeded: flags)),
+                                   source: IOTLBSource(rawValue: UInt8(truncatingIfNeeded: flags >> 8)) ?? .kernel)
+            entry.dirty = flags & 1 << 16 != 0
+            return entry
         }
         return Hardware(domains: domains, routes: routes, iotlb: IOTLB(entries: entries))
+    }
+}
+
+extension DirtyLog {
+    func encode<W: WordSink>(into w: inout W) {
+        w.put(UInt64(bits.count) | UInt64(owed.count) << 24 | (enabled ? 1 << 48 : 0) | (missed != nil ? 1 << 49 : 0))
+        for r in bits + owed { w.put(r.first); w.put(r.last) }
+        if let missed { w.put(missed.first); w.put(missed.last) }
+    }
+
+    static func decode(_ r: inout WordReader) -> DirtyLog {
+        let head = r.next()
+        var log = DirtyLog()
+        log.enabled = head & 1 << 48 != 0
+        log.bits = (0..<Int(head & 0xff_ffff)).map { _ in IOVARange(first: r.next(), last: r.next()) }
+        log.owed = (0..<Int(head >> 24 & 0xff_ffff)).map { _ in IOVARange(first: r.next(), last: r.next()) }
+        if head & 1 << 49 != 0 { log.missed = IOVARange(first: r.next(), last: r.next()) }
+        return log
     }
 }
 

@@ -20,8 +20,13 @@ public struct IOMMUFDState: Hashable, Sendable {
     // MARK: Object table
 
     public func objectIndex(_ id: UInt32) -> Int? {
-        let i = lowerBound(objects, id, by: \.id)
-        return i < objects.count && objects[i].id == id ? i : nil
+        // A handful of objects, sorted: a scan that reads only their ids (a search through a
+        // key closure copied each object, payload and all).
+        for i in objects.indices {
+            let x = objects[i].id
+            if x >= id { return x == id ? i : nil }
+        }
+        return nil
     }
 
     public func object(_ id: UInt32) -> FDObject? { objectIndex(id).map { objects[$0] } }
