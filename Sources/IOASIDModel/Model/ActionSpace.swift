@@ -173,6 +173,7 @@ public final class ActionSpace: Sendable {
         }
         if g.contains(.nested) { nestedActions(state, deviceIDs, into: &out) }
         if g.contains(.dirty) { dirtyActions(state, deviceIDs, ioasIDs, into: &out) }
+        if g.contains(.hwInfo) { for dev in deviceIDs { out.append(.getHWInfo(HWInfoArgs(devID: dev))) } }
         if g.contains(.bind) { for d in topology.devices.indices { out.append(.bind(device: d, iommufd: nil, flags: 0)) } }
         if g.contains(.attach) {
             // Per device: each target at the RID and each PASID, then detach at the RID and each PASID.

@@ -86,6 +86,7 @@ public struct IOMMUFD: Hashable, Sendable {
         case .option(let option, let op, let object, let value, let reserved):
             return run { s throws(Errno) in try self.option(option, op: op, objectID: object, value: value, reserved: reserved, &s) }
         case .hwptAlloc(let a): return run { s throws(Errno) in try hwptAlloc(a, &s) }
+        case .getHWInfo(let a): return run { s throws(Errno) in try hwInfo(a, s) }
         case .setDirtyTracking(let h, let flags): return run { s throws(Errno) in try setDirtyTracking(hwptID: h, flags: flags, &s) }
         case .getDirtyBitmap(let a): return run { s throws(Errno) in try getDirtyBitmap(a, &s) }
         case .destroy(let id): return run { s throws(Errno) in try destroy(id, &s) }

@@ -12,6 +12,14 @@ public enum IOMMUFDConstants {
     public static let IOMMU_HWPT_FAULT_ID_VALID: UInt32 = 1 << 2
     public static let IOMMU_HWPT_ALLOC_PASID: UInt32 = 1 << 3
 
+    // enum iommufd_hw_info_flags, iommu_hw_info_type, iommufd_hw_capabilities
+    public static let IOMMU_HW_INFO_FLAG_INPUT_TYPE: UInt32 = 1 << 0
+    public static let IOMMU_HW_INFO_TYPE_DEFAULT: UInt32 = 0
+    public static let IOMMU_HW_INFO_TYPE_INTEL_VTD: UInt32 = 1
+    public static let IOMMU_HW_INFO_TYPE_ARM_SMMUV3: UInt32 = 2
+    public static let IOMMU_HW_INFO_TYPE_SELFTEST: UInt32 = 0xfeedbeef
+    public static let IOMMU_HW_CAP_DIRTY_TRACKING: UInt64 = 1 << 0
+
     // enum iommufd_hwpt_set_dirty_tracking_flags, iommufd_hwpt_get_dirty_bitmap_flags
     public static let IOMMU_HWPT_DIRTY_TRACKING_ENABLE: UInt32 = 1 << 0
     public static let IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR: UInt32 = 1 << 0
@@ -43,6 +51,9 @@ public enum IOMMUFDConstants {
         "IOMMU_OPTION_OP_SET": 0, "IOMMU_OPTION_OP_GET": 1,
         "VFIO_DEVICE_ATTACH_PASID": 1, "VFIO_DEVICE_DETACH_PASID": 1,
         "IOMMU_HWPT_DATA_NONE": 0,
+        "IOMMU_HW_INFO_FLAG_INPUT_TYPE": 1, "IOMMU_HW_INFO_TYPE_DEFAULT": 0, "IOMMU_HW_INFO_TYPE_NONE": 0,
+        "IOMMU_HW_INFO_TYPE_INTEL_VTD": 1, "IOMMU_HW_INFO_TYPE_ARM_SMMUV3": 2, "IOMMU_HW_INFO_TYPE_TEGRA241_CMDQV": 3,
+        "IOMMU_HW_INFO_TYPE_SELFTEST": 0xfeedbeef, "IOMMU_HW_CAP_DIRTY_TRACKING": 1,
         "IOMMU_HWPT_DIRTY_TRACKING_ENABLE": 1, "IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR": 1,
         "VFIO_TYPE1_IOMMU": 1, "VFIO_TYPE1v2_IOMMU": 3, "TYPE1": 1, "TYPE1v2": 3,
         "VFIO_DMA_MAP_FLAG_READ": 1, "VFIO_DMA_MAP_FLAG_WRITE": 2, "VFIO_DMA_UNMAP_FLAG_ALL": 2,

@@ -87,6 +87,13 @@ extension IOMMUFDOperation {
             if let f = a.s1Format { out += [("s1_format", .word(f.rawValue)), ("s1_root", .address(a.s1Root))] }
             if a.faultID != 0 { out.append(("fault_id", .number(UInt64(a.faultID)))) }
             return out
+        case .getHWInfo(let a):
+            var out: [(String, ArgumentText)] = [("dev_id", .number(UInt64(a.devID)))]
+            if a.flags != 0 { out.append(("flags", a.flags == 1 ? .word("IOMMU_HW_INFO_FLAG_INPUT_TYPE") : .number(UInt64(a.flags)))) }
+            if a.dataLen != 0 { out.append(("data_len", .number(UInt64(a.dataLen)))) }
+            if a.inDataType != 0 { out.append(("in_data_type", .number(UInt64(a.inDataType)))) }
+            if a.reserved != 0 { out.append(("__reserved", .number(UInt64(a.reserved)))) }
+            return out
         case .setDirtyTracking(let h, let flags):
             return [("hwpt_id", .number(UInt64(h))),
                     ("flags", flags == IOMMUFDConstants.IOMMU_HWPT_DIRTY_TRACKING_ENABLE ? .word("IOMMU_HWPT_DIRTY_TRACKING_ENABLE") : .number(UInt64(flags)))]

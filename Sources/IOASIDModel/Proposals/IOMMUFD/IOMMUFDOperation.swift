@@ -17,6 +17,8 @@ public enum IOMMUFDOperation: Hashable, Sendable {
     case option(optionID: UInt32, op: UInt16, objectID: UInt32, value: UInt64, reserved: UInt32)
     /// `IOMMU_HWPT_ALLOC`.
     case hwptAlloc(HWPTAllocArgs)
+    /// `IOMMU_GET_HW_INFO` (the driver's data itself is not modelled, only its type and length).
+    case getHWInfo(HWInfoArgs)
     /// `IOMMU_HWPT_SET_DIRTY_TRACKING`.
     case setDirtyTracking(hwptID: UInt32, flags: UInt32)
     /// `IOMMU_HWPT_GET_DIRTY_BITMAP` (the bitmap comes back as outputs).
@@ -116,5 +118,22 @@ public struct DirtyBitmapArgs: Hashable, Sendable {
         self.iova = iova
         self.length = length
         self.pageSize = pageSize
+    }
+}
+
+/// The fields of `struct iommu_hw_info` a caller writes (`data_uptr` aside).
+public struct HWInfoArgs: Hashable, Sendable {
+    public var devID: UInt32
+    public var flags: UInt32
+    public var dataLen: UInt32
+    public var inDataType: UInt32
+    public var reserved: UInt32
+
+    public init(devID: UInt32, flags: UInt32 = 0, dataLen: UInt32 = 0, inDataType: UInt32 = 0, reserved: UInt32 = 0) {
+        self.devID = devID
+        self.flags = flags
+        self.dataLen = dataLen
+        self.inDataType = inDataType
+        self.reserved = reserved
     }
 }

@@ -2,7 +2,7 @@ extension IOMMUFDOperation {
     /// One case per catalog row, in the order `modelcheck list` shows them.
     public enum Kind: Int, CaseIterable, Hashable, Sendable {
         case ioasAlloc, ioasMap, ioasUnmap, ioasCopy, ioasAllowIOVAs, ioasIOVARanges
-        case option, hwptAlloc, setDirtyTracking, getDirtyBitmap, destroy, bind, attach, detach
+        case option, hwptAlloc, getHWInfo, setDirtyTracking, getDirtyBitmap, destroy, bind, attach, detach
         case close, translate, guestS1Map, guestS1Unmap
     }
 
@@ -37,6 +37,10 @@ extension IOMMUFDOperation {
             return OperationSpec("IOMMU_HWPT_ALLOC", ["flags": .flags, "dev_id": .u32, "pt_id": .u32, "fault_id": .u32, "__reserved": .u32,
                                                        "s1_format": .preset, "s1_root": .u64],
                               outputs: ["out_hwpt_id"], "allocate a paging HWPT on an IOAS, or a nested one over a nest parent")
+        case .getHWInfo:
+            return OperationSpec("IOMMU_GET_HW_INFO", ["dev_id": .u32, "flags": .flags, "data_len": .u32, "in_data_type": .u32, "__reserved": .u32],
+                              outputs: ["data_len", "out_data_type", "out_capabilities", "out_max_pasid_log2"],
+                              "the device's IOMMU: driver info type and length, capabilities, PASID width")
         case .setDirtyTracking:
             return OperationSpec("IOMMU_HWPT_SET_DIRTY_TRACKING", ["flags": .flags, "hwpt_id": .u32],
                               "enable (flags=IOMMU_HWPT_DIRTY_TRACKING_ENABLE, clearing the dirty bits) or disable dirty tracking")
@@ -118,6 +122,9 @@ extension IOMMUFDOperation {
             if case .preset(let p)? = args["s1_format"] { preset = p }
             return .hwptAlloc(HWPTAllocArgs(flags: u32("flags"), devID: u32("dev_id"), ptID: u32("pt_id"), faultID: u32("fault_id"),
                                             reserved: u32("__reserved"), s1Format: preset, s1Root: n("s1_root")))
+        case "IOMMU_GET_HW_INFO":
+            return .getHWInfo(HWInfoArgs(devID: u32("dev_id"), flags: u32("flags"), dataLen: u32("data_len"), inDataType: u32("in_data_type"),
+                                         reserved: u32("__reserved")))
         case "IOMMU_HWPT_SET_DIRTY_TRACKING": return .setDirtyTracking(hwptID: u32("hwpt_id"), flags: u32("flags"))
         case "IOMMU_HWPT_GET_DIRTY_BITMAP":
             return .getDirtyBitmap(DirtyBitmapArgs(hwptID: u32("hwpt_id"), flags: u32("flags"), reserved: u32("__reserved"),
@@ -162,6 +169,7 @@ extension IOMMUFDOperation {
         case .ioasIOVARanges: return .ioasIOVARanges
         case .option: return .option
         case .hwptAlloc: return .hwptAlloc
+        case .getHWInfo: return .getHWInfo
         case .setDirtyTracking: return .setDirtyTracking
         case .getDirtyBitmap: return .getDirtyBitmap
         case .destroy: return .destroy

@@ -29,6 +29,7 @@ public struct IOMMUFDProposal: Proposal {
         ExploreGroup("auto-map", "IOMMU_IOAS_MAP at an automatic IOVA"),
         .translate,
         ExploreGroup("nested", "nest parents, HWPT_NESTED and the guest's GUEST_S1_MAP/UNMAP"),
+        ExploreGroup("hw-info", "IOMMU_GET_HW_INFO on each device id (a query: it changes nothing)"),
         ExploreGroup("dirty", "HWPT_ALLOC with DIRTY_TRACKING, SET_DIRTY_TRACKING on and off, GET_DIRTY_BITMAP over the pairs (NO_CLEAR too)"),
     ]
     public static let invariants = [DirtyInvariant.declaration]
