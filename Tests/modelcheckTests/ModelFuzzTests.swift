@@ -46,7 +46,7 @@ import Testing
 
     @Test func mutatedModelsNeverCrashAndBadOnesAreLocated() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let seeds = try ["models/example.model", "models/iommufd.model", "models/iommufd-dirty.model"].map {
+        let seeds = try ["models/example.model", "models/iommufd.model", "models/iommufd-dirty.model", "models/iommufd-privileged.model"].map {
             try String(contentsOfFile: root.appendingPathComponent($0).path, encoding: .utf8)
         }
         var rng = SplitMix64(state: 20261123)

@@ -41,6 +41,9 @@ import Testing
         ("device nic iommu=smu", 4, 18, "unknown IOMMU 'smu'; did you mean 'smmu'?"),
         ("iommu x format=arm-lpae-4kk", 4, 16, "unknown format preset 'arm-lpae-4kk'; did you mean 'arm-lpae-4k'?"),
         ("scenario \"s\" {\n  TRANSLATE dev=gpu iova=0 access=read => FAULT stage=3\n}", 5, 55, "value 3 is out of range (at most 0x2)"),
+        ("host cap-ipc-lok", 4, 6, "unknown host attribute 'cap-ipc-lok'; did you mean 'cap-ipc-lock'?"),
+        ("host cap-ipc-lock=1", 4, 6, "host cap-ipc-lock takes no value"),
+        ("host page-size", 4, 6, "host page-size needs a value: page-size=4K"),
     ] as [(String, Int, Int, String)])
     func badInputIsALocatedError(_ tail: String, _ line: Int, _ column: Int, _ message: String) throws {
         let d = try #require(diagnostic(Self.header + tail))

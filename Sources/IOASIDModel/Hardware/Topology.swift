@@ -93,6 +93,12 @@ public struct HostConfig: Hashable, Sendable {
     }
     /// RLIMIT_MEMLOCK: bytes of user memory that may be pinned.
     public var pinLimit: UInt64
+    /// The VMM holds CAP_SYS_RESOURCE (`host cap-sys-resource`): `IOMMU_OPTION RLIMIT_MODE` SET is
+    /// allowed (ioas.c `iommufd_option_rlimit_mode`).
+    public var capSysResource = false
+    /// The VMM holds CAP_IPC_LOCK (`host cap-ipc-lock`): pinned pages are not accounted
+    /// (`IOPT_PAGES_ACCOUNT_NONE`, pages.c), so RLIMIT_MEMLOCK never refuses a pin.
+    public var capIPCLock = false
 
     public init(pageSize: UInt64 = 4096, pinLimit: UInt64 = 4 << 30) {
         self.pageSize = pageSize

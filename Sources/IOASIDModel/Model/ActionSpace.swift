@@ -163,6 +163,9 @@ public final class ActionSpace: Sendable {
             for id in ioasIDs { for v: UInt64 in [0, 1] {
                 out.append(.option(optionID: C.IOMMU_OPTION_HUGE_PAGES, op: C.IOMMU_OPTION_OP_SET, objectID: id, value: v, reserved: 0))
             } }
+            for v: UInt64 in [0, 1] {
+                out.append(.option(optionID: C.IOMMU_OPTION_RLIMIT_MODE, op: C.IOMMU_OPTION_OP_SET, objectID: 0, value: v, reserved: 0))
+            }
         }
         let deviceIDs = ids(state, Self.isDevice)
         if g.contains(.hwpt) {

@@ -3,12 +3,20 @@ extension ModelLoader {
     mutating func buildTopology() throws(Diagnostic) -> Topology {
         var host = HostConfig()
         for a in syntax.host {
-            guard a.key.value == "page-size", let v = a.value else {
-                throw error(Suggestion.message("unknown host attribute '\(a.key.value)'", for: a.key.value, in: ["page-size"]), at: a.key)
+            switch (a.key.value, a.value) {
+            case ("page-size", let v?):
+                let size = try number(v)
+                guard [4096, 16384, 65536].contains(size) else { throw error("host page-size must be 4K, 16K or 64K", at: v) }
+                host.pageSize = size
+            case ("cap-sys-resource", nil): host.capSysResource = true
+            case ("cap-ipc-lock", nil): host.capIPCLock = true
+            default:
+                let known = ["page-size", "cap-sys-resource", "cap-ipc-lock"]
+                if known.contains(a.key.value) {
+                    throw error(a.key.value == "page-size" ? "host page-size needs a value: page-size=4K" : "host \(a.key.value) takes no value", at: a.key)
+                }
+                throw error(Suggestion.message("unknown host attribute '\(a.key.value)'", for: a.key.value, in: known), at: a.key)
             }
-            let size = try number(v)
-            guard [4096, 16384, 65536].contains(size) else { throw error("host page-size must be 4K, 16K or 64K", at: v) }
-            host.pageSize = size
         }
         var iommus: [IOMMUSpec] = []
         for (name, attrs) in syntax.iommus {

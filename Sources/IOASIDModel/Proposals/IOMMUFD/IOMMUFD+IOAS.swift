@@ -152,7 +152,7 @@ extension IOMMUFD {
                 OutputField("start", .array(fit.map(\.first))), OutputField("last", .array(fit.map(\.last)))]
     }
 
-    /// `IOMMU_OPTION` (§3.8). RLIMIT_MODE SET needs CAP_SYS_RESOURCE, which the model's VMM lacks.
+    /// `IOMMU_OPTION` (§3.8). RLIMIT_MODE SET needs CAP_SYS_RESOURCE (`host cap-sys-resource`).
     func option(_ optionID: UInt32, op: UInt16, objectID: UInt32, value: UInt64, reserved: UInt32,
                 _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         typealias C = IOMMUFDConstants
@@ -160,9 +160,18 @@ extension IOMMUFD {
         switch optionID {
         case C.IOMMU_OPTION_RLIMIT_MODE:
             guard objectID == 0 else { throw .EOPNOTSUPP }
-            if op == C.IOMMU_OPTION_OP_GET { return Outcome(.ok, outputs: [OutputField("val64", .number(0))], principal: 0) }
-            if op == C.IOMMU_OPTION_OP_SET { throw .EPERM }
-            throw .EOPNOTSUPP
+            // ioas.c iommufd_option_rlimit_mode: GET reads the mode; SET needs the capability,
+            // an fd without objects, and 0 or 1.
+            if op == C.IOMMU_OPTION_OP_GET {
+                let v = UInt64(s.accountMode)
+                return Outcome(.ok, outputs: [OutputField("val64", .number(v))], principal: v)
+            }
+            guard op == C.IOMMU_OPTION_OP_SET else { throw .EOPNOTSUPP }
+            guard topology.host.capSysResource else { throw .EPERM }
+            guard s.objects.isEmpty else { throw .EBUSY }
+            guard value <= 1 else { throw .EINVAL }
+            s.accountMode = UInt8(value)
+            return .ok
         case C.IOMMU_OPTION_HUGE_PAGES:
             guard let ioas = s.ioas(objectID) else { throw .ENOENT }
             if op == C.IOMMU_OPTION_OP_GET {

@@ -60,7 +60,9 @@ extension IOMMUFD {
             if let e = topology.pinError(userVA: area.userVA, length: area.range.length, writable: area.writablePages) { throw e }
             if !area.sharesPages { extra &+= area.range.length }
         }
-        guard extra == 0 || pinnedBytes(s) &+ extra <= topology.host.pinLimit else { throw .ENOMEM }
+        // With CAP_IPC_LOCK the pages are not accounted (IOPT_PAGES_ACCOUNT_NONE, pages.c
+        // incr_user_locked_vm is never reached), so the limit never refuses.
+        guard topology.host.capIPCLock || extra == 0 || pinnedBytes(s) &+ extra <= topology.host.pinLimit else { throw .ENOMEM }
     }
 
     /// Lays `area` in a domain's table (`iopt_area_fill_domain`): IOMMU_CACHE is always added, and

@@ -25,7 +25,7 @@ public struct IOMMUFDProposal: Proposal {
         ExploreGroup("destroy", "IOMMU_DESTROY", isDefault: true),
         ExploreGroup("copy", "IOMMU_IOAS_COPY between IOASes"),
         ExploreGroup("allow-iovas", "IOMMU_IOAS_ALLOW_IOVAS"),
-        ExploreGroup("option", "IOMMU_OPTION HUGE_PAGES"),
+        ExploreGroup("option", "IOMMU_OPTION HUGE_PAGES on each IOAS, and RLIMIT_MODE SET"),
         ExploreGroup("auto-map", "IOMMU_IOAS_MAP at an automatic IOVA"),
         .translate,
         ExploreGroup("nested", "nest parents, HWPT_NESTED and the guest's GUEST_S1_MAP/UNMAP"),

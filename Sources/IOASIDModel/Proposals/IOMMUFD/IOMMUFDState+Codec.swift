@@ -27,7 +27,7 @@ extension IOMMUFDState {
                 w.put(4 | UInt64(d) << 8)
             }
         }
-        w.put(UInt64(boundIDs.count))
+        w.put(UInt64(boundIDs.count) | UInt64(accountMode) << 32)
         for id in boundIDs { w.put(UInt64(id)) }
         w.put(ridThroughPasid)
         w.put(UInt64(attachments.count))
@@ -69,7 +69,9 @@ extension IOMMUFDState {
             }
             s.objects.append(FDObject(id: id, users: users, body: body))
         }
-        s.boundIDs = (0..<Int(r.next())).map { _ in UInt32(truncatingIfNeeded: r.next()) }
+        let bound = r.next()
+        s.accountMode = UInt8(truncatingIfNeeded: bound >> 32)
+        s.boundIDs = (0..<Int(UInt32(truncatingIfNeeded: bound))).map { _ in UInt32(truncatingIfNeeded: r.next()) }
         s.ridThroughPasid = r.next()
         s.attachments = (0..<Int(r.next())).map { _ in
             let head = r.next(), hwpt = r.next(), devices = r.next()

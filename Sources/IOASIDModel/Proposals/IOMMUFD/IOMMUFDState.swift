@@ -11,6 +11,9 @@ public struct IOMMUFDState: Hashable, Sendable {
     /// VFIO recorded 0 in the device's PASID ida and left `iommufd_attached` false, so the
     /// flagless ATTACH and DETACH treat the RID as not theirs (drivers/vfio/iommufd.c).
     public var ridThroughPasid: UInt64 = 0
+    /// `ictx->account_mode` as `IOMMU_OPTION RLIMIT_MODE` sets it: 0 user (`IOPT_PAGES_ACCOUNT_USER`),
+    /// 1 mm (`IOPT_PAGES_ACCOUNT_MM`). Both charge RLIMIT_MEMLOCK; only the counter differs.
+    public var accountMode: UInt8 = 0
     public var hardware = Hardware()
 
     public init(deviceCount: Int) {
