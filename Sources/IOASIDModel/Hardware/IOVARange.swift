@@ -47,6 +47,20 @@ extension IOVARange {
     }
 
     /// The holes of `ranges` (which may overlap) within `space`, ascending.
+    /// The addresses `ranges` cover, as disjoint ranges in order (overlapping and touching ones
+    /// joined).
+    public static func merged(_ ranges: [IOVARange]) -> [IOVARange] {
+        var out: [IOVARange] = []
+        for r in ranges.sorted() {
+            if let last = out.last, last.last == .max || r.first <= last.last + 1 {
+                out[out.count - 1].last = max(last.last, r.last)
+            } else {
+                out.append(r)
+            }
+        }
+        return out
+    }
+
     public static func holes(of ranges: [IOVARange], in space: IOVARange = .all) -> [IOVARange] {
         var holes: [IOVARange] = []
         var cursor = space.first

@@ -42,27 +42,41 @@ extension IOMMUFD {
         return out.sorted()
     }
 
-    /// Bytes pinned across the context: areas of IOASes that have a domain (a COPY shares the
-    /// source's pages and counts nothing).
-    func pinnedBytes(_ s: IOMMUFDState) -> UInt64 {
+    /// Bytes pinned and charged across the context, with `extra` areas about to be laid: the
+    /// areas of IOASes that have a domain. Each MAP pins its own pages (its own `iopt_pages`); a
+    /// COPY shares the source's, which are pinned and charged once, when some domain first needs
+    /// them (pages.c `iopt_area_fill_domains` → `incr_user_locked_vm`). So a copied area counts
+    /// the user memory no mapped original in a domain already pins, and copies of the same
+    /// memory count it once (pages are told apart by user address).
+    func pinnedBytes(_ s: IOMMUFDState, with extra: [Area] = []) -> UInt64 {
         var total: UInt64 = 0
+        var originals: [IOVARange] = [], shared: [IOVARange] = []
+        func add(_ area: Area) {
+            guard let va = IOVARange(start: area.userVA, length: area.range.length) else { return }
+            if area.sharesPages { shared.append(va) } else { total &+= area.range.length; originals.append(va) }
+        }
         for o in s.objects {
             guard case .ioas(let ioas) = o.body, !s.pagingHWPTs(on: o.id).isEmpty else { continue }
-            for area in ioas.areas where !area.sharesPages { total &+= area.range.length }
+            ioas.areas.forEach(add)
+        }
+        extra.forEach(add)
+        for covered in IOVARange.merged(shared) {
+            for part in IOVARange.holes(of: originals, in: covered) { total &+= part.length }
         }
         return total
     }
 
     /// Pins `areas` (EFAULT for memory that cannot be pinned as asked, ENOMEM past RLIMIT_MEMLOCK).
+    /// `s` is the state before they count: not yet in the IOAS, or the IOAS not yet with a domain.
     func pin(_ areas: [Area], _ s: IOMMUFDState) throws(Errno) {
-        var extra: UInt64 = 0
         for area in areas {
             if let e = topology.pinError(userVA: area.userVA, length: area.range.length, writable: area.writablePages) { throw e }
-            if !area.sharesPages { extra &+= area.range.length }
         }
         // With CAP_IPC_LOCK the pages are not accounted (IOPT_PAGES_ACCOUNT_NONE, pages.c
         // incr_user_locked_vm is never reached), so the limit never refuses.
-        guard topology.host.capIPCLock || extra == 0 || pinnedBytes(s) &+ extra <= topology.host.pinLimit else { throw .ENOMEM }
+        guard !topology.host.capIPCLock else { return }
+        let before = pinnedBytes(s), after = pinnedBytes(s, with: areas)
+        guard after <= before || after <= topology.host.pinLimit else { throw .ENOMEM }
     }
 
     /// Lays `area` in a domain's table (`iopt_area_fill_domain`): IOMMU_CACHE is always added, and
