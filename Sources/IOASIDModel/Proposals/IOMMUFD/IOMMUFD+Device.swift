@@ -121,11 +121,20 @@ extension IOMMUFD {
                     continue   // incompatible: try the next, or allocate
                 }
             }
-            // A new auto domain: flags 0, attached before it joins the IOAS (immediate_attach).
+            // A new auto domain, flags 0. An attach attaches it before it joins the IOAS
+            // (immediate_attach); a replace has iommufd_hwpt_paging_alloc add it to the IOAS
+            // first (iopt_table_add_domain: aperture, alignment, pins) and only then runs
+            // iommufd_device_do_replace (device.c iommufd_device_auto_get_domain), so when both
+            // would fail the errno differs.
             let id = try allocatePaging(ioasID: ptID, device: device, nestParent: false, dirty: false,
                                         pasidCompat: config.autoDomainsServePasids, auto: true, &s)
-            try connect(device: device, pasid: pasid, hwpt: id, replacing: replacing, &s)
-            try addDomain(hwptID: id, &s)
+            if replacing {
+                try addDomain(hwptID: id, &s)
+                try connect(device: device, pasid: pasid, hwpt: id, replacing: true, &s)
+            } else {
+                try connect(device: device, pasid: pasid, hwpt: id, replacing: false, &s)
+                try addDomain(hwptID: id, &s)
+            }
             return id
         case .device:
             throw .EINVAL
