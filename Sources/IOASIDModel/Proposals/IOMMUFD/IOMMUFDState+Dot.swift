@@ -38,6 +38,11 @@ public enum DotPicture {
             var label = "domain \(d.id)\\n\(d.preset.rawValue) stage \(d.stage.rawValue)"
             if d.enforcesCoherency { label += "\\nenforces coherency" }
             if d.freed { label += "\\nFREED" }
+            if d.dirtyTracking {
+                label += d.dirty.enabled ? "\\ndirty tracking on" : "\\ndirty tracking off"
+                if !d.dirty.bits.isEmpty { label += "\\ndirty bits: " + d.dirty.bits.map { SizeText.hex($0.first) }.joined(separator: " ") }
+                if let missed = d.dirty.missed { label += "\\nMISSED by a bitmap read: \(SizeText.hex(missed.first))" }
+            }
             let runs = LeafRun.runs(of: d.table)
             label += runs.isEmpty ? "\\nno leaves" : "\\n" + lines(runs.map { $0.shortText }, unit: "runs")
             let color = badDomains.contains(String(d.id)) || d.freed ? ", color=red, penwidth=2" : ""
