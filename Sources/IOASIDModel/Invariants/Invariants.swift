@@ -15,12 +15,6 @@ public enum Invariants {
         return nil
     }
 
-    /// The position in `names` of the first invariant that fails, among the first `limit`.
-    public static func firstViolated(_ names: [InvariantName], limit: Int, in view: some HardwareView) -> Int? {
-        for i in 0..<min(limit, names.count) where check(names[i], in: view) != nil { return i }
-        return nil
-    }
-
     /// The first violation of one invariant.
     public static func check(_ name: InvariantName, in view: some HardwareView) -> Violation? {
         switch name {

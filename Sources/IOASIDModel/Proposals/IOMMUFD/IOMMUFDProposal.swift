@@ -86,17 +86,18 @@ public struct IOMMUFDProposal: Proposal {
     }
 
     public func violation(of name: InvariantName, in state: IOMMUFDState) -> Violation? {
-        if name == DirtyInvariant.name { return DirtyInvariant.check(state.hardware) }
-        return Invariants.check(name, in: IOMMUFDView(machine: machine, state: state))
+        violation(of: name, in: IOMMUFDView(machine: machine, state: state))
     }
 
     public func firstViolation(among names: [InvariantName], limit: Int, in state: IOMMUFDState) -> Int? {
         let view = IOMMUFDView(machine: machine, state: state)
-        for i in 0..<min(limit, names.count) {
-            let broken = names[i] == DirtyInvariant.name ? DirtyInvariant.check(state.hardware) != nil : Invariants.check(names[i], in: view) != nil
-            if broken { return i }
-        }
+        for i in 0..<min(limit, names.count) where violation(of: names[i], in: view) != nil { return i }
         return nil
+    }
+
+    /// The shared invariants on the view, and iommufd's own `dirty` on its hardware.
+    func violation(of name: InvariantName, in view: IOMMUFDView) -> Violation? {
+        name == DirtyInvariant.name ? DirtyInvariant.check(view.hardware) : Invariants.check(name, in: view)
     }
 
     public func fingerprint(of state: IOMMUFDState, symmetric: Bool) -> UInt64 {
