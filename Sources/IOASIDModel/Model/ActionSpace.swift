@@ -19,7 +19,7 @@ public final class ActionSpace: Sendable {
     /// The `ops` words in force, as iommufd names them.
     let groups: Set<OperationGroup>
     /// The `objects` caps of the kinds iommufd has (`.max` when not capped).
-    let caps: (ioas: Int, hwpt: Int, device: Int, domain: Int, pasid: Int)
+    let caps: (ioas: Int, hwpt: Int, device: Int, domain: Int, pasid: Int, viommu: Int)
 
     public init(topology: Topology, bounds: ExploreBounds, config: IOMMUFDConfig = IOMMUFDConfig()) {
         self.topology = topology
@@ -61,7 +61,7 @@ public final class ActionSpace: Sendable {
         self.probes = probes
         // Looked up once: the caps are checked on every successor.
         caps = (bounds.objects["ioas"] ?? .max, bounds.objects["hwpt"] ?? .max, bounds.objects["device"] ?? .max,
-                bounds.objects["domain"] ?? .max, bounds.objects["pasid"] ?? .max)
+                bounds.objects["domain"] ?? .max, bounds.objects["pasid"] ?? .max, bounds.objects["viommu"] ?? .max)
     }
 
     func userVAs(for iova: UInt64) -> [UInt64] { bounds.userVAs ?? [iova &+ 0x1_0000_0000] }
@@ -176,6 +176,7 @@ public final class ActionSpace: Sendable {
         }
         if g.contains(.nested) { nestedActions(state, deviceIDs, into: &out) }
         if g.contains(.dirty) { dirtyActions(state, deviceIDs, ioasIDs, into: &out) }
+        if g.contains(.viommu) { viommuActions(state, deviceIDs, into: &out) }
         if g.contains(.hwInfo) { for dev in deviceIDs { out.append(.getHWInfo(HWInfoArgs(devID: dev))) } }
         if g.contains(.bind) { for d in topology.devices.indices { out.append(.bind(device: d, iommufd: nil, flags: 0)) } }
         if g.contains(.attach) {
@@ -229,6 +230,35 @@ public final class ActionSpace: Sendable {
         }
     }
 
+    /// The virtual ids `ops +viommu` gives vDEVICEs: two, so that a second device can take a free
+    /// id or claim a used one.
+    static let virtIDs: [UInt64] = [0x1, 0x2]
+
+    /// `ops +viommu`: a vIOMMU of the device's own type over each nest parent (and over one id of
+    /// another kind), vDEVICEs of each device in each vIOMMU, and nested HWPTs through each vIOMMU
+    /// with the window's first GPA as the guest's stage-1 root.
+    func viommuActions(_ state: IOMMUFDState, _ deviceIDs: [UInt32], into out: inout ActionFamilies<IOMMUFDOperation>) {
+        let parents = ids(state) { if case .hwptPaging(let h) = $0 { return h.nestParent }; return false }
+        let viommus = ids(state) { if case .viommu = $0 { return true }; return false }
+        let root = probes.first ?? bounds.window.first
+        for dev in deviceIDs {
+            let device: Int? = { if case .device(let d)? = state.object(dev)?.body { return d }; return nil }()
+            let iommu = device.map { topology.devices[$0].iommu } ?? 0
+            let type = Self.viommuType(topology.iommus[iommu])
+            for pt in parents { out.append(.viommuAlloc(VIOMMUAllocArgs(type: type, devID: dev, hwptID: pt))) }
+            for v in viommus {
+                for virt in Self.virtIDs { out.append(.vdeviceAlloc(viommuID: v, devID: dev, virtID: virt)) }
+                out.append(.hwptAlloc(HWPTAllocArgs(flags: 0, devID: dev, ptID: v, s1Format: topology.iommus[iommu].stage1Preset, s1Root: root)))
+            }
+        }
+    }
+
+    /// The vIOMMU type the explorer asks for behind an IOMMU: its driver's, else the selftest's
+    /// (refused where the driver has no vIOMMU).
+    static func viommuType(_ iommu: IOMMUSpec) -> UInt32 {
+        iommu.preset.format.family == .armLPAE ? IOMMUFDConstants.IOMMU_VIOMMU_TYPE_ARM_SMMUV3 : IOMMUFDConstants.IOMMU_VIOMMU_TYPE_SELFTEST
+    }
+
     /// `ops +dirty`: dirty-tracking HWPTs, SET_DIRTY_TRACKING on and off, and bitmap reads (with
     /// and without NO_CLEAR) over the (IOVA, length) pairs in host pages.
     func dirtyActions(_ state: IOMMUFDState, _ deviceIDs: [UInt32], _ ioasIDs: [UInt32], into out: inout ActionFamilies<IOMMUFDOperation>) {
@@ -257,15 +287,17 @@ public final class ActionSpace: Sendable {
         if caps.domain != .max, state.hardware.domains.lazy.filter({ !$0.freed }).count > caps.domain { return true }
         // `pasid=N`: at most N PASID attachments (a RID's is not one).
         if caps.pasid != .max, state.attachments.lazy.filter({ $0.pasid != 0 }).count > caps.pasid { return true }
-        guard caps.ioas != .max || caps.hwpt != .max || caps.device != .max else { return false }
-        var ioas = 0, hwpt = 0, device = 0
+        guard caps.ioas != .max || caps.hwpt != .max || caps.device != .max || caps.viommu != .max else { return false }
+        var ioas = 0, hwpt = 0, device = 0, viommu = 0
         for o in state.objects {
             switch o.body {
             case .ioas: ioas += 1
             case .hwptPaging, .hwptNested: hwpt += 1
             case .device: device += 1
+            case .viommu: viommu += 1
+            case .vdevice: break
             }
         }
-        return ioas > caps.ioas || hwpt > caps.hwpt || device > caps.device
+        return ioas > caps.ioas || hwpt > caps.hwpt || device > caps.device || viommu > caps.viommu
     }
 }

@@ -14,6 +14,8 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
     case type1Impl = "type1-impl"
     case type1Version = "type1-version"
     case dirtyClear = "dirty-clear"
+    case vdeviceUnbind = "vdevice-unbind"
+    case vdeviceVirtID = "vdevice-virt-id"
 
     public var values: [String] {
         switch self {
@@ -30,6 +32,8 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
         case .type1Impl: return ["vfio", "iommufd-compat", "naive"]
         case .type1Version: return ["v2", "v1"]
         case .dirtyClear: return ["flush", "no-flush"]
+        case .vdeviceUnbind: return ["tombstone", "keep"]
+        case .vdeviceVirtID: return ["unique", "unchecked"]
         }
     }
 
@@ -49,6 +53,8 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
         case .type1Impl: return "VFIO type1 implementation: vfio_iommu_type1.c, iommufd's compat emulation, or the naive design of H11"
         case .type1Version: return "which VFIO_SET_IOMMU type the explorer issues: TYPE1v2 or TYPE1 (v1)"
         case .dirtyClear: return "clearing dirty bits (a bitmap read, enabling tracking): then sync the IOTLB (the kernel), or leave stale entries that skip the next bit"
+        case .vdeviceUnbind: return "unbinding a device with a vDEVICE: destroy the vDEVICE and tombstone its id (the kernel), or keep it naming the unbound device"
+        case .vdeviceVirtID: return "a vDEVICE's virtual id: unique in its vIOMMU (the kernel, EEXIST), or unchecked"
         }
     }
 }

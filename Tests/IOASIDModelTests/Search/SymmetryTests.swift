@@ -76,6 +76,16 @@ import Testing
         }
     }
 
+    /// vDEVICEs name devices: a renaming must carry them along (`ops +viommu`).
+    @Test func renamedStatesWithVDevicesMeetInOneCanonicalForm() throws {
+        var text = "proposal iommufd\niommu mock format=mock nesting\n"
+        for d in 0..<3 { text += "device d\(d) iommu=mock\n" }
+        text += "explore {\n  objects ioas=1 hwpt=2 viommu=1\n  ops ioas bind hwpt viommu attach close\n  depth 6\n}\n"
+        let (compared, distinct) = try ModelLoader.load(text, path: "sym-viommu.model").open(Walk())
+        #expect(compared == 1800)
+        #expect(distinct > 250, "the walks should reach states whose devices differ (\(distinct) of \(compared))")
+    }
+
     @Test func renamedStatesMeetInOneCanonicalForm() throws {
         let (compared, distinct) = try Self.model(devices: 3).open(Walk())
         #expect(compared == 1800)

@@ -96,6 +96,7 @@ extension IOMMUFD {
         let group = topology.devices[device].group
         let mine = s.attachments.filter { Int($0.group) == group && $0.devices & bit(device) != 0 }.map(\.pasid)
         for p in mine.sorted(by: { ($0 == 0 ? 1 : 0, $0) < ($1 == 0 ? 1 : 0, $1) }) { detach(device: device, pasid: p, &s) }
+        tombstoneVDevice(of: device, &s)
         s.removeObject(id)
         s.boundIDs[device] = 0
     }
@@ -136,7 +137,8 @@ extension IOMMUFD {
                 try addDomain(hwptID: id, &s)
             }
             return id
-        case .device:
+        case .device, .viommu, .vdevice:
+            // iommufd_device_change_pt: any other object type.
             throw .EINVAL
         }
     }
@@ -307,9 +309,15 @@ extension IOMMUFD {
         if stage2.dirtyTracking, topology.members(of: topology.devices[device].group).contains(where: { !topology.devices[$0].dirtyTracking }) {
             throw .EINVAL
         }
-        guard config.compatCheck == .attach else { return }
-        let iommuIndex = topology.devices[device].iommu
-        guard scopeAllows(stage2, behind: iommuIndex) else { throw .EINVAL }
-        if domain.isNested, domain.preset != topology.iommus[iommuIndex].stage1Preset { throw .EINVAL }
+        if config.compatCheck == .attach {
+            let iommuIndex = topology.devices[device].iommu
+            guard scopeAllows(stage2, behind: iommuIndex) else { throw .EINVAL }
+            if domain.isNested, domain.preset != topology.iommus[iommuIndex].stage1Preset { throw .EINVAL }
+        }
+        // Every member of the group, as above; PASID attaches of a vIOMMU's nested domain are not
+        // checked this way by the mock's set_dev_pasid.
+        if pasid == 0 {
+            for m in topology.members(of: topology.devices[device].group) { try checkVDevice(for: m, hwpt: hwpt, s) }
+        }
     }
 }

@@ -37,14 +37,11 @@ extension IOMMUFD {
             if parentDomain.preset.format.family != .vtdSecondStage {
                 guard scopeAllows(parentDomain, behind: topology.devices[device].iommu) else { throw .EINVAL }
             }
-            guard s1 == iommu.stage1Preset, a.s1Root % s1.format.granule == 0 else { throw .EINVAL }
-            let table = (try? PageTable(format: s1.format, rootAddress: a.s1Root)) ?? PageTable(preset: s1, rootAddress: a.s1Root)
-            let domainID = s.hardware.allocateDomain { did in
-                Domain(id: did, iommu: topology.devices[device].iommu, preset: s1, enforcesCoherency: parentDomain.enforcesCoherency,
-                       dirtyTracking: false, stage: .stage1, table: table, parent: parent.domain)
-            }
+            let domainID = try allocateNestedDomain(s1: s1, root: a.s1Root, over: parentDomain, for: device, &s)
             id = s.insertObject(.hwptNested(HWPTNested(parent: a.ptID, domain: domainID, pasidCompat: a.flags & C.IOMMU_HWPT_ALLOC_PASID != 0)))
             s.addUsers(a.ptID, 1)
+        case .viommu(let viommu):
+            id = try viommuNestedAlloc(a, viommu: viommu, device: device, &s)
         default:
             // A nested HWPT cannot parent another; any other object is not a page table.
             throw .EINVAL
@@ -52,6 +49,18 @@ extension IOMMUFD {
         // Fault queues are not modelled: no id names one.
         if a.flags & C.IOMMU_HWPT_FAULT_ID_VALID != 0 { throw .ENOENT }
         return Outcome(.ok, outputs: [OutputField("out_hwpt_id", .number(UInt64(id)))], principal: UInt64(id))
+    }
+
+    /// The driver's nested domain (`domain_alloc_nested`): the device's stage-1 format over the
+    /// parent's stage 2, its root aligned to the format's granule (EINVAL otherwise).
+    func allocateNestedDomain(s1: FormatPreset, root: UInt64, over parentDomain: Domain, for device: Int,
+                              _ s: inout IOMMUFDState) throws(Errno) -> DomainID {
+        guard s1 == topology.iommu(of: device).stage1Preset, root % s1.format.granule == 0 else { throw .EINVAL }
+        let table = (try? PageTable(format: s1.format, rootAddress: root)) ?? PageTable(preset: s1, rootAddress: root)
+        return s.hardware.allocateDomain { did in
+            Domain(id: did, iommu: topology.devices[device].iommu, preset: s1, enforcesCoherency: parentDomain.enforcesCoherency,
+                   dirtyTracking: false, stage: .stage1, table: table, parent: parentDomain.id)
+        }
     }
 
     /// A new domain's page sizes: its IOMMU's, or under `pgsize-source = ops` (the 2015 design)
@@ -144,8 +153,12 @@ extension IOMMUFD {
             s.updateIOAS(h.ioas) { $0.hwptOrder.removeAll { $0 == id } }
             s.hardware.freeDomain(h.domain)
         case .hwptNested(let n):
-            s.addUsers(n.parent, -1)
+            s.addUsers(n.viommu != 0 ? n.viommu : n.parent, -1)
             s.hardware.freeDomain(n.domain)
+        case .viommu(let v):
+            s.addUsers(v.hwpt, -1)
+        case .vdevice(let v):
+            s.addUsers(v.viommu, -1)
         }
     }
 

@@ -36,6 +36,12 @@ public struct IOMMUFDConfig: Hashable, Sendable {
     /// `dirty-clear = no-flush`: clearing dirty bits leaves the IOTLB as it was (the hazard; the
     /// kernel syncs it, `iommu_read_and_clear_dirty` and `iopt_clear_dirty_data`).
     public var dirtyClearFlushes = true
+    /// `vdevice-unbind = keep`: unbinding a device leaves its vDEVICE naming it (the hazard; the
+    /// kernel destroys it and tombstones its id, `iommufd_device_pre_destroy`).
+    public var vdeviceTombstoned = true
+    /// `vdevice-virt-id = unchecked`: a second vDEVICE may claim a virtual id already used in its
+    /// vIOMMU (the hazard; the kernel's `xa_cmpxchg` makes it EEXIST).
+    public var vdeviceVirtIDChecked = true
 
     public init() {}
 
@@ -56,6 +62,8 @@ public struct IOMMUFDConfig: Hashable, Sendable {
         case .multiAttach: guard let v = MultiAttach(rawValue: value) else { return false }; multiAttach = v
         case .pasidScope: guard let v = PasidScope(rawValue: value) else { return false }; pasidScope = v
         case .dirtyClear: guard knob.values.contains(value) else { return false }; dirtyClearFlushes = value == "flush"
+        case .vdeviceUnbind: guard knob.values.contains(value) else { return false }; vdeviceTombstoned = value == "tombstone"
+        case .vdeviceVirtID: guard knob.values.contains(value) else { return false }; vdeviceVirtIDChecked = value == "unique"
         }
         return true
     }

@@ -55,6 +55,33 @@ public struct HWPTNested: Hashable, Sendable {
     /// Made by an attach rather than `IOMMU_HWPT_ALLOC`: it goes with its last attachment, and
     /// takes its parent along when that is automatic too.
     public var autoDomain = false
+    /// The vIOMMU it was allocated through (`pt_id` = a VIOMMU), else 0. Such a HWPT holds its
+    /// reference on the vIOMMU, not on the parent, which is the vIOMMU's
+    /// (hw_pagetable.c `iommufd_viommu_alloc_hwpt_nested`, `iommufd_hwpt_nested_destroy`).
+    public var viommu: UInt32 = 0
+}
+
+/// `struct iommufd_viommu`: one VM's slice of a physical IOMMU instance, over a nest-parent HWPT
+/// (viommu.c `iommufd_viommu_alloc_ioctl`).
+public struct VIOMMU: Hashable, Sendable {
+    /// The nest-parent HWPT_PAGING it holds a reference on.
+    public var hwpt: UInt32
+    /// The physical instance (`viommu->iommu_dev`), a topology IOMMU index: that of the device
+    /// it was allocated for.
+    public var iommu: Int
+    /// `enum iommu_viommu_type`.
+    public var type: UInt32
+}
+
+/// `struct iommufd_vdevice`: a device as the guest names it in one vIOMMU (viommu.c
+/// `iommufd_vdevice_alloc_ioctl`).
+public struct VDevice: Hashable, Sendable {
+    public var viommu: UInt32
+    /// The DEVICE object (`vdev->idev`): its id, and the topology device it stands for.
+    public var deviceID: UInt32
+    public var device: Int
+    /// The guest's id for it (a virtual stream id on SMMUv3), unique in its vIOMMU.
+    public var virtID: UInt64
 }
 
 /// What an object id names.
@@ -64,6 +91,8 @@ public enum ObjectBody: Hashable, Sendable {
     case hwptNested(HWPTNested)
     /// A bound device (`struct iommufd_device`), by topology index.
     case device(Int)
+    case viommu(VIOMMU)
+    case vdevice(VDevice)
 
     /// The `IOMMUFD_OBJ_*` name.
     public var kindName: String {
@@ -72,6 +101,8 @@ public enum ObjectBody: Hashable, Sendable {
         case .hwptPaging: return "HWPT_PAGING"
         case .hwptNested: return "HWPT_NESTED"
         case .device: return "DEVICE"
+        case .viommu: return "VIOMMU"
+        case .vdevice: return "VDEVICE"
         }
     }
 }

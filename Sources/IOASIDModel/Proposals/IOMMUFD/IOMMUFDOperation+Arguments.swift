@@ -105,6 +105,14 @@ extension IOMMUFDOperation {
             }
             if a.reserved != 0 { out.append(("__reserved", .number(UInt64(a.reserved)))) }
             return out + [("iova", .address(a.iova)), ("length", .address(a.length)), ("page_size", .address(a.pageSize))]
+        case .viommuAlloc(let a):
+            var out: [(String, ArgumentText)] = []
+            if a.flags != 0 { out.append(("flags", .number(UInt64(a.flags)))) }
+            let typeName = IOMMUFDConstants.named.first { $0.key.hasPrefix("IOMMU_VIOMMU_TYPE_") && $0.value == UInt64(a.type) }?.key
+            return out + [("type", typeName.map { .word($0) } ?? .number(UInt64(a.type))), ("dev_id", .number(UInt64(a.devID))),
+                          ("hwpt_id", .number(UInt64(a.hwptID)))]
+        case .vdeviceAlloc(let v, let d, let virt):
+            return [("viommu_id", .number(UInt64(v))), ("dev_id", .number(UInt64(d))), ("virt_id", .address(virt))]
         case .destroy(let id):
             return [("id", .number(UInt64(id)))]
         case .bind(let d, let fd, let flags):

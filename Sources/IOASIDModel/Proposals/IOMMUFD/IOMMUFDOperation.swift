@@ -23,6 +23,10 @@ public enum IOMMUFDOperation: Hashable, Sendable {
     case setDirtyTracking(hwptID: UInt32, flags: UInt32)
     /// `IOMMU_HWPT_GET_DIRTY_BITMAP` (the bitmap comes back as outputs).
     case getDirtyBitmap(DirtyBitmapArgs)
+    /// `IOMMU_VIOMMU_ALLOC`.
+    case viommuAlloc(VIOMMUAllocArgs)
+    /// `IOMMU_VDEVICE_ALLOC`.
+    case vdeviceAlloc(viommuID: UInt32, devID: UInt32, virtID: UInt64)
     /// `IOMMU_DESTROY`.
     case destroy(id: UInt32)
     /// `VFIO_DEVICE_BIND_IOMMUFD`; `iommufd == nil` is the model's iommufd.

@@ -2,7 +2,7 @@ extension IOMMUFDOperation {
     /// One case per catalog row, in the order `modelcheck list` shows them.
     public enum Kind: Int, CaseIterable, Hashable, Sendable {
         case ioasAlloc, ioasMap, ioasUnmap, ioasCopy, ioasAllowIOVAs, ioasIOVARanges
-        case option, hwptAlloc, getHWInfo, setDirtyTracking, getDirtyBitmap, destroy, bind, attach, detach
+        case option, hwptAlloc, getHWInfo, setDirtyTracking, getDirtyBitmap, viommuAlloc, vdeviceAlloc, destroy, bind, attach, detach
         case close, translate, guestS1Map, guestS1Unmap
     }
 
@@ -49,6 +49,12 @@ extension IOMMUFDOperation {
                                                                   "page_size": .u64],
                               outputs: ["bitmap", "dirty_pages"],
                               "read (and, without NO_CLEAR, clear) the dirty bits of an IOVA range, one bit per page_size")
+        case .viommuAlloc:
+            return OperationSpec("IOMMU_VIOMMU_ALLOC", ["flags": .flags, "type": .u32, "dev_id": .u32, "hwpt_id": .u32],
+                              outputs: ["out_viommu_id"], "allocate a vIOMMU of the device's IOMMU instance over a nest-parent HWPT")
+        case .vdeviceAlloc:
+            return OperationSpec("IOMMU_VDEVICE_ALLOC", ["viommu_id": .u32, "dev_id": .u32, "virt_id": .u64],
+                              outputs: ["out_vdevice_id"], "give a device the guest's virtual id in a vIOMMU (one vDEVICE per device)")
         case .destroy:
             return OperationSpec("IOMMU_DESTROY", ["id": .u32], "destroy an object nobody references")
         case .bind:
@@ -129,6 +135,9 @@ extension IOMMUFDOperation {
         case "IOMMU_HWPT_GET_DIRTY_BITMAP":
             return .getDirtyBitmap(DirtyBitmapArgs(hwptID: u32("hwpt_id"), flags: u32("flags"), reserved: u32("__reserved"),
                                                    iova: n("iova"), length: n("length"), pageSize: n("page_size")))
+        case "IOMMU_VIOMMU_ALLOC":
+            return .viommuAlloc(VIOMMUAllocArgs(flags: u32("flags"), type: u32("type"), devID: u32("dev_id"), hwptID: u32("hwpt_id")))
+        case "IOMMU_VDEVICE_ALLOC": return .vdeviceAlloc(viommuID: u32("viommu_id"), devID: u32("dev_id"), virtID: n("virt_id"))
         case "IOMMU_DESTROY": return .destroy(id: u32("id"))
         case "VFIO_DEVICE_BIND_IOMMUFD":
             guard let d = device() else { return nil }
@@ -172,6 +181,8 @@ extension IOMMUFDOperation {
         case .getHWInfo: return .getHWInfo
         case .setDirtyTracking: return .setDirtyTracking
         case .getDirtyBitmap: return .getDirtyBitmap
+        case .viommuAlloc: return .viommuAlloc
+        case .vdeviceAlloc: return .vdeviceAlloc
         case .destroy: return .destroy
         case .bind: return .bind
         case .attach: return .attach

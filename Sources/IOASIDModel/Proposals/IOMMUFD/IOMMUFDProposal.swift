@@ -12,7 +12,7 @@ public struct IOMMUFDProposal: Proposal {
     public static let knobs: [DesignKnob] = [
         Knob.compatCheck.declared(), Knob.domainScope.declared(default: "compatible"), Knob.pasidScope.declared(),
         Knob.multiAttach.declared(), Knob.stage2PinTables.declared(), Knob.unmapLargeLeaf.declared(), Knob.destroyCheck.declared(),
-        Knob.dirtyClear.declared(),
+        Knob.dirtyClear.declared(), Knob.vdeviceUnbind.declared(), Knob.vdeviceVirtID.declared(),
     ]
     public static let groups: [ExploreGroup] = [
         ExploreGroup("ioas", "IOMMU_IOAS_ALLOC", isDefault: true),
@@ -31,12 +31,13 @@ public struct IOMMUFDProposal: Proposal {
         ExploreGroup("nested", "nest parents, HWPT_NESTED and the guest's GUEST_S1_MAP/UNMAP"),
         ExploreGroup("hw-info", "IOMMU_GET_HW_INFO on each device id (a query: it changes nothing)"),
         ExploreGroup("dirty", "HWPT_ALLOC with DIRTY_TRACKING, SET_DIRTY_TRACKING on and off, GET_DIRTY_BITMAP over the pairs (NO_CLEAR too)"),
+        ExploreGroup("viommu", "IOMMU_VIOMMU_ALLOC over nest parents, IOMMU_VDEVICE_ALLOC with two virtual ids, nested HWPTs through a vIOMMU"),
     ]
-    public static let invariants = [DirtyInvariant.declaration]
+    public static let invariants = [DirtyInvariant.declaration, VDeviceInvariant.declaration]
     public static let objectKinds: [ObjectKind] = [
         ObjectKind("ioas", "IOASes"), ObjectKind("hwpt", "HWPTs"), ObjectKind("device", "bound devices"),
         ObjectKind("domain", "hardware domains"), ObjectKind("pasid", "attached PASIDs"),
-        ObjectKind("fault", "fault queues", isExplored: false), ObjectKind("viommu", "vIOMMUs", isExplored: false),
+        ObjectKind("fault", "fault queues", isExplored: false), ObjectKind("viommu", "vIOMMUs"),
     ]
 
     public static func actionBound(_ space: ActionSpace) -> Double? { space.iommufdBound }
@@ -95,9 +96,14 @@ public struct IOMMUFDProposal: Proposal {
         return nil
     }
 
-    /// The shared invariants on the view, and iommufd's own `dirty` on its hardware.
+    /// The shared invariants on the view, and iommufd's own: `dirty` on its hardware, `vdevice`
+    /// on its vIOMMU tables.
     func violation(of name: InvariantName, in view: IOMMUFDView) -> Violation? {
-        name == DirtyInvariant.name ? DirtyInvariant.check(view.hardware) : Invariants.check(name, in: view)
+        switch name {
+        case DirtyInvariant.name: return DirtyInvariant.check(view.hardware)
+        case VDeviceInvariant.name: return VDeviceInvariant.check(view.state, view.topology)
+        default: return Invariants.check(name, in: view)
+        }
     }
 
     public func fingerprint(of state: IOMMUFDState, symmetric: Bool) -> UInt64 {

@@ -5,7 +5,9 @@ import Explorer
 /// field is written; `decode(encode(s)) == s` is tested on random walks over every shipped model.
 extension IOMMUFDState {
     public func encode<W: WordSink>(into w: inout W) {
-        w.put(UInt64(objects.count))
+        // Tombstones share the count word: a state without them keeps its words.
+        w.put(UInt64(objects.count) | UInt64(tombstones.count) << 32)
+        for id in tombstones { w.put(UInt64(id)) }
         for o in objects {
             w.put(UInt64(o.id) | UInt64(o.users) << 32)
             switch o.body {
@@ -22,9 +24,18 @@ extension IOMMUFDState {
                 w.put(2 | UInt64(h.domain) << 8 | (h.autoDomain ? 1 << 24 : 0) | (h.nestParent ? 1 << 25 : 0) | (h.pasidCompat ? 1 << 26 : 0)
                          | UInt64(h.ioas) << 32)
             case .hwptNested(let n):
-                w.put(3 | UInt64(n.domain) << 8 | (n.autoDomain ? 1 << 24 : 0) | (n.pasidCompat ? 1 << 26 : 0) | UInt64(n.parent) << 32)
+                w.put(3 | UInt64(n.domain) << 8 | (n.autoDomain ? 1 << 24 : 0) | (n.pasidCompat ? 1 << 26 : 0) | (n.viommu != 0 ? 1 << 27 : 0)
+                         | UInt64(n.parent) << 32)
+                if n.viommu != 0 { w.put(UInt64(n.viommu)) }
             case .device(let d):
                 w.put(4 | UInt64(d) << 8)
+            case .viommu(let v):
+                w.put(5 | UInt64(v.iommu) << 8 | UInt64(v.hwpt) << 32)
+                w.put(UInt64(v.type))
+            case .vdevice(let v):
+                w.put(6 | UInt64(v.device) << 8 | UInt64(v.viommu) << 32)
+                w.put(UInt64(v.deviceID))
+                w.put(v.virtID)
             }
         }
         w.put(UInt64(boundIDs.count) | UInt64(accountMode) << 32)
@@ -37,7 +48,9 @@ extension IOMMUFDState {
 
     public static func decode(_ r: inout WordReader) -> IOMMUFDState {
         var s = IOMMUFDState(deviceCount: 0)
-        let objectCount = Int(r.next())
+        let counts = r.next()
+        let objectCount = Int(UInt32(truncatingIfNeeded: counts))
+        s.tombstones = (0..<Int(counts >> 32)).map { _ in UInt32(truncatingIfNeeded: r.next()) }
         s.objects.reserveCapacity(objectCount)
         for _ in 0..<objectCount {
             let head = r.next()
@@ -63,7 +76,15 @@ extension IOMMUFDState {
                                               autoDomain: tag & 1 << 24 != 0, nestParent: tag & 1 << 25 != 0, pasidCompat: tag & 1 << 26 != 0))
             case 3:
                 body = .hwptNested(HWPTNested(parent: UInt32(truncatingIfNeeded: tag >> 32), domain: DomainID(truncatingIfNeeded: tag >> 8),
-                                              pasidCompat: tag & 1 << 26 != 0, autoDomain: tag & 1 << 24 != 0))
+                                              pasidCompat: tag & 1 << 26 != 0, autoDomain: tag & 1 << 24 != 0,
+                                              viommu: tag & 1 << 27 != 0 ? UInt32(truncatingIfNeeded: r.next()) : 0))
+            case 5:
+                body = .viommu(VIOMMU(hwpt: UInt32(truncatingIfNeeded: tag >> 32), iommu: Int(tag >> 8 & 0xff_ffff),
+                                      type: UInt32(truncatingIfNeeded: r.next())))
+            case 6:
+                let deviceID = UInt32(truncatingIfNeeded: r.next()), virtID = r.next()
+                body = .vdevice(VDevice(viommu: UInt32(truncatingIfNeeded: tag >> 32), deviceID: deviceID, device: Int(tag >> 8 & 0xff_ffff),
+                                        virtID: virtID))
             default:
                 body = .device(Int(tag >> 8))
             }

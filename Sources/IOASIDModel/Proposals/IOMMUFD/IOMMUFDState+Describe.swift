@@ -1,7 +1,8 @@
 /// The state in words, one fact a line, so that traces can show only the lines that changed.
 extension IOMMUFDState {
     public func describe(_ topology: Topology) -> [String] {
-        Self.accountLines(accountMode) + objects.flatMap { Self.lines(of: $0, topology) } + Self.attachmentLines(attachments, topology)
+        Self.accountLines(accountMode) + objects.flatMap { Self.lines(of: $0, topology) } + Self.tombstoneLines(tombstones)
+            + Self.attachmentLines(attachments, topology)
             + Self.ridThroughPasidLines(ridThroughPasid, topology) + hardware.describe(topology)
     }
 
@@ -29,10 +30,19 @@ extension IOMMUFDState {
             if h.pasidCompat { tags.append("pasid") }
             return ["hwpt \(o.id): paging on ioas \(h.ioas), domain \(h.domain)\(tags.isEmpty ? "" : " (" + tags.joined(separator: ", ") + ")"), users \(o.users)"]
         case .hwptNested(let n):
-            return ["hwpt \(o.id): nested over hwpt \(n.parent), domain \(n.domain)\(n.pasidCompat ? " (pasid)" : "")\(n.autoDomain ? " (auto)" : ""), users \(o.users)"]
+            let through = n.viommu != 0 ? " through viommu \(n.viommu)" : ""
+            return ["hwpt \(o.id): nested over hwpt \(n.parent)\(through), domain \(n.domain)\(n.pasidCompat ? " (pasid)" : "")\(n.autoDomain ? " (auto)" : ""), users \(o.users)"]
+        case .viommu(let v):
+            return ["viommu \(o.id): type \(SizeText.hex(UInt64(v.type))) on iommu \(topology.iommus[v.iommu].name) over hwpt \(v.hwpt), users \(o.users)"]
+        case .vdevice(let v):
+            return ["vdevice \(o.id): \(topology.devices[v.device].name) (device \(v.deviceID)) is virtual id \(SizeText.hex(v.virtID)) in viommu \(v.viommu)"]
         case .device(let d):
             return ["device \(o.id): \(topology.devices[d].name) bound, users \(o.users)"]
         }
+    }
+
+    static func tombstoneLines(_ ids: [UInt32]) -> [String] {
+        ids.isEmpty ? [] : ["tombstones (ids kept until the fd closes): " + ids.map(String.init).joined(separator: ",")]
     }
 
     /// The accounting mode, when not the default (user).
@@ -78,6 +88,7 @@ extension IOMMUFDState {
                 c.whole(old, new) { Self.lines(of: $0, topology) }
             }
         }
+        c.whole(before.tombstones, tombstones) { Self.tombstoneLines($0) }
         c.whole(before.attachments, attachments) { Self.attachmentLines($0, topology) }
         c.whole(before.ridThroughPasid, ridThroughPasid) { Self.ridThroughPasidLines($0, topology) }
         hardware.changes(since: before.hardware, topology, into: &c)

@@ -77,10 +77,19 @@ public enum DotPicture {
                 out.append("  obj\(o.id) -> domain\(h.domain) [style=dotted];")
             case .hwptNested(let n):
                 out.append("  obj\(o.id) [shape=component, label=\(quote("HWPT \(o.id) (nested)"))];")
-                out.append("  obj\(o.id) -> obj\(n.parent) [label=\"parent\"];")
+                out.append("  obj\(o.id) -> obj\(n.viommu != 0 ? n.viommu : n.parent) [label=\(quote(n.viommu != 0 ? "vIOMMU" : "parent"))];")
                 out.append("  obj\(o.id) -> domain\(n.domain) [style=dotted];")
             case .device:
                 break
+            case .viommu(let v):
+                out.append("  obj\(o.id) [shape=octagon, label=\(quote("vIOMMU \(o.id)\\ntype \(SizeText.hex(UInt64(v.type)))"))];")
+                out.append("  obj\(o.id) -> obj\(v.hwpt) [label=\"nest parent\"];")
+            case .vdevice(let v):
+                // A vDEVICE whose device is no longer bound is what `lifetime` reports: drawn red.
+                let stale = state.object(v.deviceID)?.body != .device(v.device)
+                out.append("  obj\(o.id) [shape=note, label=\(quote("vDEVICE \(o.id)\\nvirtual id \(SizeText.hex(v.virtID))"))\(stale ? ", color=red, penwidth=2" : "")];")
+                out.append("  obj\(o.id) -> obj\(v.viommu) [label=\"in\"];")
+                out.append("  obj\(o.id) -> dev\(v.device)\(stale ? " [color=red, label=\"unbound\"]" : "");")
             }
         }
         // A reference to an object that is gone (destroy-check = none) is what the lifetime
@@ -91,6 +100,9 @@ public enum DotPicture {
             switch o.body {
             case .hwptPaging(let h) where !live.contains(h.ioas): missing.append(h.ioas)
             case .hwptNested(let n) where !live.contains(n.parent): missing.append(n.parent)
+            case .hwptNested(let n) where n.viommu != 0 && !live.contains(n.viommu): missing.append(n.viommu)
+            case .viommu(let v) where !live.contains(v.hwpt): missing.append(v.hwpt)
+            case .vdevice(let v) where !live.contains(v.viommu): missing.append(v.viommu)
             default: break
             }
         }

@@ -14,6 +14,10 @@ public struct IOMMUFDState: Hashable, Sendable {
     /// `ictx->account_mode` as `IOMMU_OPTION RLIMIT_MODE` sets it: 0 user (`IOPT_PAGES_ACCOUNT_USER`),
     /// 1 mm (`IOPT_PAGES_ACCOUNT_MM`). Both charge RLIMIT_MEMLOCK; only the counter differs.
     public var accountMode: UInt8 = 0
+    /// Ids the kernel freed but keeps from reuse until the fd closes, sorted: a vDEVICE destroyed
+    /// with its device leaves a tombstone (main.c `iommufd_object_tombstone_user`: the xarray slot
+    /// holds XA_ZERO_ENTRY, so `IOMMU_DESTROY` finds nothing — ENOENT — and `xa_alloc` skips it).
+    public var tombstones: [UInt32] = []
     public var hardware = Hardware()
 
     public init(deviceCount: Int) {
@@ -34,8 +38,11 @@ public struct IOMMUFDState: Hashable, Sendable {
 
     public func object(_ id: UInt32) -> FDObject? { objectIndex(id).map { objects[$0] } }
 
-    /// The lowest free id ≥ 1.
-    public var nextObjectID: UInt32 { lowestFreeID(in: objects.lazy.map(\.id)) }
+    /// The lowest free id ≥ 1 (neither an object's nor a tombstone's).
+    public var nextObjectID: UInt32 {
+        guard !tombstones.isEmpty else { return lowestFreeID(in: objects.lazy.map(\.id)) }
+        return lowestFreeID(in: (objects.map(\.id) + tombstones).sorted())
+    }
 
     /// Adds an object with the next id and returns the id.
     @discardableResult
@@ -73,6 +80,17 @@ public struct IOMMUFDState: Hashable, Sendable {
 
     public func nested(_ id: UInt32) -> HWPTNested? {
         if case .hwptNested(let x)? = object(id)?.body { return x }
+        return nil
+    }
+
+    public func viommu(_ id: UInt32) -> VIOMMU? {
+        if case .viommu(let x)? = object(id)?.body { return x }
+        return nil
+    }
+
+    /// The vDEVICE of a topology device (at most one in all: `idev->vdev`), with its id.
+    public func vdevice(of device: Int) -> (id: UInt32, vdev: VDevice)? {
+        for o in objects { if case .vdevice(let v) = o.body, v.device == device { return (o.id, v) } }
         return nil
     }
 
@@ -145,6 +163,9 @@ extension IOMMUFDState {
         }
         s.boundIDs = boundIDs.map { $0 }
         s.attachments = attachments.map { $0 }
+        s.tombstones = tombstones.map { $0 }
+        s.accountMode = accountMode
+        s.ridThroughPasid = ridThroughPasid
         s.hardware = hardware.unshared()
         return s
     }

@@ -74,7 +74,13 @@ extension IOMMUFDState {
     public func permuted(devices: [Int], groups: [Int]) -> IOMMUFDState {
         var s = self
         for i in s.objects.indices {
-            if case .device(let d) = s.objects[i].body { s.objects[i].body = .device(devices[d]) }
+            switch s.objects[i].body {
+            case .device(let d): s.objects[i].body = .device(devices[d])
+            case .vdevice(var v):
+                v.device = devices[v.device]
+                s.objects[i].body = .vdevice(v)
+            default: break
+            }
         }
         for (d, id) in boundIDs.enumerated() { s.boundIDs[devices[d]] = id }
         s.ridThroughPasid = 0

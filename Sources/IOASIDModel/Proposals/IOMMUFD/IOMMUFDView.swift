@@ -40,6 +40,19 @@ public struct IOMMUFDView: HardwareView {
             case .hwptNested(let n) where state.paging(n.parent) == nil:
                 out.append(Violation(.lifetime, "a HWPT_NESTED still refers to its destroyed parent", objects: ["hwpt \(o.id)", "hwpt \(n.parent)"],
                                      expected: "a live nest parent", found: "nothing at id \(n.parent)"))
+            case .hwptNested(let n) where n.viommu != 0 && state.viommu(n.viommu) == nil:
+                out.append(Violation(.lifetime, "a HWPT_NESTED still refers to its destroyed vIOMMU", objects: ["hwpt \(o.id)", "viommu \(n.viommu)"],
+                                     expected: "a live vIOMMU", found: "nothing at id \(n.viommu)"))
+            case .viommu(let v) where state.paging(v.hwpt) == nil:
+                out.append(Violation(.lifetime, "a vIOMMU still refers to its destroyed nest parent", objects: ["viommu \(o.id)", "hwpt \(v.hwpt)"],
+                                     expected: "a live nest parent", found: "nothing at id \(v.hwpt)"))
+            case .vdevice(let v) where state.viommu(v.viommu) == nil:
+                out.append(Violation(.lifetime, "a vDEVICE still refers to its destroyed vIOMMU", objects: ["vdevice \(o.id)", "viommu \(v.viommu)"],
+                                     expected: "a live vIOMMU", found: "nothing at id \(v.viommu)"))
+            case .vdevice(let v) where state.object(v.deviceID)?.body != .device(v.device):
+                out.append(Violation(.lifetime, "a vDEVICE still names a device that was unbound",
+                                     objects: ["vdevice \(o.id)", "dev \(topology.devices[v.device].name)", "device \(v.deviceID)"],
+                                     expected: "the device bound as id \(v.deviceID)", found: "no such binding: the guest's id reaches a device the VM no longer owns"))
             default:
                 break
             }
@@ -61,8 +74,10 @@ public struct IOMMUFDView: HardwareView {
         for o in state.objects {
             switch o.body {
             case .hwptPaging(let h): expected[h.ioas, default: 0] += 1
-            case .hwptNested(let n): expected[n.parent, default: 0] += 1
+            case .hwptNested(let n): expected[n.viommu != 0 ? n.viommu : n.parent, default: 0] += 1
             case .device: expected[o.id, default: 0] += 1
+            case .viommu(let v): expected[v.hwpt, default: 0] += 1
+            case .vdevice(let v): expected[v.viommu, default: 0] += 1
             case .ioas: break
             }
         }
