@@ -177,6 +177,7 @@ public final class ActionSpace: Sendable {
         if g.contains(.nested) { nestedActions(state, deviceIDs, into: &out) }
         if g.contains(.dirty) { dirtyActions(state, deviceIDs, ioasIDs, into: &out) }
         if g.contains(.viommu) { viommuActions(state, deviceIDs, into: &out) }
+        if g.contains(.hwQueue) { hwQueueActions(state, into: &out) }
         if g.contains(.hwInfo) { for dev in deviceIDs { out.append(.getHWInfo(HWInfoArgs(devID: dev))) } }
         if g.contains(.bind) { for d in topology.devices.indices { out.append(.bind(device: d, iommufd: nil, flags: 0)) } }
         if g.contains(.attach) {
@@ -253,6 +254,16 @@ public final class ActionSpace: Sendable {
         }
     }
 
+    /// `ops +hw-queue`: queues 0 and 1 of the selftest's type in each vIOMMU (and one id of
+    /// another kind) over each (IOVA, length) pair.
+    func hwQueueActions(_ state: IOMMUFDState, into out: inout ActionFamilies<IOMMUFDOperation>) {
+        let viommus = ids(state) { if case .viommu = $0 { return true }; return false }, pairs = self.pairs
+        let type = IOMMUFDConstants.IOMMU_HW_QUEUE_TYPE_SELFTEST
+        out.append(viommus.count * 2, by: pairs.count) { vi, k in
+            .hwQueueAlloc(HWQueueAllocArgs(viommuID: viommus[vi / 2], type: type, index: UInt32(vi % 2), iova: pairs[k].iova, length: pairs[k].length))
+        }
+    }
+
     /// The vIOMMU type the explorer asks for behind an IOMMU: its driver's, else the selftest's
     /// (refused where the driver has no vIOMMU).
     static func viommuType(_ iommu: IOMMUSpec) -> UInt32 {
@@ -295,7 +306,7 @@ public final class ActionSpace: Sendable {
             case .hwptPaging, .hwptNested: hwpt += 1
             case .device: device += 1
             case .viommu: viommu += 1
-            case .vdevice: break
+            case .vdevice, .hwQueue: break
             }
         }
         return ioas > caps.ioas || hwpt > caps.hwpt || device > caps.device || viommu > caps.viommu

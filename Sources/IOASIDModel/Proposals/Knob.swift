@@ -16,6 +16,7 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
     case dirtyClear = "dirty-clear"
     case vdeviceUnbind = "vdevice-unbind"
     case vdeviceVirtID = "vdevice-virt-id"
+    case hwQueueLock = "hw-queue-lock"
 
     public var values: [String] {
         switch self {
@@ -34,6 +35,7 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
         case .dirtyClear: return ["flush", "no-flush"]
         case .vdeviceUnbind: return ["tombstone", "keep"]
         case .vdeviceVirtID: return ["unique", "unchecked"]
+        case .hwQueueLock: return ["lock", "none"]
         }
     }
 
@@ -55,6 +57,7 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
         case .dirtyClear: return "clearing dirty bits (a bitmap read, enabling tracking): then sync the IOTLB (the kernel), or leave stale entries that skip the next bit"
         case .vdeviceUnbind: return "unbinding a device with a vDEVICE: destroy the vDEVICE and tombstone its id (the kernel), or keep it naming the unbound device"
         case .vdeviceVirtID: return "a vDEVICE's virtual id: unique in its vIOMMU (the kernel, EEXIST), or unchecked"
+        case .hwQueueLock: return "a HW queue's memory: its areas locked against unmap (the kernel, EBUSY), or not"
         }
     }
 }

@@ -80,6 +80,31 @@ import Testing
         d.expect(.vdeviceAlloc(viommuID: s.viommu, devID: dev1, virtID: 2), .EEXIST)
     }
 
+    @Test func hwQueueLocksItsPagesAndHoldsItsVIOMMU() {
+        for locks in [true, false] {
+            var config = IOMMUFDConfig()
+            config.hwQueueLocksAreas = locks
+            var d = Fixture.Driver(Self.topology, config: config)
+            let s = Self.setUp(&d)
+            d.ok(.ioasMap(IOASMapArgs(flags: Fixture.fixedRW, ioasID: s.ioas, iova: 0x100_0000, length: 0x1000, userVA: 0x20_0000)))
+            d.ok(.ioasMap(IOASMapArgs(flags: Fixture.fixedRW, ioasID: s.ioas, iova: 0x100_1000, length: 0x1000, userVA: 0x20_1000)))
+            // Half a page in the second area: the queue pins (and locks) that page only.
+            let q = UInt32(d.ok(.hwQueueAlloc(HWQueueAllocArgs(viommuID: s.viommu, type: IOMMUFDConstants.IOMMU_HW_QUEUE_TYPE_SELFTEST,
+                                                                index: 0, iova: 0x100_1800, length: 0x800))))
+            #expect(d.state.object(s.viommu)?.users == 2)
+            d.ok(.ioasUnmap(ioasID: s.ioas, iova: 0x100_0000, length: 0x1000))
+            #expect(d.violation([.lifetime]) == nil)
+            if locks {
+                d.expect(.ioasUnmap(ioasID: s.ioas, iova: 0x100_1000, length: 0x1000), .EBUSY)
+                d.ok(.destroy(id: q))
+                #expect(d.state.object(s.viommu)?.users == 1)
+            } else {
+                d.ok(.ioasUnmap(ioasID: s.ioas, iova: 0x100_1000, length: 0x1000))
+                #expect(d.violation([.lifetime])?.summary == "a HW queue's memory was unmapped while the IOMMU reads it")
+            }
+        }
+    }
+
     @Test func encodingKeepsTheNewObjects() {
         var d = Fixture.Driver(Self.topology)
         let s = Self.setUp(&d)
@@ -87,6 +112,10 @@ import Testing
         let far = UInt32(d.ok(.bind(device: 2, iommufd: nil, flags: 0)))
         d.ok(.vdeviceAlloc(viommuID: UInt32(d.ok(.viommuAlloc(VIOMMUAllocArgs(type: Self.selftest, devID: far, hwptID: s.parent)))),
                            devID: far, virtID: 0x1234_5678_9abc))
+        d.ok(.ioasMap(IOASMapArgs(flags: Fixture.fixedRW, ioasID: s.ioas, iova: 0x100_0000, length: 0x2000, userVA: 0x20_0000)))
+        let queue = HWQueueAllocArgs(viommuID: s.viommu, type: IOMMUFDConstants.IOMMU_HW_QUEUE_TYPE_SELFTEST, index: 0, iova: 0x100_0800, length: 0x1000)
+        d.ok(.hwQueueAlloc(queue))
+        d.ok(.hwQueueAlloc(HWQueueAllocArgs(viommuID: s.viommu, type: queue.type, index: 1, iova: 0x100_0000, length: 1)))
         d.ok(.close(device: 0))
         #expect(!d.state.tombstones.isEmpty)
         var words: [UInt64] = []

@@ -137,7 +137,7 @@ extension IOMMUFD {
                 try addDomain(hwptID: id, &s)
             }
             return id
-        case .device, .viommu, .vdevice:
+        case .device, .viommu, .vdevice, .hwQueue:
             // iommufd_device_change_pt: any other object type.
             throw .EINVAL
         }

@@ -159,6 +159,10 @@ extension IOMMUFD {
             s.addUsers(v.hwpt, -1)
         case .vdevice(let v):
             s.addUsers(v.viommu, -1)
+        case .hwQueue(let q):
+            // iommufd_hw_queue_destroy: the access unpins and detaches; the driver undepends.
+            s.addUsers(q.viommu, -1)
+            if q.depends != 0 { s.addUsers(q.depends, -1) }
         }
     }
 

@@ -44,7 +44,7 @@ extension IOMMUFD {
             guard let r = IOVARange(start: iova, length: length) else { return Step(outcome: .errno(.EOVERFLOW)) }
             range = r
         }
-        let locked = lockedRanges(ioasID, s) + alsoLocked
+        let locked = lockedRanges(ioasID, s) + queueLockedRanges(ioasID, s) + alsoLocked
         var unmapped: UInt64 = 0
         var removed = false
         var failure: Errno?

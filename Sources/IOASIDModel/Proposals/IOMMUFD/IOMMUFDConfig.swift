@@ -42,6 +42,10 @@ public struct IOMMUFDConfig: Hashable, Sendable {
     /// `vdevice-virt-id = unchecked`: a second vDEVICE may claim a virtual id already used in its
     /// vIOMMU (the hazard; the kernel's `xa_cmpxchg` makes it EEXIST).
     public var vdeviceVirtIDChecked = true
+    /// `hw-queue-lock = none`: a HW queue's pages are pinned but its areas not locked, so an
+    /// unmap takes the memory from under the hardware (the hazard; the kernel locks them,
+    /// `area->num_locks`).
+    public var hwQueueLocksAreas = true
 
     public init() {}
 
@@ -64,6 +68,7 @@ public struct IOMMUFDConfig: Hashable, Sendable {
         case .dirtyClear: guard knob.values.contains(value) else { return false }; dirtyClearFlushes = value == "flush"
         case .vdeviceUnbind: guard knob.values.contains(value) else { return false }; vdeviceTombstoned = value == "tombstone"
         case .vdeviceVirtID: guard knob.values.contains(value) else { return false }; vdeviceVirtIDChecked = value == "unique"
+        case .hwQueueLock: guard knob.values.contains(value) else { return false }; hwQueueLocksAreas = value == "lock"
         }
         return true
     }

@@ -31,6 +31,13 @@ public enum IOMMUFDConstants {
     /// drivers/iommu/iommufd/iommufd_test.h
     public static let IOMMU_VIOMMU_TYPE_SELFTEST: UInt32 = 0xdeadbeef
 
+    // enum iommu_hw_queue_type
+    public static let IOMMU_HW_QUEUE_TYPE_DEFAULT: UInt32 = 0
+    public static let IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV: UInt32 = 1
+    public static let IOMMU_HW_QUEUE_TYPE_SELFTEST: UInt32 = 0xdeadbeef
+    /// iommufd_test.h: the mock vIOMMU's queues.
+    public static let IOMMU_TEST_HW_QUEUE_MAX: UInt32 = 2
+
     // enum iommufd_option / iommufd_option_ops
     public static let IOMMU_OPTION_RLIMIT_MODE: UInt32 = 0
     public static let IOMMU_OPTION_HUGE_PAGES: UInt32 = 1
@@ -63,6 +70,8 @@ public enum IOMMUFDConstants {
         "IOMMU_HW_INFO_TYPE_SELFTEST": 0xfeedbeef, "IOMMU_HW_CAP_DIRTY_TRACKING": 1,
         "IOMMU_VIOMMU_TYPE_DEFAULT": 0, "IOMMU_VIOMMU_TYPE_ARM_SMMUV3": 1, "IOMMU_VIOMMU_TYPE_TEGRA241_CMDQV": 2,
         "IOMMU_VIOMMU_TYPE_SELFTEST": 0xdeadbeef,
+        "IOMMU_HW_QUEUE_TYPE_DEFAULT": 0, "IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV": 1, "IOMMU_HW_QUEUE_TYPE_SELFTEST": 0xdeadbeef,
+        "IOMMU_TEST_HW_QUEUE_MAX": 2,
         "IOMMU_HWPT_DIRTY_TRACKING_ENABLE": 1, "IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR": 1,
         "VFIO_TYPE1_IOMMU": 1, "VFIO_TYPE1v2_IOMMU": 3, "TYPE1": 1, "TYPE1v2": 3,
         "VFIO_DMA_MAP_FLAG_READ": 1, "VFIO_DMA_MAP_FLAG_WRITE": 2, "VFIO_DMA_UNMAP_FLAG_ALL": 2,

@@ -84,6 +84,30 @@ public struct VDevice: Hashable, Sendable {
     public var virtID: UInt64
 }
 
+/// `struct iommufd_hw_queue`: a guest queue the IOMMU reads by physical address (a command queue
+/// of Tegra241 CMDQV, the selftest's mock queue), in guest memory the vIOMMU's parent IOAS maps
+/// (viommu.c `iommufd_hw_queue_alloc_ioctl`).
+public struct HWQueue: Hashable, Sendable {
+    public var viommu: UInt32
+    public var type: UInt32
+    /// The driver's queue index (the mock's 0 and 1).
+    public var index: UInt32
+    /// `nesting_parent_iova` and `length` as given: where the guest put the queue.
+    public var iova: UInt64
+    public var length: UInt64
+    /// The physical address the hardware was given (`base_pa`), the user VA on this host.
+    public var basePA: UInt64
+    /// The queue this one depends on (`iommufd_hw_queue_depend`), else 0.
+    public var depends: UInt32 = 0
+
+    /// The pages the queue's internal access pins, and locks in the IOAS: from `iova` rounded down
+    /// to a page to `iova + length` rounded up (`iommufd_hw_queue_alloc_phys`).
+    public func pinned(pageSize: UInt64) -> IOVARange {
+        let first = iova & ~(pageSize - 1)
+        return IOVARange(first: first, last: first &+ (((iova - first) &+ length &+ pageSize &- 1) & ~(pageSize - 1)) &- 1)
+    }
+}
+
 /// What an object id names.
 public enum ObjectBody: Hashable, Sendable {
     case ioas(IOAS)
@@ -93,6 +117,7 @@ public enum ObjectBody: Hashable, Sendable {
     case device(Int)
     case viommu(VIOMMU)
     case vdevice(VDevice)
+    case hwQueue(HWQueue)
 
     /// The `IOMMUFD_OBJ_*` name.
     public var kindName: String {
@@ -103,6 +128,7 @@ public enum ObjectBody: Hashable, Sendable {
         case .device: return "DEVICE"
         case .viommu: return "VIOMMU"
         case .vdevice: return "VDEVICE"
+        case .hwQueue: return "HW_QUEUE"
         }
     }
 }

@@ -113,6 +113,12 @@ extension IOMMUFDOperation {
                           ("hwpt_id", .number(UInt64(a.hwptID)))]
         case .vdeviceAlloc(let v, let d, let virt):
             return [("viommu_id", .number(UInt64(v))), ("dev_id", .number(UInt64(d))), ("virt_id", .address(virt))]
+        case .hwQueueAlloc(let a):
+            var out: [(String, ArgumentText)] = []
+            if a.flags != 0 { out.append(("flags", .number(UInt64(a.flags)))) }
+            let typeName = IOMMUFDConstants.named.first { $0.key.hasPrefix("IOMMU_HW_QUEUE_TYPE_") && $0.value == UInt64(a.type) }?.key
+            return out + [("viommu_id", .number(UInt64(a.viommuID))), ("type", typeName.map { .word($0) } ?? .number(UInt64(a.type))),
+                          ("index", .number(UInt64(a.index))), ("nesting_parent_iova", .address(a.iova)), ("length", .address(a.length))]
         case .destroy(let id):
             return [("id", .number(UInt64(id)))]
         case .bind(let d, let fd, let flags):

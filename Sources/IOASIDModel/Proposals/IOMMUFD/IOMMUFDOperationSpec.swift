@@ -2,7 +2,7 @@ extension IOMMUFDOperation {
     /// One case per catalog row, in the order `modelcheck list` shows them.
     public enum Kind: Int, CaseIterable, Hashable, Sendable {
         case ioasAlloc, ioasMap, ioasUnmap, ioasCopy, ioasAllowIOVAs, ioasIOVARanges
-        case option, hwptAlloc, getHWInfo, setDirtyTracking, getDirtyBitmap, viommuAlloc, vdeviceAlloc, destroy, bind, attach, detach
+        case option, hwptAlloc, getHWInfo, setDirtyTracking, getDirtyBitmap, viommuAlloc, vdeviceAlloc, hwQueueAlloc, destroy, bind, attach, detach
         case close, translate, guestS1Map, guestS1Unmap
     }
 
@@ -55,6 +55,10 @@ extension IOMMUFDOperation {
         case .vdeviceAlloc:
             return OperationSpec("IOMMU_VDEVICE_ALLOC", ["viommu_id": .u32, "dev_id": .u32, "virt_id": .u64],
                               outputs: ["out_vdevice_id"], "give a device the guest's virtual id in a vIOMMU (one vDEVICE per device)")
+        case .hwQueueAlloc:
+            return OperationSpec("IOMMU_HW_QUEUE_ALLOC", ["flags": .flags, "viommu_id": .u32, "type": .u32, "index": .u32,
+                                                           "nesting_parent_iova": .u64, "length": .u64],
+                              outputs: ["out_hw_queue_id"], "give the IOMMU a guest queue in the vIOMMU's parent IOAS (pinned, its areas locked)")
         case .destroy:
             return OperationSpec("IOMMU_DESTROY", ["id": .u32], "destroy an object nobody references")
         case .bind:
@@ -138,6 +142,9 @@ extension IOMMUFDOperation {
         case "IOMMU_VIOMMU_ALLOC":
             return .viommuAlloc(VIOMMUAllocArgs(flags: u32("flags"), type: u32("type"), devID: u32("dev_id"), hwptID: u32("hwpt_id")))
         case "IOMMU_VDEVICE_ALLOC": return .vdeviceAlloc(viommuID: u32("viommu_id"), devID: u32("dev_id"), virtID: n("virt_id"))
+        case "IOMMU_HW_QUEUE_ALLOC":
+            return .hwQueueAlloc(HWQueueAllocArgs(flags: u32("flags"), viommuID: u32("viommu_id"), type: u32("type"), index: u32("index"),
+                                                  iova: n("nesting_parent_iova"), length: n("length")))
         case "IOMMU_DESTROY": return .destroy(id: u32("id"))
         case "VFIO_DEVICE_BIND_IOMMUFD":
             guard let d = device() else { return nil }
@@ -183,6 +190,7 @@ extension IOMMUFDOperation {
         case .getDirtyBitmap: return .getDirtyBitmap
         case .viommuAlloc: return .viommuAlloc
         case .vdeviceAlloc: return .vdeviceAlloc
+        case .hwQueueAlloc: return .hwQueueAlloc
         case .destroy: return .destroy
         case .bind: return .bind
         case .attach: return .attach

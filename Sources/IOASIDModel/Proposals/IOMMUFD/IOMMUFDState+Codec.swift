@@ -36,6 +36,11 @@ extension IOMMUFDState {
                 w.put(6 | UInt64(v.device) << 8 | UInt64(v.viommu) << 32)
                 w.put(UInt64(v.deviceID))
                 w.put(v.virtID)
+            case .hwQueue(let q):
+                w.put(7 | UInt64(q.viommu) << 32)
+                w.put(UInt64(q.type) | UInt64(q.index) << 32)
+                w.put(UInt64(q.depends))
+                w.put(q.iova); w.put(q.length); w.put(q.basePA)
             }
         }
         w.put(UInt64(boundIDs.count) | UInt64(accountMode) << 32)
@@ -85,6 +90,11 @@ extension IOMMUFDState {
                 let deviceID = UInt32(truncatingIfNeeded: r.next()), virtID = r.next()
                 body = .vdevice(VDevice(viommu: UInt32(truncatingIfNeeded: tag >> 32), deviceID: deviceID, device: Int(tag >> 8 & 0xff_ffff),
                                         virtID: virtID))
+            case 7:
+                let typeIndex = r.next(), depends = r.next(), iova = r.next(), length = r.next(), basePA = r.next()
+                body = .hwQueue(HWQueue(viommu: UInt32(truncatingIfNeeded: tag >> 32), type: UInt32(truncatingIfNeeded: typeIndex),
+                                        index: UInt32(truncatingIfNeeded: typeIndex >> 32), iova: iova, length: length, basePA: basePA,
+                                        depends: UInt32(truncatingIfNeeded: depends)))
             default:
                 body = .device(Int(tag >> 8))
             }

@@ -34,6 +34,9 @@ extension IOMMUFDState {
             return ["hwpt \(o.id): nested over hwpt \(n.parent)\(through), domain \(n.domain)\(n.pasidCompat ? " (pasid)" : "")\(n.autoDomain ? " (auto)" : ""), users \(o.users)"]
         case .viommu(let v):
             return ["viommu \(o.id): type \(SizeText.hex(UInt64(v.type))) on iommu \(topology.iommus[v.iommu].name) over hwpt \(v.hwpt), users \(o.users)"]
+        case .hwQueue(let q):
+            let after = q.depends != 0 ? ", after hw_queue \(q.depends)" : ""
+            return ["hw_queue \(o.id): index \(q.index) of viommu \(q.viommu) at IOVA \(SizeText.hex(q.iova))+\(SizeText.hex(q.length)) (PA \(SizeText.hex(q.basePA)))\(after), users \(o.users)"]
         case .vdevice(let v):
             return ["vdevice \(o.id): \(topology.devices[v.device].name) (device \(v.deviceID)) is virtual id \(SizeText.hex(v.virtID)) in viommu \(v.viommu)"]
         case .device(let d):

@@ -84,6 +84,10 @@ public enum DotPicture {
             case .viommu(let v):
                 out.append("  obj\(o.id) [shape=octagon, label=\(quote("vIOMMU \(o.id)\\ntype \(SizeText.hex(UInt64(v.type)))"))];")
                 out.append("  obj\(o.id) -> obj\(v.hwpt) [label=\"nest parent\"];")
+            case .hwQueue(let q):
+                out.append("  obj\(o.id) [shape=cds, label=\(quote("HW queue \(o.id)\\nindex \(q.index)\\nIOVA \(SizeText.hex(q.iova))+\(SizeText.hex(q.length))"))];")
+                out.append("  obj\(o.id) -> obj\(q.viommu) [label=\"in\"];")
+                if q.depends != 0 { out.append("  obj\(o.id) -> obj\(q.depends) [label=\"after\", style=dashed];") }
             case .vdevice(let v):
                 // A vDEVICE whose device is no longer bound is what `lifetime` reports: drawn red.
                 let stale = state.object(v.deviceID)?.body != .device(v.device)
@@ -103,6 +107,7 @@ public enum DotPicture {
             case .hwptNested(let n) where n.viommu != 0 && !live.contains(n.viommu): missing.append(n.viommu)
             case .viommu(let v) where !live.contains(v.hwpt): missing.append(v.hwpt)
             case .vdevice(let v) where !live.contains(v.viommu): missing.append(v.viommu)
+            case .hwQueue(let q) where !live.contains(q.viommu): missing.append(q.viommu)
             default: break
             }
         }

@@ -46,6 +46,14 @@ public struct IOMMUFDView: HardwareView {
             case .viommu(let v) where state.paging(v.hwpt) == nil:
                 out.append(Violation(.lifetime, "a vIOMMU still refers to its destroyed nest parent", objects: ["viommu \(o.id)", "hwpt \(v.hwpt)"],
                                      expected: "a live nest parent", found: "nothing at id \(v.hwpt)"))
+            case .hwQueue(let q) where state.viommu(q.viommu) == nil:
+                out.append(Violation(.lifetime, "a HW queue still refers to its destroyed vIOMMU", objects: ["hw_queue \(o.id)", "viommu \(q.viommu)"],
+                                     expected: "a live vIOMMU", found: "nothing at id \(q.viommu)"))
+            case .hwQueue(let q) where !machine.queueBacked(q, state):
+                out.append(Violation(.lifetime, "a HW queue's memory was unmapped while the IOMMU reads it",
+                                     objects: ["hw_queue \(o.id)", "viommu \(q.viommu)"], address: q.iova,
+                                     expected: "IOVA \(SizeText.hex(q.iova))+\(SizeText.hex(q.length)) mapped to the queue's \(SizeText.hex(q.basePA))",
+                                     found: "the pages unmapped and unpinned: the hardware reads and writes memory the VMM no longer owns"))
             case .vdevice(let v) where state.viommu(v.viommu) == nil:
                 out.append(Violation(.lifetime, "a vDEVICE still refers to its destroyed vIOMMU", objects: ["vdevice \(o.id)", "viommu \(v.viommu)"],
                                      expected: "a live vIOMMU", found: "nothing at id \(v.viommu)"))
@@ -78,6 +86,9 @@ public struct IOMMUFDView: HardwareView {
             case .device: expected[o.id, default: 0] += 1
             case .viommu(let v): expected[v.hwpt, default: 0] += 1
             case .vdevice(let v): expected[v.viommu, default: 0] += 1
+            case .hwQueue(let q):
+                expected[q.viommu, default: 0] += 1
+                if q.depends != 0 { expected[q.depends, default: 0] += 1 }
             case .ioas: break
             }
         }
