@@ -118,8 +118,11 @@ public struct Hardware: Hashable, Sendable {
     /// `iommu_iotlb_sync` after the kernel changed a domain's table over `[iova, iova+length)`:
     /// the domain's entries there go, and so do those of nested domains over it (a stage-2 change
     /// flushes the combined entries of its VMID).
-    public mutating func syncIOTLB(domain id: DomainID, iova: UInt64, length: UInt64) {
+    /// `nested: false` leaves the combined entries of nested domains over `id` in place: a host
+    /// whose stage-2 invalidation does not reach them (`nested-iotlb-flush = parent-only`).
+    public mutating func syncIOTLB(domain id: DomainID, iova: UInt64, length: UInt64, nested: Bool = true) {
         iotlb.invalidate(tag: UInt32(id), iova: iova, length: length)
+        guard nested else { return }
         for child in domains where child.parent == id { iotlb.invalidate(tag: UInt32(child.id)) }
     }
 

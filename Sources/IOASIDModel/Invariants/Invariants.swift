@@ -4,7 +4,7 @@ public enum Invariants {
     /// tables no longer give. Not a violation (the guest must invalidate it, `IOMMU_HWPT_INVALIDATE`),
     /// but worth a trace.
     public static func staleGuestIOTLBEntry(in view: some HardwareView) -> Violation? {
-        TranslationInvariant.staleEntry(view, source: .guest)
+        TranslationInvariant.staleGuestEntry(view)
     }
 
     /// The first violation of the named invariants, checked in the order given.

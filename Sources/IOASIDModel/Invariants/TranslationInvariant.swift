@@ -36,14 +36,38 @@ enum TranslationInvariant {
         return staleKernelEntry(view)
     }
 
-    /// `translation.md` §5: a cached entry that disagrees with the tables. Entries a guest's
-    /// stage 1 filled are the guest's to invalidate (`IOMMU_HWPT_INVALIDATE`), so they are not
-    /// violations; kernel-managed ones must be gone when an operation returns.
-    static func staleKernelEntry(_ view: some HardwareView) -> Violation? { staleEntry(view, source: .kernel) }
+    /// `translation.md` §5: a cached entry that disagrees with the tables. Kernel-managed entries
+    /// must be gone when an operation returns. A combined entry a guest's stage 1 filled is the
+    /// guest's to invalidate (`IOMMU_HWPT_INVALIDATE`) when the guest changed its stage 1 — not a
+    /// violation — but the host's when stage 1 still says what it said at the fill: then stage 2
+    /// changed under it, and the host's invalidation had to reach it (hazard 4 of issue 19).
+    static func staleKernelEntry(_ view: some HardwareView) -> Violation? {
+        staleEntry(view, "a cached IOTLB entry disagrees with the page table") { $0.source == .kernel }
+            ?? staleEntry(view, "a cached nested translation outlived a stage-2 change the host made") { e in
+                e.source == .guest && !e.dropped && stage1Unchanged(e, view.hardware)
+            }
+            ?? staleEntry(view, "a guest's invalidation the kernel reported handled never reached the IOTLB") { $0.dropped }
+    }
 
-    /// The first cached entry from `source` that disagrees with the tables it was walked from.
-    static func staleEntry(_ view: some HardwareView, source: IOTLBSource) -> Violation? {
+    /// SPEC §3's `stale-guest-iotlb`: a combined entry stale because the guest changed its stage 1.
+    static func staleGuestEntry(_ view: some HardwareView) -> Violation? {
+        staleEntry(view, "a cached IOTLB entry disagrees with the page table") { e in
+            e.source == .guest && !e.dropped && !stage1Unchanged(e, view.hardware)
+        }
+    }
+
+    /// Whether the guest's stage 1 still maps a combined entry's first byte to the GPA, with the
+    /// permissions, it had when the entry was filled.
+    static func stage1Unchanged(_ entry: IOTLBEntry, _ hardware: Hardware) -> Bool {
+        guard let domain = hardware.domain(DomainID(truncatingIfNeeded: entry.tag)),
+              case .translated(let t1) = domain.table.walk(entry.iova, stage: .stage1) else { return false }
+        return t1.output == entry.gpa && t1.permissions == entry.stage1Permissions
+    }
+
+    /// The first cached entry `matching` that disagrees with the tables it was walked from.
+    static func staleEntry(_ view: some HardwareView, _ summary: String, matching: (IOTLBEntry) -> Bool) -> Violation? {
         let hardware = view.hardware
+        guard hardware.iotlb.entries.contains(where: matching) else { return nil }
         let stale = hardware.iotlb.staleEntries { entry in
             guard let route = hardware.routes(group: Int(entry.key.device), pasid: entry.key.pasid).first,
                   UInt32(route.domain) == entry.tag, let domain = hardware.domain(route.domain) else { return nil }
@@ -52,9 +76,9 @@ enum TranslationInvariant {
             }
             return domain.table.walk(entry.iova, stage: domain.stage)
         }
-        guard let entry = stale.first(where: { $0.source == source }) else { return nil }
+        guard let entry = stale.first(where: matching) else { return nil }
         let device = view.topology.members(of: Int(entry.key.device)).first ?? 0
-        return Violation(.translation, "a cached IOTLB entry disagrees with the page table",
+        return Violation(.translation, summary,
                          objects: Invariants.routeObjects(view, device: device, pasid: entry.key.pasid, domain: DomainID(truncatingIfNeeded: entry.tag)),
                          address: entry.iova, expected: "no stale entry", found: "cached \(SizeText.hex(entry.output)) \(entry.permissions)")
     }

@@ -178,6 +178,7 @@ public final class ActionSpace: Sendable {
         if g.contains(.dirty) { dirtyActions(state, deviceIDs, ioasIDs, into: &out) }
         if g.contains(.viommu) { viommuActions(state, deviceIDs, into: &out) }
         if g.contains(.hwQueue) { hwQueueActions(state, into: &out) }
+        if g.contains(.invalidate) { invalidateActions(state, into: &out) }
         if g.contains(.hwInfo) { for dev in deviceIDs { out.append(.getHWInfo(HWInfoArgs(devID: dev))) } }
         if g.contains(.bind) { for d in topology.devices.indices { out.append(.bind(device: d, iommufd: nil, flags: 0)) } }
         if g.contains(.attach) {
@@ -261,6 +262,36 @@ public final class ActionSpace: Sendable {
         let type = IOMMUFDConstants.IOMMU_HW_QUEUE_TYPE_SELFTEST
         out.append(viommus.count * 2, by: pairs.count) { vi, k in
             .hwQueueAlloc(HWQueueAllocArgs(viommuID: viommus[vi / 2], type: type, index: UInt32(vi % 2), iova: pairs[k].iova, length: pairs[k].length))
+        }
+    }
+
+    /// `ops +invalidate`: one invalidate-all entry, as each target's driver spells it, on each
+    /// nested HWPT and vIOMMU (and one id of another kind); on an SMMUv3 vIOMMU also a TLBI
+    /// followed by a command the driver refuses.
+    func invalidateActions(_ state: IOMMUFDState, into out: inout ActionFamilies<IOMMUFDOperation>) {
+        typealias C = IOMMUFDConstants
+        let targets = ids(state) { b in
+            switch b { case .hwptNested, .viommu: return true; default: return false }
+        }
+        for t in targets {
+            let isViommu = state.viommu(t) != nil
+            let driver: InvalidateDriver? = state.viommu(t).flatMap { InvalidateDriver(viommuType: $0.type) }
+                ?? state.nested(t).flatMap { state.hardware.domain($0.domain) }.flatMap { InvalidateDriver(nestedOn: topology.iommus[$0.iommu].preset) }
+            let type = driver?.dataType ?? C.IOMMU_HWPT_INVALIDATE_DATA_SELFTEST, length = driver?.entryLen ?? 8
+            switch driver?.kind {
+            case .smmuVIOMMU?:
+                out.append(.hwptInvalidate(InvalidateArgs(hwptID: t, dataType: type, entryLen: length, entryNum: 1, entries: [InvalidateEntry(opcode: 0x10)])))
+                out.append(.hwptInvalidate(InvalidateArgs(hwptID: t, dataType: type, entryLen: length, entryNum: 2,
+                                                          entries: [InvalidateEntry(opcode: 0x10), InvalidateEntry(opcode: 0x03)])))
+            case .mockVIOMMU?:
+                for v in Self.virtIDs {
+                    out.append(.hwptInvalidate(InvalidateArgs(hwptID: t, dataType: type, entryLen: length, entryNum: 1,
+                                                              entries: [InvalidateEntry(flags: C.IOMMU_TEST_INVALIDATE_FLAG_ALL, vdevID: v)])))
+                }
+            default:
+                let flags = isViommu ? 0 : C.IOMMU_TEST_INVALIDATE_FLAG_ALL
+                out.append(.hwptInvalidate(InvalidateArgs(hwptID: t, dataType: type, entryLen: length, entryNum: 1, entries: [InvalidateEntry(flags: flags)])))
+            }
         }
     }
 

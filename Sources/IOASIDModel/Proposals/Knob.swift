@@ -17,6 +17,8 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
     case vdeviceUnbind = "vdevice-unbind"
     case vdeviceVirtID = "vdevice-virt-id"
     case hwQueueLock = "hw-queue-lock"
+    case nestedIOTLBFlush = "nested-iotlb-flush"
+    case smmuInvalidateError = "smmu-invalidate-error"
 
     public var values: [String] {
         switch self {
@@ -36,6 +38,8 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
         case .vdeviceUnbind: return ["tombstone", "keep"]
         case .vdeviceVirtID: return ["unique", "unchecked"]
         case .hwQueueLock: return ["lock", "none"]
+        case .nestedIOTLBFlush: return ["children", "parent-only"]
+        case .smmuInvalidateError: return ["report-unissued", "issue-first"]
         }
     }
 
@@ -58,6 +62,8 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
         case .vdeviceUnbind: return "unbinding a device with a vDEVICE: destroy the vDEVICE and tombstone its id (the kernel), or keep it naming the unbound device"
         case .vdeviceVirtID: return "a vDEVICE's virtual id: unique in its vIOMMU (the kernel, EEXIST), or unchecked"
         case .hwQueueLock: return "a HW queue's memory: its areas locked against unmap (the kernel, EBUSY), or not"
+        case .nestedIOTLBFlush: return "a stage-2 unmap's IOTLB flush: also the combined entries of nested domains over it (the drivers), or the parent's own only"
+        case .smmuInvalidateError: return "SMMUv3 refusing a guest's command: count the unissued commands before it as handled (the reference tree), or issue them first"
         }
     }
 }

@@ -30,6 +30,14 @@ public struct IOTLBEntry: Hashable, Sendable {
     /// Whether the IOMMU believes the leaf's dirty bit is set (it walked to set it on a write
     /// while dirty tracking was on): a later write through this entry does not walk again.
     public var dirty = false
+    /// A combined (nested) entry's stage-1 part when it was filled: the GPA of its first byte and
+    /// the stage-1 permissions. Whoever changed a table since is told apart by them: if stage 1
+    /// still says this, a disagreement comes from stage 2, the host's to invalidate.
+    public var gpa: UInt64 = 0
+    public var stage1Permissions: Permissions = []
+    /// Ghost: a guest's invalidation covering this entry was reported handled by the kernel but
+    /// never reached the hardware. Stale then, it is the host's, not the guest's.
+    public var dropped = false
 
     /// Whether the entry caches `address`.
     @inlinable public func covers(_ address: UInt64) -> Bool { address &- iova < pageSize }
@@ -48,12 +56,18 @@ public struct IOTLB: Hashable, Sendable {
 
     /// Caches what a successful walk of `iova` on route `key` found, replacing any entry that
     /// overlaps the new page on that route.
-    public mutating func fill(key: RouteKey, tag: UInt32, iova: UInt64, translation: Translation, source: IOTLBSource, dirty: Bool = false) {
+    /// `stage1` is a nested walk's stage-1 result at `iova` (its GPA and permissions).
+    public mutating func fill(key: RouteKey, tag: UInt32, iova: UInt64, translation: Translation, source: IOTLBSource, dirty: Bool = false,
+                              stage1: Translation? = nil) {
         let base = iova & ~(translation.pageSize - 1)
         var entry = IOTLBEntry(key: key, tag: tag, iova: base, pageSize: translation.pageSize,
                                output: translation.output & ~(translation.pageSize - 1),
                                permissions: translation.permissions, source: source)
         entry.dirty = dirty
+        if let stage1 {
+            entry.gpa = stage1.output &- (iova - base)
+            entry.stage1Permissions = stage1.permissions
+        }
         entries.removeAll { $0.key == key && $0.iova < base &+ entry.pageSize && base < $0.iova &+ $0.pageSize }
         let at = entries.firstIndex { ($0.key, $0.iova) > (key, base) } ?? entries.count
         entries.insert(entry, at: at)
@@ -73,6 +87,16 @@ public struct IOTLB: Hashable, Sendable {
     /// kernel's `iommu_iotlb_sync` after an unmap, or a ranged `IOMMU_HWPT_INVALIDATE`.
     public mutating func invalidate(tag: UInt32, iova: UInt64, length: UInt64) {
         entries.removeAll { $0.tag == tag && $0.iova < iova &+ length && iova < $0.iova &+ $0.pageSize }
+    }
+
+    /// Marks the entries `matching` as covered by an invalidation the kernel dropped.
+    public mutating func markDropped(where matching: (IOTLBEntry) -> Bool) {
+        for i in entries.indices where matching(entries[i]) { entries[i].dropped = true }
+    }
+
+    /// Removes the entries `matching` (a guest's invalidation that reached the hardware).
+    public mutating func invalidate(where matching: (IOTLBEntry) -> Bool) {
+        entries.removeAll(where: matching)
     }
 
     /// A copy with its own entry buffer.

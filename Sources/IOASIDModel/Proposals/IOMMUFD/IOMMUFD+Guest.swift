@@ -81,8 +81,11 @@ extension IOMMUFD {
         }
         switch result {
         case .translated(let t):
+            // A combined entry remembers its stage-1 part, which tells whose change made it stale.
+            var stage1: Translation?
+            if domain.isNested, case .translated(let t1) = domain.table.walk(iova, stage: .stage1) { stage1 = t1 }
             hw.iotlb.fill(key: key, tag: UInt32(domain.id), iova: iova, translation: t,
-                                  source: domain.isNested ? .guest : .kernel, dirty: tracksWrites)
+                          source: domain.isNested ? .guest : .kernel, dirty: tracksWrites, stage1: stage1)
             if tracksWrites {
                 let base = iova & ~(t.pageSize - 1)
                 try? hw.update(domain.id) { $0.dirty.recordWrite(IOVARange(first: base, last: base + (t.pageSize - 1)), setsBit: true) }

@@ -121,7 +121,7 @@ extension IOMMUFD {
                 // `dirty` promise covers only pages that stay mapped.
                 if d.dirtyTracking { d.dirty.drop(area.range) }
             }
-            s.hardware.syncIOTLB(domain: h.domain, iova: area.range.first, length: area.range.length)
+            s.hardware.syncIOTLB(domain: h.domain, iova: area.range.first, length: area.range.length, nested: config.nestedIOTLBFlush)
         }
     }
 

@@ -91,6 +91,7 @@ public struct IOMMUFD: Hashable, Sendable {
         case .getDirtyBitmap(let a): return run { s throws(Errno) in try getDirtyBitmap(a, &s) }
         case .viommuAlloc(let a): return run { s throws(Errno) in try viommuAlloc(a, &s) }
         case .vdeviceAlloc(let v, let d, let virt): return run { s throws(Errno) in try vdeviceAlloc(viommuID: v, devID: d, virtID: virt, &s) }
+        case .hwptInvalidate(let a): return hwptInvalidate(a, &s)
         case .hwQueueAlloc(let a): return run { s throws(Errno) in try hwQueueAlloc(a, &s) }
         case .destroy(let id): return run { s throws(Errno) in try destroy(id, &s) }
         case .bind(let d, let fd, let flags): return run { s throws(Errno) in try bind(device: d, iommufd: fd, flags: flags, &s) }

@@ -46,6 +46,16 @@ public struct IOMMUFDConfig: Hashable, Sendable {
     /// unmap takes the memory from under the hardware (the hazard; the kernel locks them,
     /// `area->num_locks`).
     public var hwQueueLocksAreas = true
+    /// `nested-iotlb-flush = parent-only`: a stage-2 unmap invalidates the parent's own entries
+    /// but not the combined stage-1 + stage-2 entries of nested domains over it (the hazard; the
+    /// drivers flush those too — SMMUv3 invalidates by VMID, VT-d flushes the nested domains of a
+    /// parent through its `s1_domains` list, and the model's IOTLB does as they do).
+    public var nestedIOTLBFlush = true
+    /// `smmu-invalidate-error = issue-first`: when SMMUv3 refuses a guest's command, the commands
+    /// converted before it are issued before the error returns. The reference tree's
+    /// `arm_vsmmu_cache_invalidate` returns without issuing them, though `entry_num` counts them
+    /// as handled (`report-unissued`, the default: the kernel as it is).
+    public var smmuInvalidateIssuesBeforeError = false
 
     public init() {}
 
@@ -69,6 +79,8 @@ public struct IOMMUFDConfig: Hashable, Sendable {
         case .vdeviceUnbind: guard knob.values.contains(value) else { return false }; vdeviceTombstoned = value == "tombstone"
         case .vdeviceVirtID: guard knob.values.contains(value) else { return false }; vdeviceVirtIDChecked = value == "unique"
         case .hwQueueLock: guard knob.values.contains(value) else { return false }; hwQueueLocksAreas = value == "lock"
+        case .nestedIOTLBFlush: guard knob.values.contains(value) else { return false }; nestedIOTLBFlush = value == "children"
+        case .smmuInvalidateError: guard knob.values.contains(value) else { return false }; smmuInvalidateIssuesBeforeError = value == "issue-first"
         }
         return true
     }

@@ -38,6 +38,18 @@ public enum IOMMUFDConstants {
     /// iommufd_test.h: the mock vIOMMU's queues.
     public static let IOMMU_TEST_HW_QUEUE_MAX: UInt32 = 2
 
+    // enum iommu_hwpt_invalidate_data_type, iommu_viommu_invalidate_data_type, and the
+    // selftest's (iommufd_test.h)
+    public static let IOMMU_HWPT_INVALIDATE_DATA_VTD_S1: UInt32 = 1
+    public static let IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3: UInt32 = 1
+    public static let IOMMU_HWPT_INVALIDATE_DATA_SELFTEST: UInt32 = 0xdeadbeef
+    public static let IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST: UInt32 = 0xdeadbeef
+    public static let IOMMU_TEST_INVALIDATE_FLAG_ALL: UInt32 = 1 << 0
+    public static let IOMMU_VTD_INV_FLAGS_LEAF: UInt32 = 1 << 0
+    /// selftest.c: the mock nested domain's IOTLB ids and a mock device's cache ids are 0…3.
+    public static let MOCK_NESTED_DOMAIN_IOTLB_ID_MAX: UInt32 = 3
+    public static let MOCK_DEV_CACHE_ID_MAX: UInt32 = 3
+
     // enum iommufd_option / iommufd_option_ops
     public static let IOMMU_OPTION_RLIMIT_MODE: UInt32 = 0
     public static let IOMMU_OPTION_HUGE_PAGES: UInt32 = 1
@@ -72,6 +84,14 @@ public enum IOMMUFDConstants {
         "IOMMU_VIOMMU_TYPE_SELFTEST": 0xdeadbeef,
         "IOMMU_HW_QUEUE_TYPE_DEFAULT": 0, "IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV": 1, "IOMMU_HW_QUEUE_TYPE_SELFTEST": 0xdeadbeef,
         "IOMMU_TEST_HW_QUEUE_MAX": 2,
+        "IOMMU_HWPT_INVALIDATE_DATA_VTD_S1": 1, "IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3": 1,
+        "IOMMU_HWPT_INVALIDATE_DATA_SELFTEST": 0xdeadbeef, "IOMMU_HWPT_INVALIDATE_DATA_SELFTEST_INVALID": 0xdadbeef,
+        "IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST": 0xdeadbeef, "IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST_INVALID": 0xdadbeef,
+        "IOMMU_TEST_INVALIDATE_FLAG_ALL": 1, "IOMMU_VTD_INV_FLAGS_LEAF": 1,
+        "MOCK_NESTED_DOMAIN_IOTLB_ID_MAX": 3, "MOCK_DEV_CACHE_ID_MAX": 3,
+        "CMDQ_OP_CFGI_CD": 0x05, "CMDQ_OP_CFGI_CD_ALL": 0x06, "CMDQ_OP_TLBI_NH_ALL": 0x10, "CMDQ_OP_TLBI_NH_ASID": 0x11,
+        "CMDQ_OP_TLBI_NH_VA": 0x12, "CMDQ_OP_TLBI_NH_VAA": 0x13, "CMDQ_OP_TLBI_S12_VMALL": 0x28, "CMDQ_OP_TLBI_NSNH_ALL": 0x30,
+        "CMDQ_OP_ATC_INV": 0x40, "CMDQ_OP_CFGI_STE": 0x03,
         "IOMMU_HWPT_DIRTY_TRACKING_ENABLE": 1, "IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR": 1,
         "VFIO_TYPE1_IOMMU": 1, "VFIO_TYPE1v2_IOMMU": 3, "TYPE1": 1, "TYPE1v2": 3,
         "VFIO_DMA_MAP_FLAG_READ": 1, "VFIO_DMA_MAP_FLAG_WRITE": 2, "VFIO_DMA_UNMAP_FLAG_ALL": 2,

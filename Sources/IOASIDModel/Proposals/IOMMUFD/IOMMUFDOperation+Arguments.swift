@@ -113,6 +113,18 @@ extension IOMMUFDOperation {
                           ("hwpt_id", .number(UInt64(a.hwptID)))]
         case .vdeviceAlloc(let v, let d, let virt):
             return [("viommu_id", .number(UInt64(v))), ("dev_id", .number(UInt64(d))), ("virt_id", .address(virt))]
+        case .hwptInvalidate(let a):
+            var out: [(String, ArgumentText)] = [("hwpt_id", .number(UInt64(a.hwptID)))]
+            if a.dataUptr != 0 { out.append(("data_uptr", .address(a.dataUptr))) }
+            out += [("data_type", .address(UInt64(a.dataType))), ("entry_len", .number(UInt64(a.entryLen))), ("entry_num", .number(UInt64(a.entryNum)))]
+            if a.reserved != 0 { out.append(("__reserved", .number(UInt64(a.reserved)))) }
+            let columns: [(String, (InvalidateEntry) -> UInt64)] = [("flags", { UInt64($0.flags) }), ("iotlb_id", { UInt64($0.iotlbID) }),
+                                                                    ("vdev_id", { $0.vdevID }), ("cache_id", { UInt64($0.cacheID) }),
+                                                                    ("opcode", { UInt64($0.opcode) })]
+            for (name, value) in columns where a.entries.contains(where: { value($0) != 0 }) {
+                out.append((name, .addresses(a.entries.map(value))))
+            }
+            return out
         case .hwQueueAlloc(let a):
             var out: [(String, ArgumentText)] = []
             if a.flags != 0 { out.append(("flags", .number(UInt64(a.flags)))) }

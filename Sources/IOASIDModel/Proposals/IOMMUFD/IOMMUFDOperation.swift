@@ -27,6 +27,8 @@ public enum IOMMUFDOperation: Hashable, Sendable {
     case viommuAlloc(VIOMMUAllocArgs)
     /// `IOMMU_VDEVICE_ALLOC`.
     case vdeviceAlloc(viommuID: UInt32, devID: UInt32, virtID: UInt64)
+    /// `IOMMU_HWPT_INVALIDATE` on a nested HWPT or a vIOMMU.
+    case hwptInvalidate(InvalidateArgs)
     /// `IOMMU_HW_QUEUE_ALLOC`.
     case hwQueueAlloc(HWQueueAllocArgs)
     /// `IOMMU_DESTROY`.

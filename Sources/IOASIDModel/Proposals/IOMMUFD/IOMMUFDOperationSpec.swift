@@ -2,7 +2,7 @@ extension IOMMUFDOperation {
     /// One case per catalog row, in the order `modelcheck list` shows them.
     public enum Kind: Int, CaseIterable, Hashable, Sendable {
         case ioasAlloc, ioasMap, ioasUnmap, ioasCopy, ioasAllowIOVAs, ioasIOVARanges
-        case option, hwptAlloc, getHWInfo, setDirtyTracking, getDirtyBitmap, viommuAlloc, vdeviceAlloc, hwQueueAlloc, destroy, bind, attach, detach
+        case option, hwptAlloc, getHWInfo, setDirtyTracking, getDirtyBitmap, viommuAlloc, vdeviceAlloc, hwptInvalidate, hwQueueAlloc, destroy, bind, attach, detach
         case close, translate, guestS1Map, guestS1Unmap
     }
 
@@ -55,6 +55,12 @@ extension IOMMUFDOperation {
         case .vdeviceAlloc:
             return OperationSpec("IOMMU_VDEVICE_ALLOC", ["viommu_id": .u32, "dev_id": .u32, "virt_id": .u64],
                               outputs: ["out_vdevice_id"], "give a device the guest's virtual id in a vIOMMU (one vDEVICE per device)")
+        case .hwptInvalidate:
+            return OperationSpec("IOMMU_HWPT_INVALIDATE", ["hwpt_id": .u32, "data_uptr": .u64, "data_type": .u32, "entry_len": .u32, "entry_num": .u32,
+                                                            "__reserved": .u32, "flags": .array, "iotlb_id": .array, "vdev_id": .array,
+                                                            "cache_id": .array, "opcode": .array],
+                              outputs: ["entry_num"],
+                              "a guest's cache invalidation on a nested HWPT or vIOMMU; entry i's fields are element i of the arrays")
         case .hwQueueAlloc:
             return OperationSpec("IOMMU_HW_QUEUE_ALLOC", ["flags": .flags, "viommu_id": .u32, "type": .u32, "index": .u32,
                                                            "nesting_parent_iova": .u64, "length": .u64],
@@ -142,6 +148,16 @@ extension IOMMUFDOperation {
         case "IOMMU_VIOMMU_ALLOC":
             return .viommuAlloc(VIOMMUAllocArgs(flags: u32("flags"), type: u32("type"), devID: u32("dev_id"), hwptID: u32("hwpt_id")))
         case "IOMMU_VDEVICE_ALLOC": return .vdeviceAlloc(viommuID: u32("viommu_id"), devID: u32("dev_id"), virtID: n("virt_id"))
+        case "IOMMU_HWPT_INVALIDATE":
+            let flags = array("flags"), iotlb = array("iotlb_id"), vdev = array("vdev_id"), cache = array("cache_id"), opcode = array("opcode")
+            let count = [flags.count, iotlb.count, vdev.count, cache.count, opcode.count].max() ?? 0
+            func at(_ a: [UInt64], _ i: Int) -> UInt64 { i < a.count ? a[i] : 0 }
+            let entries = (0..<count).map { i in
+                InvalidateEntry(flags: UInt32(truncatingIfNeeded: at(flags, i)), iotlbID: UInt32(truncatingIfNeeded: at(iotlb, i)), vdevID: at(vdev, i),
+                                cacheID: UInt32(truncatingIfNeeded: at(cache, i)), opcode: UInt32(truncatingIfNeeded: at(opcode, i)))
+            }
+            return .hwptInvalidate(InvalidateArgs(hwptID: u32("hwpt_id"), dataUptr: n("data_uptr"), dataType: u32("data_type"), entryLen: u32("entry_len"),
+                                                  entryNum: u32("entry_num"), reserved: u32("__reserved"), entries: entries))
         case "IOMMU_HW_QUEUE_ALLOC":
             return .hwQueueAlloc(HWQueueAllocArgs(flags: u32("flags"), viommuID: u32("viommu_id"), type: u32("type"), index: u32("index"),
                                                   iova: n("nesting_parent_iova"), length: n("length")))
@@ -190,6 +206,7 @@ extension IOMMUFDOperation {
         case .getDirtyBitmap: return .getDirtyBitmap
         case .viommuAlloc: return .viommuAlloc
         case .vdeviceAlloc: return .vdeviceAlloc
+        case .hwptInvalidate: return .hwptInvalidate
         case .hwQueueAlloc: return .hwQueueAlloc
         case .destroy: return .destroy
         case .bind: return .bind

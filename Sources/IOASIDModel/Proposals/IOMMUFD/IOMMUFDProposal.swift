@@ -13,7 +13,8 @@ public struct IOMMUFDProposal: Proposal {
         Knob.compatCheck.declared(), Knob.domainScope.declared(default: "compatible"), Knob.pasidScope.declared(),
         Knob.multiAttach.declared(), Knob.stage2PinTables.declared(), Knob.unmapLargeLeaf.declared(), Knob.destroyCheck.declared(),
         Knob.dirtyClear.declared(), Knob.vdeviceUnbind.declared(), Knob.vdeviceVirtID.declared(),
-        Knob.hwQueueLock.declared(),
+        Knob.hwQueueLock.declared(), Knob.nestedIOTLBFlush.declared(),
+        Knob.smmuInvalidateError.declared(),
     ]
     public static let groups: [ExploreGroup] = [
         ExploreGroup("ioas", "IOMMU_IOAS_ALLOC", isDefault: true),
@@ -33,6 +34,7 @@ public struct IOMMUFDProposal: Proposal {
         ExploreGroup("hw-info", "IOMMU_GET_HW_INFO on each device id (a query: it changes nothing)"),
         ExploreGroup("dirty", "HWPT_ALLOC with DIRTY_TRACKING, SET_DIRTY_TRACKING on and off, GET_DIRTY_BITMAP over the pairs (NO_CLEAR too)"),
         ExploreGroup("viommu", "IOMMU_VIOMMU_ALLOC over nest parents, IOMMU_VDEVICE_ALLOC with two virtual ids, nested HWPTs through a vIOMMU"),
+        ExploreGroup("invalidate", "IOMMU_HWPT_INVALIDATE of one entry on each nested HWPT and vIOMMU (the driver's invalidate-all), and SMMUv3's two-command array whose second command is refused"),
         ExploreGroup("hw-queue", "IOMMU_HW_QUEUE_ALLOC of queues 0 and 1 in each vIOMMU over the (IOVA, length) pairs"),
     ]
     public static let invariants = [DirtyInvariant.declaration, VDeviceInvariant.declaration]

@@ -148,7 +148,11 @@ extension Hardware {
         }
         w.put(UInt64(iotlb.entries.count))
         for e in iotlb.entries {
-            w.put(UInt64(e.key.device) | UInt64(e.key.pasid) << 32); w.put(UInt64(e.tag)); w.put(e.iova); w.put(e.pageSize); w.put(e.output); w.put(UInt64(e.permissions.rawValue) | UInt64(e.source.rawValue) << 8 | (e.dirty ? 1 << 16 : 0))
+            w.put(UInt64(e.key.device) | UInt64(e.key.pasid) << 32); w.put(UInt64(e.tag)); w.put(e.iova); w.put(e.pageSize); w.put(e.output)
+            w.put(UInt64(e.permissions.rawValue) | UInt64(e.source.rawValue) << 8 | (e.dirty ? 1 << 16 : 0) | (e.dropped ? 1 << 17 : 0)
+                     | UInt64(e.stage1Permissions.rawValue) << 24)
+            // Only a combined entry has a stage-1 part: kernel entries keep their words.
+            if e.source == .guest { w.put(e.gpa) }
         }
     }
 
@@ -179,6 +183,9 @@ extension Hardware {
                                    permissions: Permissions(rawValue: UInt8(truncatingIfNeeded: flags)),
                                    source: IOTLBSource(rawValue: UInt8(truncatingIfNeeded: flags >> 8)) ?? .kernel)
             entry.dirty = flags & 1 << 16 != 0
+            entry.dropped = flags & 1 << 17 != 0
+            entry.stage1Permissions = Permissions(rawValue: UInt8(truncatingIfNeeded: flags >> 24))
+            if entry.source == .guest { entry.gpa = r.next() }
             return entry
         }
         return Hardware(domains: domains, routes: routes, iotlb: IOTLB(entries: entries))
