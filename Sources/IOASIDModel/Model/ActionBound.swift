@@ -42,6 +42,7 @@ extension ActionSpace {
             + term("bind", d) + term("attach", d * (o + 1) * (pasidCount + 1)) + term("close", d) + term("destroy", o + 1)
             + term("translate", translateBound) + term("dirty", (d + 2) * i + o * 2 + o * pairCount * 2) + term("hw-info", d + 2)
             + term("viommu", (d + 2) * o * (1 + Double(ActionSpace.virtIDs.count) + 1)) + term("hw-queue", o * 2 * pairCount)
-            + term("invalidate", o * 2)
+            + term("invalidate", o * 2) + term("fault", 1 + (d + 2) * i * o + (d + 2) * (pasidCount + 1) + o * 4)
+            + term("veventq", o + (d + 2) + o * 2)
     }
 }

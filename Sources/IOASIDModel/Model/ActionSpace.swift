@@ -19,7 +19,7 @@ public final class ActionSpace: Sendable {
     /// The `ops` words in force, as iommufd names them.
     let groups: Set<OperationGroup>
     /// The `objects` caps of the kinds iommufd has (`.max` when not capped).
-    let caps: (ioas: Int, hwpt: Int, device: Int, domain: Int, pasid: Int, viommu: Int)
+    let caps: (ioas: Int, hwpt: Int, device: Int, domain: Int, pasid: Int, viommu: Int, fault: Int)
 
     public init(topology: Topology, bounds: ExploreBounds, config: IOMMUFDConfig = IOMMUFDConfig()) {
         self.topology = topology
@@ -61,7 +61,8 @@ public final class ActionSpace: Sendable {
         self.probes = probes
         // Looked up once: the caps are checked on every successor.
         caps = (bounds.objects["ioas"] ?? .max, bounds.objects["hwpt"] ?? .max, bounds.objects["device"] ?? .max,
-                bounds.objects["domain"] ?? .max, bounds.objects["pasid"] ?? .max, bounds.objects["viommu"] ?? .max)
+                bounds.objects["domain"] ?? .max, bounds.objects["pasid"] ?? .max, bounds.objects["viommu"] ?? .max,
+                bounds.objects["fault"] ?? .max)
     }
 
     func userVAs(for iova: UInt64) -> [UInt64] { bounds.userVAs ?? [iova &+ 0x1_0000_0000] }
@@ -179,6 +180,8 @@ public final class ActionSpace: Sendable {
         if g.contains(.viommu) { viommuActions(state, deviceIDs, into: &out) }
         if g.contains(.hwQueue) { hwQueueActions(state, into: &out) }
         if g.contains(.invalidate) { invalidateActions(state, into: &out) }
+        if g.contains(.fault) { faultActions(state, deviceIDs, ioasIDs, into: &out) }
+        if g.contains(.veventq) { veventqActions(state, deviceIDs, into: &out) }
         if g.contains(.hwInfo) { for dev in deviceIDs { out.append(.getHWInfo(HWInfoArgs(devID: dev))) } }
         if g.contains(.bind) { for d in topology.devices.indices { out.append(.bind(device: d, iommufd: nil, flags: 0)) } }
         if g.contains(.attach) {
@@ -295,6 +298,38 @@ public final class ActionSpace: Sendable {
         }
     }
 
+    /// `ops +fault`: a FAULT, paging HWPTs reporting to each FAULT, a page request from each bound
+    /// device at the RID and each explored PASID, a read, both responses to the first cookie,
+    /// and closing the fd.
+    func faultActions(_ state: IOMMUFDState, _ deviceIDs: [UInt32], _ ioasIDs: [UInt32], into out: inout ActionFamilies<IOMMUFDOperation>) {
+        typealias C = IOMMUFDConstants
+        out.append(.faultQueueAlloc(flags: 0))
+        let faults = ids(state) { if case .fault = $0 { return true }; return false }
+        for dev in deviceIDs { for pt in ioasIDs { for f in faults {
+            out.append(.hwptAlloc(HWPTAllocArgs(flags: C.IOMMU_HWPT_FAULT_ID_VALID, devID: dev, ptID: pt, faultID: f)))
+        } } }
+        for dev in deviceIDs { for pasid in [0] + bounds.pasids { out.append(.triggerIOPF(devID: dev, pasid: pasid)) } }
+        for f in faults {
+            out.append(.faultRead(faultID: f, count: 1))
+            for code: UInt32 in [0, 1] { out.append(.faultRespond(faultID: f, cookie: 1, code: code)) }
+            out.append(.eventFDClose(id: f))
+        }
+    }
+
+    /// `ops +veventq`: a vEVENTQ of depth 1 of the selftest's type on each vIOMMU, an event from
+    /// each bound device, a read of two, and closing the fd.
+    func veventqActions(_ state: IOMMUFDState, _ deviceIDs: [UInt32], into out: inout ActionFamilies<IOMMUFDOperation>) {
+        let viommus = ids(state) { if case .viommu = $0 { return true }; return false }
+        for v in viommus {
+            out.append(.veventqAlloc(viommuID: v, type: IOMMUFDConstants.IOMMU_VEVENTQ_TYPE_SELFTEST, depth: 1, flags: 0, reserved: 0))
+        }
+        for dev in deviceIDs { out.append(.triggerVEvent(devID: dev)) }
+        for q in ids(state, { if case .veventq = $0 { return true }; return false }) {
+            out.append(.veventqRead(veventqID: q, count: 2))
+            out.append(.eventFDClose(id: q))
+        }
+    }
+
     /// The vIOMMU type the explorer asks for behind an IOMMU: its driver's, else the selftest's
     /// (refused where the driver has no vIOMMU).
     static func viommuType(_ iommu: IOMMUSpec) -> UInt32 {
@@ -329,17 +364,18 @@ public final class ActionSpace: Sendable {
         if caps.domain != .max, state.hardware.domains.lazy.filter({ !$0.freed }).count > caps.domain { return true }
         // `pasid=N`: at most N PASID attachments (a RID's is not one).
         if caps.pasid != .max, state.attachments.lazy.filter({ $0.pasid != 0 }).count > caps.pasid { return true }
-        guard caps.ioas != .max || caps.hwpt != .max || caps.device != .max || caps.viommu != .max else { return false }
-        var ioas = 0, hwpt = 0, device = 0, viommu = 0
+        guard caps.ioas != .max || caps.hwpt != .max || caps.device != .max || caps.viommu != .max || caps.fault != .max else { return false }
+        var ioas = 0, hwpt = 0, device = 0, viommu = 0, fault = 0
         for o in state.objects {
             switch o.body {
             case .ioas: ioas += 1
             case .hwptPaging, .hwptNested: hwpt += 1
             case .device: device += 1
             case .viommu: viommu += 1
-            case .vdevice, .hwQueue: break
+            case .fault: fault += 1
+            case .vdevice, .hwQueue, .veventq: break
             }
         }
-        return ioas > caps.ioas || hwpt > caps.hwpt || device > caps.device || viommu > caps.viommu
+        return ioas > caps.ioas || hwpt > caps.hwpt || device > caps.device || viommu > caps.viommu || fault > caps.fault
     }
 }

@@ -19,6 +19,7 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
     case hwQueueLock = "hw-queue-lock"
     case nestedIOTLBFlush = "nested-iotlb-flush"
     case smmuInvalidateError = "smmu-invalidate-error"
+    case iopfDetach = "iopf-detach"
 
     public var values: [String] {
         switch self {
@@ -40,6 +41,7 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
         case .hwQueueLock: return ["lock", "none"]
         case .nestedIOTLBFlush: return ["children", "parent-only"]
         case .smmuInvalidateError: return ["report-unissued", "issue-first"]
+        case .iopfDetach: return ["auto-respond", "leave"]
         }
     }
 
@@ -63,6 +65,7 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
         case .vdeviceVirtID: return "a vDEVICE's virtual id: unique in its vIOMMU (the kernel, EEXIST), or unchecked"
         case .hwQueueLock: return "a HW queue's memory: its areas locked against unmap (the kernel, EBUSY), or not"
         case .nestedIOTLBFlush: return "a stage-2 unmap's IOTLB flush: also the combined entries of nested domains over it (the drivers), or the parent's own only"
+        case .iopfDetach: return "a device leaving a fault-capable HWPT: answer its pending page requests INVALID (the kernel), or leave them queued"
         case .smmuInvalidateError: return "SMMUv3 refusing a guest's command: count the unissued commands before it as handled (the reference tree), or issue them first"
         }
     }

@@ -137,7 +137,7 @@ extension IOMMUFD {
                 try addDomain(hwptID: id, &s)
             }
             return id
-        case .device, .viommu, .vdevice, .hwQueue:
+        case .device, .viommu, .vdevice, .hwQueue, .fault, .veventq:
             // iommufd_device_change_pt: any other object type.
             throw .EINVAL
         }
@@ -207,6 +207,8 @@ extension IOMMUFD {
         }
         s.addUsers(hwpt, members.count)
         s.addUsers(old.hwpt, -members.count)
+        // iommufd_hwpt_replace_device: the requests the old HWPT's queue holds for them are answered.
+        for m in members { autoRespondFaults(device: m, pasid: pasid, hwpt: old.hwpt, &s) }
         releaseIfUnusedAuto(old.hwpt, &s)
     }
 
@@ -222,6 +224,7 @@ extension IOMMUFD {
     func detachOne(device: Int, pasid: UInt32, at i: Int, _ s: inout IOMMUFDState) {
         let group = topology.devices[device].group
         let hwpt = s.attachments[i].hwpt
+        autoRespondFaults(device: device, pasid: pasid, hwpt: hwpt, &s)
         if pasid == 0 { s.ridThroughPasid &= ~bit(device) }
         s.attachments[i].devices &= ~bit(device)
         if s.attachments[i].devices == 0 {

@@ -46,8 +46,16 @@ extension IOMMUFD {
             // A nested HWPT cannot parent another; any other object is not a page table.
             throw .EINVAL
         }
-        // Fault queues are not modelled: no id names one.
-        if a.flags & C.IOMMU_HWPT_FAULT_ID_VALID != 0 { throw .ENOENT }
+        // The HWPT is made; a fault_id that names no FAULT aborts it (iommufd_get_fault: ENOENT).
+        if a.flags & C.IOMMU_HWPT_FAULT_ID_VALID != 0 {
+            guard case .fault? = s.object(a.faultID)?.body, let i = s.objectIndex(id) else { throw .ENOENT }
+            switch s.objects[i].body {
+            case .hwptPaging(var h): h.fault = a.faultID; s.objects[i].body = .hwptPaging(h)
+            case .hwptNested(var n): n.fault = a.faultID; s.objects[i].body = .hwptNested(n)
+            default: break
+            }
+            s.addUsers(a.faultID, 1)
+        }
         return Outcome(.ok, outputs: [OutputField("out_hwpt_id", .number(UInt64(id)))], principal: UInt64(id))
     }
 
@@ -150,10 +158,12 @@ extension IOMMUFD {
             break
         case .hwptPaging(let h):
             s.addUsers(h.ioas, -1)
+            if h.fault != 0 { s.addUsers(h.fault, -1) }
             s.updateIOAS(h.ioas) { $0.hwptOrder.removeAll { $0 == id } }
             s.hardware.freeDomain(h.domain)
         case .hwptNested(let n):
             s.addUsers(n.viommu != 0 ? n.viommu : n.parent, -1)
+            if n.fault != 0 { s.addUsers(n.fault, -1) }
             s.hardware.freeDomain(n.domain)
         case .viommu(let v):
             s.addUsers(v.hwpt, -1)
@@ -163,6 +173,11 @@ extension IOMMUFD {
             // iommufd_hw_queue_destroy: the access unpins and detaches; the driver undepends.
             s.addUsers(q.viommu, -1)
             if q.depends != 0 { s.addUsers(q.depends, -1) }
+        case .fault:
+            // iommufd_fault_destroy answers whatever is left INVALID.
+            break
+        case .veventq(let q):
+            s.addUsers(q.viommu, -1)
         }
     }
 

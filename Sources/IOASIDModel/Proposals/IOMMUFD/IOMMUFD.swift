@@ -92,6 +92,15 @@ public struct IOMMUFD: Hashable, Sendable {
         case .viommuAlloc(let a): return run { s throws(Errno) in try viommuAlloc(a, &s) }
         case .vdeviceAlloc(let v, let d, let virt): return run { s throws(Errno) in try vdeviceAlloc(viommuID: v, devID: d, virtID: virt, &s) }
         case .hwptInvalidate(let a): return hwptInvalidate(a, &s)
+        case .faultQueueAlloc(let flags): return run { s throws(Errno) in try faultQueueAlloc(flags: flags, &s) }
+        case .veventqAlloc(let v, let type, let depth, let flags, let reserved):
+            return run { s throws(Errno) in try veventqAlloc(viommuID: v, type: type, depth: depth, flags: flags, reserved: reserved, &s) }
+        case .triggerIOPF(let d, let pasid): return run { s throws(Errno) in try triggerIOPF(devID: d, pasid: pasid, &s) }
+        case .triggerVEvent(let d): return run { s throws(Errno) in try triggerVEvent(devID: d, &s) }
+        case .faultRead(let f, let count): return run { s throws(Errno) in try readFaults(faultID: f, count: count, &s) }
+        case .faultRespond(let f, let cookie, let code): return run { s throws(Errno) in try respondFault(faultID: f, cookie: cookie, code: code, &s) }
+        case .veventqRead(let q, let count): return run { s throws(Errno) in try readVEvents(veventqID: q, count: count, &s) }
+        case .eventFDClose(let id): return run { s throws(Errno) in try closeEventFD(id: id, &s) }
         case .hwQueueAlloc(let a): return run { s throws(Errno) in try hwQueueAlloc(a, &s) }
         case .destroy(let id): return run { s throws(Errno) in try destroy(id, &s) }
         case .bind(let d, let fd, let flags): return run { s throws(Errno) in try bind(device: d, iommufd: fd, flags: flags, &s) }

@@ -56,6 +56,9 @@ public struct IOMMUFDConfig: Hashable, Sendable {
     /// `arm_vsmmu_cache_invalidate` returns without issuing them, though `entry_num` counts them
     /// as handled (`report-unissued`, the default: the kernel as it is).
     public var smmuInvalidateIssuesBeforeError = false
+    /// `iopf-detach = leave`: a device leaving a fault-capable HWPT keeps its unanswered page
+    /// requests queued (the hazard; the kernel answers them, `iommufd_auto_response_faults`).
+    public var iopfAutoResponse = true
 
     public init() {}
 
@@ -81,6 +84,7 @@ public struct IOMMUFDConfig: Hashable, Sendable {
         case .hwQueueLock: guard knob.values.contains(value) else { return false }; hwQueueLocksAreas = value == "lock"
         case .nestedIOTLBFlush: guard knob.values.contains(value) else { return false }; nestedIOTLBFlush = value == "children"
         case .smmuInvalidateError: guard knob.values.contains(value) else { return false }; smmuInvalidateIssuesBeforeError = value == "issue-first"
+        case .iopfDetach: guard knob.values.contains(value) else { return false }; iopfAutoResponse = value == "auto-respond"
         }
         return true
     }

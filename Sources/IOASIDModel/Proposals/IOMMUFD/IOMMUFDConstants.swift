@@ -50,6 +50,11 @@ public enum IOMMUFDConstants {
     public static let MOCK_NESTED_DOMAIN_IOTLB_ID_MAX: UInt32 = 3
     public static let MOCK_DEV_CACHE_ID_MAX: UInt32 = 3
 
+    // enum iommu_veventq_type
+    public static let IOMMU_VEVENTQ_TYPE_DEFAULT: UInt32 = 0
+    public static let IOMMU_VEVENTQ_TYPE_ARM_SMMUV3: UInt32 = 1
+    public static let IOMMU_VEVENTQ_TYPE_SELFTEST: UInt32 = 0xbeefbeef
+
     // enum iommufd_option / iommufd_option_ops
     public static let IOMMU_OPTION_RLIMIT_MODE: UInt32 = 0
     public static let IOMMU_OPTION_HUGE_PAGES: UInt32 = 1
@@ -84,6 +89,8 @@ public enum IOMMUFDConstants {
         "IOMMU_VIOMMU_TYPE_SELFTEST": 0xdeadbeef,
         "IOMMU_HW_QUEUE_TYPE_DEFAULT": 0, "IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV": 1, "IOMMU_HW_QUEUE_TYPE_SELFTEST": 0xdeadbeef,
         "IOMMU_TEST_HW_QUEUE_MAX": 2,
+        "IOMMU_VEVENTQ_TYPE_DEFAULT": 0, "IOMMU_VEVENTQ_TYPE_ARM_SMMUV3": 1, "IOMMU_VEVENTQ_TYPE_SELFTEST": 0xbeefbeef,
+        "IOMMUFD_PAGE_RESP_SUCCESS": 0, "IOMMUFD_PAGE_RESP_INVALID": 1,
         "IOMMU_HWPT_INVALIDATE_DATA_VTD_S1": 1, "IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3": 1,
         "IOMMU_HWPT_INVALIDATE_DATA_SELFTEST": 0xdeadbeef, "IOMMU_HWPT_INVALIDATE_DATA_SELFTEST_INVALID": 0xdadbeef,
         "IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST": 0xdeadbeef, "IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST_INVALID": 0xdadbeef,

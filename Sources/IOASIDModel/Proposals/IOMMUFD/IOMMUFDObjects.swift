@@ -45,6 +45,8 @@ public struct HWPTPaging: Hashable, Sendable {
     public var nestParent: Bool
     /// Allocated with IOMMU_HWPT_ALLOC_PASID.
     public var pasidCompat: Bool
+    /// The FAULT object its I/O page faults go to (`IOMMU_HWPT_FAULT_ID_VALID`), else 0.
+    public var fault: UInt32 = 0
 }
 
 /// A HWPT_NESTED: a guest stage-1 table over a nest parent.
@@ -59,6 +61,8 @@ public struct HWPTNested: Hashable, Sendable {
     /// reference on the vIOMMU, not on the parent, which is the vIOMMU's
     /// (hw_pagetable.c `iommufd_viommu_alloc_hwpt_nested`, `iommufd_hwpt_nested_destroy`).
     public var viommu: UInt32 = 0
+    /// The FAULT object its I/O page faults go to, else 0.
+    public var fault: UInt32 = 0
 }
 
 /// `struct iommufd_viommu`: one VM's slice of a physical IOMMU instance, over a nest-parent HWPT
@@ -108,6 +112,47 @@ public struct HWQueue: Hashable, Sendable {
     }
 }
 
+/// A page request the IOMMU raised for a device at a PASID through a fault-capable HWPT
+/// (`struct iopf_group`): queued until read, then awaiting the response its cookie names.
+public struct FaultRecord: Hashable, Sendable {
+    /// The DEVICE object (the `dev_id` the read reports).
+    public var deviceID: UInt32
+    public var pasid: UInt32
+    public var hwpt: UInt32
+    /// 0 while queued; the cookie the read assigned (`xa_alloc` from 1) while awaiting a response.
+    public var cookie: UInt32 = 0
+}
+
+/// `struct iommufd_fault` (eventq.c): the queue of page requests behind a fault fd.
+public struct FaultQueue: Hashable, Sendable {
+    /// The fd `IOMMU_FAULT_QUEUE_ALLOC` returned holds a reference until it is closed.
+    public var fdOpen = true
+    /// Delivered, not yet read (`common.deliver`), oldest first.
+    public var queued: [FaultRecord] = []
+    /// Read, awaiting a response (`fault->response`), by cookie.
+    public var awaiting: [FaultRecord] = []
+}
+
+/// `struct iommufd_veventq` (eventq.c, driver.c): a vIOMMU's queue of events of one type.
+public struct VEventQueue: Hashable, Sendable {
+    public var viommu: UInt32
+    public var type: UInt32
+    public var depth: UInt32
+    public var fdOpen = true
+    /// Undelivered events, oldest first: their sequence numbers and the virtual ids they name.
+    public var events: [VEvent] = []
+    /// The sequence number of the lost-events header at the tail, when the queue overflowed
+    /// and nothing was queued since.
+    public var lostSequence: UInt32?
+    /// The next sequence number (`& INT_MAX`).
+    public var sequence: UInt32 = 0
+}
+
+public struct VEvent: Hashable, Sendable {
+    public var sequence: UInt32
+    public var virtID: UInt64
+}
+
 /// What an object id names.
 public enum ObjectBody: Hashable, Sendable {
     case ioas(IOAS)
@@ -118,6 +163,8 @@ public enum ObjectBody: Hashable, Sendable {
     case viommu(VIOMMU)
     case vdevice(VDevice)
     case hwQueue(HWQueue)
+    case fault(FaultQueue)
+    case veventq(VEventQueue)
 
     /// The `IOMMUFD_OBJ_*` name.
     public var kindName: String {
@@ -129,6 +176,8 @@ public enum ObjectBody: Hashable, Sendable {
         case .viommu: return "VIOMMU"
         case .vdevice: return "VDEVICE"
         case .hwQueue: return "HW_QUEUE"
+        case .fault: return "FAULT"
+        case .veventq: return "VEVENTQ"
         }
     }
 }

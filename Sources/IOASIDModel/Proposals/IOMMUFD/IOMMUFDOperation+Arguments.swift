@@ -125,6 +125,27 @@ extension IOMMUFDOperation {
                 out.append((name, .addresses(a.entries.map(value))))
             }
             return out
+        case .faultQueueAlloc(let flags):
+            return flags == 0 ? [] : [("flags", .number(UInt64(flags)))]
+        case .veventqAlloc(let v, let type, let depth, let flags, let reserved):
+            var out: [(String, ArgumentText)] = [("viommu_id", .number(UInt64(v)))]
+            let typeName = IOMMUFDConstants.named.first { $0.key.hasPrefix("IOMMU_VEVENTQ_TYPE_") && $0.value == UInt64(type) }?.key
+            out += [("type", typeName.map { .word($0) } ?? .number(UInt64(type))), ("veventq_depth", .number(UInt64(depth)))]
+            if flags != 0 { out.append(("flags", .number(UInt64(flags)))) }
+            if reserved != 0 { out.append(("__reserved", .number(UInt64(reserved)))) }
+            return out
+        case .triggerIOPF(let d, let pasid):
+            return [("dev_id", .number(UInt64(d))), ("pasid", .number(UInt64(pasid)))]
+        case .triggerVEvent(let d):
+            return [("dev_id", .number(UInt64(d)))]
+        case .faultRead(let f, let count):
+            return [("fault_id", .number(UInt64(f))), ("count", .number(UInt64(count)))]
+        case .faultRespond(let f, let cookie, let code):
+            return [("fault_id", .number(UInt64(f))), ("cookie", .number(UInt64(cookie))), ("code", .number(UInt64(code)))]
+        case .veventqRead(let q, let count):
+            return [("veventq_id", .number(UInt64(q))), ("count", .number(UInt64(count)))]
+        case .eventFDClose(let id):
+            return [("id", .number(UInt64(id)))]
         case .hwQueueAlloc(let a):
             var out: [(String, ArgumentText)] = []
             if a.flags != 0 { out.append(("flags", .number(UInt64(a.flags)))) }

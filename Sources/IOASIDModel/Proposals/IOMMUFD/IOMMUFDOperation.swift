@@ -29,6 +29,22 @@ public enum IOMMUFDOperation: Hashable, Sendable {
     case vdeviceAlloc(viommuID: UInt32, devID: UInt32, virtID: UInt64)
     /// `IOMMU_HWPT_INVALIDATE` on a nested HWPT or a vIOMMU.
     case hwptInvalidate(InvalidateArgs)
+    /// `IOMMU_FAULT_QUEUE_ALLOC`.
+    case faultQueueAlloc(flags: UInt32)
+    /// `IOMMU_VEVENTQ_ALLOC`.
+    case veventqAlloc(viommuID: UInt32, type: UInt32, depth: UInt32, flags: UInt32, reserved: UInt32)
+    /// The selftest's `IOMMU_TEST_OP_TRIGGER_IOPF`: the mock device raises a page request.
+    case triggerIOPF(devID: UInt32, pasid: UInt32)
+    /// The selftest's `IOMMU_TEST_OP_TRIGGER_VEVENT`: the mock device reports a vIOMMU event.
+    case triggerVEvent(devID: UInt32)
+    /// `read()` of `count` page requests on a FAULT's fd.
+    case faultRead(faultID: UInt32, count: UInt32)
+    /// `write()` of one page response on a FAULT's fd.
+    case faultRespond(faultID: UInt32, cookie: UInt32, code: UInt32)
+    /// `read()` of up to `count` events on a vEVENTQ's fd.
+    case veventqRead(veventqID: UInt32, count: UInt32)
+    /// `close()` of a FAULT's or vEVENTQ's fd.
+    case eventFDClose(id: UInt32)
     /// `IOMMU_HW_QUEUE_ALLOC`.
     case hwQueueAlloc(HWQueueAllocArgs)
     /// `IOMMU_DESTROY`.

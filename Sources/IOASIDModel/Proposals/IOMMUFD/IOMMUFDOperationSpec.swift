@@ -2,7 +2,8 @@ extension IOMMUFDOperation {
     /// One case per catalog row, in the order `modelcheck list` shows them.
     public enum Kind: Int, CaseIterable, Hashable, Sendable {
         case ioasAlloc, ioasMap, ioasUnmap, ioasCopy, ioasAllowIOVAs, ioasIOVARanges
-        case option, hwptAlloc, getHWInfo, setDirtyTracking, getDirtyBitmap, viommuAlloc, vdeviceAlloc, hwptInvalidate, hwQueueAlloc, destroy, bind, attach, detach
+        case option, hwptAlloc, getHWInfo, setDirtyTracking, getDirtyBitmap, viommuAlloc, vdeviceAlloc, hwptInvalidate, hwQueueAlloc,
+             faultQueueAlloc, veventqAlloc, triggerIOPF, triggerVEvent, faultRead, faultRespond, veventqRead, eventFDClose, destroy, bind, attach, detach
         case close, translate, guestS1Map, guestS1Unmap
     }
 
@@ -61,6 +62,29 @@ extension IOMMUFDOperation {
                                                             "cache_id": .array, "opcode": .array],
                               outputs: ["entry_num"],
                               "a guest's cache invalidation on a nested HWPT or vIOMMU; entry i's fields are element i of the arrays")
+        case .faultQueueAlloc:
+            return OperationSpec("IOMMU_FAULT_QUEUE_ALLOC", ["flags": .flags], outputs: ["out_fault_id", "out_fault_fd"],
+                              "allocate a FAULT object and its fd, for HWPTs allocated with IOMMU_HWPT_FAULT_ID_VALID")
+        case .veventqAlloc:
+            return OperationSpec("IOMMU_VEVENTQ_ALLOC", ["flags": .flags, "viommu_id": .u32, "type": .u32, "veventq_depth": .u32, "__reserved": .u32],
+                              outputs: ["out_veventq_id", "out_veventq_fd"], "allocate a vIOMMU's event queue of one type, and its fd")
+        case .triggerIOPF:
+            return OperationSpec("IOMMU_TEST_OP_TRIGGER_IOPF", ["dev_id": .u32, "pasid": .u32],
+                              "selftest: the mock device raises a page request at a PASID (queued if its HWPT has a FAULT)")
+        case .triggerVEvent:
+            return OperationSpec("IOMMU_TEST_OP_TRIGGER_VEVENT", ["dev_id": .u32],
+                              "selftest: the mock device, attached to a vIOMMU's nested HWPT, reports an event")
+        case .faultRead:
+            return OperationSpec("FAULT_FD_READ", ["fault_id": .u32, "count": .u32], outputs: ["faults", "cookie", "dev_id", "pasid"],
+                              "read() up to count page requests from a FAULT's fd; each awaits the response its cookie names")
+        case .faultRespond:
+            return OperationSpec("FAULT_FD_WRITE", ["fault_id": .u32, "cookie": .u32, "code": .u32],
+                              "write() one page response (IOMMUFD_PAGE_RESP_SUCCESS or _INVALID) to a FAULT's fd")
+        case .veventqRead:
+            return OperationSpec("VEVENTQ_FD_READ", ["veventq_id": .u32, "count": .u32], outputs: ["events", "lost", "sequence", "virt_id"],
+                              "read() up to count events from a vEVENTQ's fd, then its lost-events header")
+        case .eventFDClose:
+            return OperationSpec("EVENTQ_FD_CLOSE", ["id": .u32], "close() the fd of a FAULT or vEVENTQ (it held a reference)")
         case .hwQueueAlloc:
             return OperationSpec("IOMMU_HW_QUEUE_ALLOC", ["flags": .flags, "viommu_id": .u32, "type": .u32, "index": .u32,
                                                            "nesting_parent_iova": .u64, "length": .u64],
@@ -158,6 +182,15 @@ extension IOMMUFDOperation {
             }
             return .hwptInvalidate(InvalidateArgs(hwptID: u32("hwpt_id"), dataUptr: n("data_uptr"), dataType: u32("data_type"), entryLen: u32("entry_len"),
                                                   entryNum: u32("entry_num"), reserved: u32("__reserved"), entries: entries))
+        case "IOMMU_FAULT_QUEUE_ALLOC": return .faultQueueAlloc(flags: u32("flags"))
+        case "IOMMU_VEVENTQ_ALLOC":
+            return .veventqAlloc(viommuID: u32("viommu_id"), type: u32("type"), depth: u32("veventq_depth"), flags: u32("flags"), reserved: u32("__reserved"))
+        case "IOMMU_TEST_OP_TRIGGER_IOPF": return .triggerIOPF(devID: u32("dev_id"), pasid: u32("pasid"))
+        case "IOMMU_TEST_OP_TRIGGER_VEVENT": return .triggerVEvent(devID: u32("dev_id"))
+        case "FAULT_FD_READ": return .faultRead(faultID: u32("fault_id"), count: args["count"] == nil ? 1 : u32("count"))
+        case "FAULT_FD_WRITE": return .faultRespond(faultID: u32("fault_id"), cookie: u32("cookie"), code: u32("code"))
+        case "VEVENTQ_FD_READ": return .veventqRead(veventqID: u32("veventq_id"), count: args["count"] == nil ? 1 : u32("count"))
+        case "EVENTQ_FD_CLOSE": return .eventFDClose(id: u32("id"))
         case "IOMMU_HW_QUEUE_ALLOC":
             return .hwQueueAlloc(HWQueueAllocArgs(flags: u32("flags"), viommuID: u32("viommu_id"), type: u32("type"), index: u32("index"),
                                                   iova: n("nesting_parent_iova"), length: n("length")))
@@ -208,6 +241,14 @@ extension IOMMUFDOperation {
         case .vdeviceAlloc: return .vdeviceAlloc
         case .hwptInvalidate: return .hwptInvalidate
         case .hwQueueAlloc: return .hwQueueAlloc
+        case .faultQueueAlloc: return .faultQueueAlloc
+        case .veventqAlloc: return .veventqAlloc
+        case .triggerIOPF: return .triggerIOPF
+        case .triggerVEvent: return .triggerVEvent
+        case .faultRead: return .faultRead
+        case .faultRespond: return .faultRespond
+        case .veventqRead: return .veventqRead
+        case .eventFDClose: return .eventFDClose
         case .destroy: return .destroy
         case .bind: return .bind
         case .attach: return .attach

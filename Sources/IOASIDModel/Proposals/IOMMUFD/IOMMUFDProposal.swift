@@ -14,7 +14,7 @@ public struct IOMMUFDProposal: Proposal {
         Knob.multiAttach.declared(), Knob.stage2PinTables.declared(), Knob.unmapLargeLeaf.declared(), Knob.destroyCheck.declared(),
         Knob.dirtyClear.declared(), Knob.vdeviceUnbind.declared(), Knob.vdeviceVirtID.declared(),
         Knob.hwQueueLock.declared(), Knob.nestedIOTLBFlush.declared(),
-        Knob.smmuInvalidateError.declared(),
+        Knob.smmuInvalidateError.declared(), Knob.iopfDetach.declared(),
     ]
     public static let groups: [ExploreGroup] = [
         ExploreGroup("ioas", "IOMMU_IOAS_ALLOC", isDefault: true),
@@ -35,13 +35,15 @@ public struct IOMMUFDProposal: Proposal {
         ExploreGroup("dirty", "HWPT_ALLOC with DIRTY_TRACKING, SET_DIRTY_TRACKING on and off, GET_DIRTY_BITMAP over the pairs (NO_CLEAR too)"),
         ExploreGroup("viommu", "IOMMU_VIOMMU_ALLOC over nest parents, IOMMU_VDEVICE_ALLOC with two virtual ids, nested HWPTs through a vIOMMU"),
         ExploreGroup("invalidate", "IOMMU_HWPT_INVALIDATE of one entry on each nested HWPT and vIOMMU (the driver's invalidate-all), and SMMUv3's two-command array whose second command is refused"),
+        ExploreGroup("fault", "IOMMU_FAULT_QUEUE_ALLOC, fault-capable HWPTs, page requests (IOMMU_TEST_OP_TRIGGER_IOPF), reads, responses, closing the fd"),
+        ExploreGroup("veventq", "IOMMU_VEVENTQ_ALLOC of depth 1, events (IOMMU_TEST_OP_TRIGGER_VEVENT), reads, closing the fd"),
         ExploreGroup("hw-queue", "IOMMU_HW_QUEUE_ALLOC of queues 0 and 1 in each vIOMMU over the (IOVA, length) pairs"),
     ]
-    public static let invariants = [DirtyInvariant.declaration, VDeviceInvariant.declaration]
+    public static let invariants = [DirtyInvariant.declaration, VDeviceInvariant.declaration, IOPFInvariant.declaration]
     public static let objectKinds: [ObjectKind] = [
         ObjectKind("ioas", "IOASes"), ObjectKind("hwpt", "HWPTs"), ObjectKind("device", "bound devices"),
         ObjectKind("domain", "hardware domains"), ObjectKind("pasid", "attached PASIDs"),
-        ObjectKind("fault", "fault queues", isExplored: false), ObjectKind("viommu", "vIOMMUs"),
+        ObjectKind("fault", "fault queues"), ObjectKind("viommu", "vIOMMUs"),
     ]
 
     public static func actionBound(_ space: ActionSpace) -> Double? { space.iommufdBound }
@@ -106,6 +108,7 @@ public struct IOMMUFDProposal: Proposal {
         switch name {
         case DirtyInvariant.name: return DirtyInvariant.check(view.hardware)
         case VDeviceInvariant.name: return VDeviceInvariant.check(view.state, view.topology)
+        case IOPFInvariant.name: return IOPFInvariant.check(view.state, view.topology)
         default: return Invariants.check(name, in: view)
         }
     }

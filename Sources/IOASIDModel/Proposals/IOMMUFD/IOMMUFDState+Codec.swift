@@ -22,11 +22,13 @@ extension IOMMUFDState {
                 for id in x.hwptOrder { w.put(UInt64(id)) }
             case .hwptPaging(let h):
                 w.put(2 | UInt64(h.domain) << 8 | (h.autoDomain ? 1 << 24 : 0) | (h.nestParent ? 1 << 25 : 0) | (h.pasidCompat ? 1 << 26 : 0)
-                         | UInt64(h.ioas) << 32)
+                         | (h.fault != 0 ? 1 << 28 : 0) | UInt64(h.ioas) << 32)
+                if h.fault != 0 { w.put(UInt64(h.fault)) }
             case .hwptNested(let n):
-                w.put(3 | UInt64(n.domain) << 8 | (n.autoDomain ? 1 << 24 : 0) | (n.pasidCompat ? 1 << 26 : 0) | (n.viommu != 0 ? 1 << 27 : 0)
+                w.put(3 | UInt64(n.domain) << 8 | (n.autoDomain ? 1 << 24 : 0) | (n.pasidCompat ? 1 << 26 : 0) | (n.viommu != 0 ? 1 << 27 : 0) | (n.fault != 0 ? 1 << 28 : 0)
                          | UInt64(n.parent) << 32)
                 if n.viommu != 0 { w.put(UInt64(n.viommu)) }
+                if n.fault != 0 { w.put(UInt64(n.fault)) }
             case .device(let d):
                 w.put(4 | UInt64(d) << 8)
             case .viommu(let v):
@@ -41,6 +43,14 @@ extension IOMMUFDState {
                 w.put(UInt64(q.type) | UInt64(q.index) << 32)
                 w.put(UInt64(q.depends))
                 w.put(q.iova); w.put(q.length); w.put(q.basePA)
+            case .fault(let q):
+                w.put(8 | (q.fdOpen ? 0x100 : 0) | UInt64(q.queued.count) << 16 | UInt64(q.awaiting.count) << 40)
+                for r in q.queued + q.awaiting { w.put(UInt64(r.deviceID) | UInt64(r.pasid) << 32); w.put(UInt64(r.hwpt) | UInt64(r.cookie) << 32) }
+            case .veventq(let q):
+                w.put(9 | (q.fdOpen ? 0x100 : 0) | (q.lostSequence != nil ? 0x200 : 0) | UInt64(q.events.count) << 16 | UInt64(q.viommu) << 32)
+                w.put(UInt64(q.type) | UInt64(q.depth) << 32)
+                w.put(UInt64(q.sequence) | UInt64(q.lostSequence ?? 0) << 32)
+                for e in q.events { w.put(UInt64(e.sequence)); w.put(e.virtID) }
             }
         }
         w.put(UInt64(boundIDs.count) | UInt64(accountMode) << 32)
@@ -78,11 +88,13 @@ extension IOMMUFDState {
                 body = .ioas(x)
             case 2:
                 body = .hwptPaging(HWPTPaging(ioas: UInt32(truncatingIfNeeded: tag >> 32), domain: DomainID(truncatingIfNeeded: tag >> 8),
-                                              autoDomain: tag & 1 << 24 != 0, nestParent: tag & 1 << 25 != 0, pasidCompat: tag & 1 << 26 != 0))
+                                              autoDomain: tag & 1 << 24 != 0, nestParent: tag & 1 << 25 != 0, pasidCompat: tag & 1 << 26 != 0,
+                                              fault: tag & 1 << 28 != 0 ? UInt32(truncatingIfNeeded: r.next()) : 0))
             case 3:
                 body = .hwptNested(HWPTNested(parent: UInt32(truncatingIfNeeded: tag >> 32), domain: DomainID(truncatingIfNeeded: tag >> 8),
                                               pasidCompat: tag & 1 << 26 != 0, autoDomain: tag & 1 << 24 != 0,
-                                              viommu: tag & 1 << 27 != 0 ? UInt32(truncatingIfNeeded: r.next()) : 0))
+                                              viommu: tag & 1 << 27 != 0 ? UInt32(truncatingIfNeeded: r.next()) : 0,
+                                              fault: tag & 1 << 28 != 0 ? UInt32(truncatingIfNeeded: r.next()) : 0))
             case 5:
                 body = .viommu(VIOMMU(hwpt: UInt32(truncatingIfNeeded: tag >> 32), iommu: Int(tag >> 8 & 0xff_ffff),
                                       type: UInt32(truncatingIfNeeded: r.next())))
@@ -95,6 +107,26 @@ extension IOMMUFDState {
                 body = .hwQueue(HWQueue(viommu: UInt32(truncatingIfNeeded: tag >> 32), type: UInt32(truncatingIfNeeded: typeIndex),
                                         index: UInt32(truncatingIfNeeded: typeIndex >> 32), iova: iova, length: length, basePA: basePA,
                                         depends: UInt32(truncatingIfNeeded: depends)))
+            case 8:
+                func record() -> FaultRecord {
+                    let a = r.next(), b = r.next()
+                    return FaultRecord(deviceID: UInt32(truncatingIfNeeded: a), pasid: UInt32(truncatingIfNeeded: a >> 32),
+                                       hwpt: UInt32(truncatingIfNeeded: b), cookie: UInt32(truncatingIfNeeded: b >> 32))
+                }
+                var q = FaultQueue()
+                q.fdOpen = tag & 0x100 != 0
+                q.queued = (0..<Int(tag >> 16 & 0xff_ffff)).map { _ in record() }
+                q.awaiting = (0..<Int(tag >> 40 & 0xff_ffff)).map { _ in record() }
+                body = .fault(q)
+            case 9:
+                let typeDepth = r.next(), seqs = r.next()
+                var q = VEventQueue(viommu: UInt32(truncatingIfNeeded: tag >> 32), type: UInt32(truncatingIfNeeded: typeDepth),
+                                    depth: UInt32(truncatingIfNeeded: typeDepth >> 32))
+                q.fdOpen = tag & 0x100 != 0
+                q.sequence = UInt32(truncatingIfNeeded: seqs)
+                q.lostSequence = tag & 0x200 != 0 ? UInt32(truncatingIfNeeded: seqs >> 32) : nil
+                q.events = (0..<Int(tag >> 16 & 0xffff)).map { _ in VEvent(sequence: UInt32(truncatingIfNeeded: r.next()), virtID: r.next()) }
+                body = .veventq(q)
             default:
                 body = .device(Int(tag >> 8))
             }

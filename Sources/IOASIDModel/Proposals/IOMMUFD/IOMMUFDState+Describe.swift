@@ -28,12 +28,26 @@ extension IOMMUFDState {
             if h.autoDomain { tags.append("auto") }
             if h.nestParent { tags.append("nest-parent") }
             if h.pasidCompat { tags.append("pasid") }
+            if h.fault != 0 { tags.append("faults to \(h.fault)") }
             return ["hwpt \(o.id): paging on ioas \(h.ioas), domain \(h.domain)\(tags.isEmpty ? "" : " (" + tags.joined(separator: ", ") + ")"), users \(o.users)"]
         case .hwptNested(let n):
-            let through = n.viommu != 0 ? " through viommu \(n.viommu)" : ""
+            let through = (n.viommu != 0 ? " through viommu \(n.viommu)" : "") + (n.fault != 0 ? ", faults to \(n.fault)" : "")
             return ["hwpt \(o.id): nested over hwpt \(n.parent)\(through), domain \(n.domain)\(n.pasidCompat ? " (pasid)" : "")\(n.autoDomain ? " (auto)" : ""), users \(o.users)"]
         case .viommu(let v):
             return ["viommu \(o.id): type \(SizeText.hex(UInt64(v.type))) on iommu \(topology.iommus[v.iommu].name) over hwpt \(v.hwpt), users \(o.users)"]
+        case .fault(let q):
+            func text(_ r: FaultRecord) -> String {
+                "device \(r.deviceID)\(r.pasid == 0 ? "" : " pasid \(r.pasid)") via hwpt \(r.hwpt)\(r.cookie == 0 ? "" : " cookie \(r.cookie)")"
+            }
+            var line = "fault \(o.id): \(q.fdOpen ? "fd open" : "fd closed"), users \(o.users)"
+            if !q.queued.isEmpty { line += ", queued " + q.queued.map(text).joined(separator: "; ") }
+            if !q.awaiting.isEmpty { line += ", awaiting response " + q.awaiting.map(text).joined(separator: "; ") }
+            return [line]
+        case .veventq(let q):
+            var line = "veventq \(o.id): type \(SizeText.hex(UInt64(q.type))) of viommu \(q.viommu), depth \(q.depth), \(q.fdOpen ? "fd open" : "fd closed"), next sequence \(q.sequence)"
+            if !q.events.isEmpty { line += ", events " + q.events.map { "#\($0.sequence) virtual id \(SizeText.hex($0.virtID))" }.joined(separator: ", ") }
+            if let lost = q.lostSequence { line += ", events lost (header #\(lost))" }
+            return [line + ", users \(o.users)"]
         case .hwQueue(let q):
             let after = q.depends != 0 ? ", after hw_queue \(q.depends)" : ""
             return ["hw_queue \(o.id): index \(q.index) of viommu \(q.viommu) at IOVA \(SizeText.hex(q.iova))+\(SizeText.hex(q.length)) (PA \(SizeText.hex(q.basePA)))\(after), users \(o.users)"]

@@ -75,6 +75,7 @@ public enum DotPicture {
                 out.append("  obj\(o.id) [shape=component, label=\(quote("HWPT \(o.id)\(h.autoDomain ? " (auto)" : "")"))];")
                 out.append("  obj\(o.id) -> obj\(h.ioas) [label=\"mirrors\"];")
                 out.append("  obj\(o.id) -> domain\(h.domain) [style=dotted];")
+                if h.fault != 0 { out.append("  obj\(o.id) -> obj\(h.fault) [label=\"faults\", style=dashed];") }
             case .hwptNested(let n):
                 out.append("  obj\(o.id) [shape=component, label=\(quote("HWPT \(o.id) (nested)"))];")
                 out.append("  obj\(o.id) -> obj\(n.viommu != 0 ? n.viommu : n.parent) [label=\(quote(n.viommu != 0 ? "vIOMMU" : "parent"))];")
@@ -84,6 +85,13 @@ public enum DotPicture {
             case .viommu(let v):
                 out.append("  obj\(o.id) [shape=octagon, label=\(quote("vIOMMU \(o.id)\\ntype \(SizeText.hex(UInt64(v.type)))"))];")
                 out.append("  obj\(o.id) -> obj\(v.hwpt) [label=\"nest parent\"];")
+            case .fault(let q):
+                let label = "FAULT \(o.id)\\n\(q.queued.count) queued, \(q.awaiting.count) awaiting\(q.fdOpen ? "" : "\\nfd closed")"
+                out.append("  obj\(o.id) [shape=cds, label=\(quote(label))];")
+            case .veventq(let q):
+                let label = "vEVENTQ \(o.id)\\n\(q.events.count)/\(q.depth) events\(q.lostSequence != nil ? "\\nevents lost" : "")"
+                out.append("  obj\(o.id) [shape=cds, label=\(quote(label))];")
+                out.append("  obj\(o.id) -> obj\(q.viommu) [label=\"of\"];")
             case .hwQueue(let q):
                 out.append("  obj\(o.id) [shape=cds, label=\(quote("HW queue \(o.id)\\nindex \(q.index)\\nIOVA \(SizeText.hex(q.iova))+\(SizeText.hex(q.length))"))];")
                 out.append("  obj\(o.id) -> obj\(q.viommu) [label=\"in\"];")
@@ -108,6 +116,7 @@ public enum DotPicture {
             case .viommu(let v) where !live.contains(v.hwpt): missing.append(v.hwpt)
             case .vdevice(let v) where !live.contains(v.viommu): missing.append(v.viommu)
             case .hwQueue(let q) where !live.contains(q.viommu): missing.append(q.viommu)
+            case .veventq(let q) where !live.contains(q.viommu): missing.append(q.viommu)
             default: break
             }
         }

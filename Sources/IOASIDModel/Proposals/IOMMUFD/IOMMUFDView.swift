@@ -30,6 +30,11 @@ public struct IOMMUFDView: HardwareView {
 
     public func addressSpace(of domain: DomainID) -> AddressSpace { state.addressSpace(of: domain) }
 
+    func isFault(_ id: UInt32) -> Bool {
+        if case .fault? = state.object(id)?.body { return true }
+        return false
+    }
+
     public func danglingReferences() -> [Violation] {
         var out: [Violation] = []
         for o in state.objects {
@@ -46,6 +51,15 @@ public struct IOMMUFDView: HardwareView {
             case .viommu(let v) where state.paging(v.hwpt) == nil:
                 out.append(Violation(.lifetime, "a vIOMMU still refers to its destroyed nest parent", objects: ["viommu \(o.id)", "hwpt \(v.hwpt)"],
                                      expected: "a live nest parent", found: "nothing at id \(v.hwpt)"))
+            case .veventq(let q) where state.viommu(q.viommu) == nil:
+                out.append(Violation(.lifetime, "a vEVENTQ still refers to its destroyed vIOMMU", objects: ["veventq \(o.id)", "viommu \(q.viommu)"],
+                                     expected: "a live vIOMMU", found: "nothing at id \(q.viommu)"))
+            case .hwptPaging(let h) where h.fault != 0 && !isFault(h.fault):
+                out.append(Violation(.lifetime, "a HWPT still reports faults to a destroyed FAULT", objects: ["hwpt \(o.id)", "fault \(h.fault)"],
+                                     expected: "a live FAULT", found: "nothing at id \(h.fault)"))
+            case .hwptNested(let n) where n.fault != 0 && !isFault(n.fault):
+                out.append(Violation(.lifetime, "a HWPT still reports faults to a destroyed FAULT", objects: ["hwpt \(o.id)", "fault \(n.fault)"],
+                                     expected: "a live FAULT", found: "nothing at id \(n.fault)"))
             case .hwQueue(let q) where state.viommu(q.viommu) == nil:
                 out.append(Violation(.lifetime, "a HW queue still refers to its destroyed vIOMMU", objects: ["hw_queue \(o.id)", "viommu \(q.viommu)"],
                                      expected: "a live vIOMMU", found: "nothing at id \(q.viommu)"))
@@ -81,11 +95,20 @@ public struct IOMMUFDView: HardwareView {
         var expected = extra
         for o in state.objects {
             switch o.body {
-            case .hwptPaging(let h): expected[h.ioas, default: 0] += 1
-            case .hwptNested(let n): expected[n.viommu != 0 ? n.viommu : n.parent, default: 0] += 1
+            case .hwptPaging(let h):
+                expected[h.ioas, default: 0] += 1
+                if h.fault != 0 { expected[h.fault, default: 0] += 1 }
+            case .hwptNested(let n):
+                expected[n.viommu != 0 ? n.viommu : n.parent, default: 0] += 1
+                if n.fault != 0 { expected[n.fault, default: 0] += 1 }
             case .device: expected[o.id, default: 0] += 1
             case .viommu(let v): expected[v.hwpt, default: 0] += 1
             case .vdevice(let v): expected[v.viommu, default: 0] += 1
+            case .fault(let q):
+                if q.fdOpen { expected[o.id, default: 0] += 1 }
+            case .veventq(let q):
+                expected[q.viommu, default: 0] += 1
+                if q.fdOpen { expected[o.id, default: 0] += 1 }
             case .hwQueue(let q):
                 expected[q.viommu, default: 0] += 1
                 if q.depends != 0 { expected[q.depends, default: 0] += 1 }
