@@ -9,9 +9,12 @@ enum ShippedModels {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("models")
 
+    /// `models/*.model` and the kernel selftest's transcription, `models/kernel-selftest/*.model`.
     static var paths: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
-            .filter { $0.hasSuffix(".model") }.sorted().map { directory.appendingPathComponent($0).path }
+        [directory, directory.appendingPathComponent("kernel-selftest")].flatMap { dir in
+            ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
+                .filter { $0.hasSuffix(".model") }.sorted().map { dir.appendingPathComponent($0).path }
+        }
     }
 
     static func load(_ path: String) throws -> Model {

@@ -28,6 +28,7 @@ extension IOMMUFD {
         // The binding driver is a user of the device until unbind.
         let id = s.insertObject(.device(device), users: 1)
         s.boundIDs[device] = id
+        s.resetMockCache(device: device)
         return Outcome(.ok, outputs: [OutputField("out_devid", .number(UInt64(id)))], principal: UInt64(id))
     }
 

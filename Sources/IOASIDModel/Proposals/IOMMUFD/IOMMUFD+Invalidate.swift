@@ -55,6 +55,7 @@ extension IOMMUFD {
                 return result(errno, handled: handled)
             }
             handled += 1
+            clearMockSlots(entry, driver: driver, targetID: a.hwptID, &s)
             if driver.batches {
                 unissued.append(entry)
                 // arm_smmu_cmdq_issue_cmdlist every CMDQ_BATCH_ENTRIES - 1 commands, and at the end.
@@ -67,6 +68,47 @@ extension IOMMUFD {
             }
         }
         return result(nil, handled: handled)
+    }
+
+    /// The mock's own caches, which the selftest reads back (`IOMMU_TEST_OP_MD_CHECK_IOTLB`,
+    /// `IOMMU_TEST_OP_DEV_CHECK_CACHE`): an entry zeroes the slot it names, or all four with
+    /// `IOMMU_TEST_INVALIDATE_FLAG_ALL`.
+    func clearMockSlots(_ entry: InvalidateEntry, driver: InvalidateDriver, targetID: UInt32, _ s: inout IOMMUFDState) {
+        let all = entry.flags & IOMMUFDConstants.IOMMU_TEST_INVALIDATE_FLAG_ALL != 0
+        switch driver.kind {
+        case .mockNested:
+            guard let i = s.objectIndex(targetID), case .hwptNested(var n) = s.objects[i].body else { return }
+            n.mockIOTLBCleared |= all ? 0xf : 1 << UInt8(entry.iotlbID)
+            s.objects[i].body = .hwptNested(n)
+        case .mockVIOMMU:
+            guard let device = vdevices(of: targetID, s).first(where: { $0.vdev.virtID == entry.vdevID })?.vdev.device else { return }
+            s.clearMockCache(device: device, slots: all ? 0xf : 1 << UInt8(entry.cacheID))
+        case .vtdNested, .smmuVIOMMU:
+            break
+        }
+    }
+
+    /// `IOMMU_TEST_OP_MD_CHECK_IOTLB`: slot `iotlbID` of a mock nested HWPT holds `value`
+    /// (selftest.c `iommufd_test_md_check_iotlb`: not a nested HWPT ENOENT, not the mock's EINVAL,
+    /// a slot past 3 or another value EINVAL).
+    func checkMockIOTLB(hwptID: UInt32, iotlbID: UInt32, value: UInt64, _ s: IOMMUFDState) throws(Errno) -> Outcome {
+        guard let n = s.nested(hwptID) else { throw .ENOENT }
+        guard let d = s.hardware.domain(n.domain), InvalidateDriver(nestedOn: d.preset)?.kind == .mockNested else { throw .EINVAL }
+        guard iotlbID <= IOMMUFDConstants.MOCK_NESTED_DOMAIN_IOTLB_ID_MAX else { throw .EINVAL }
+        let now = n.mockIOTLBCleared & (1 << UInt8(iotlbID)) != 0 ? 0 : IOMMUFDConstants.IOMMU_TEST_IOTLB_DEFAULT
+        guard now == value else { throw .EINVAL }
+        return .ok
+    }
+
+    /// `IOMMU_TEST_OP_DEV_CHECK_CACHE`: slot `cacheID` of a mock device holds `value`
+    /// (selftest.c `iommufd_test_dev_check_cache`).
+    func checkMockCache(devID: UInt32, cacheID: UInt32, value: UInt64, _ s: IOMMUFDState) throws(Errno) -> Outcome {
+        guard case .device(let device)? = s.object(devID)?.body else { throw .ENOENT }
+        guard topology.iommu(of: device).preset.format.family == .mock || topology.iommu(of: device).preset.format.family == .tiny else { throw .EINVAL }
+        guard cacheID <= IOMMUFDConstants.MOCK_DEV_CACHE_ID_MAX else { throw .EINVAL }
+        let now = s.mockCacheSlotCleared(device: device, slot: cacheID) ? 0 : IOMMUFDConstants.IOMMU_TEST_DEV_CACHE_DEFAULT
+        guard now == value else { throw .EINVAL }
+        return .ok
     }
 
     /// `CMDQ_BATCH_ENTRIES` (`BITS_PER_LONG`).

@@ -33,9 +33,59 @@ extension IOMMUFD {
         // The reference tree's viommu_init no longer compares the parent's instance with the
         // device's (the check of v6.13's arm_vsmmu_alloc was dropped when allocation moved into
         // the core): a nested domain's attach is where instances must agree.
-        let id = s.insertObject(.viommu(VIOMMU(hwpt: a.hwptID, iommu: iommuIndex, type: a.type)))
+        var viommu = VIOMMU(hwpt: a.hwptID, iommu: iommuIndex, type: a.type)
+        var outputs: [OutputField] = []
+        if a.dataLen != 0, a.type == IOMMUFDConstants.IOMMU_VIOMMU_TYPE_SELFTEST {
+            // mock_viommu_init with data: an MMIO region of two pages at the lowest free offset of
+            // the fd's mmap space (`mtree_alloc_range` on `ictx->mt_mmap`).
+            let offset = lowestFreeMmapOffset(s)
+            viommu.mmapOffset = offset
+            outputs = [OutputField("out_mmap_offset", .number(offset)), OutputField("out_mmap_length", .number(Self.mockMmapLength(pageSize)))]
+        }
+        let id = s.insertObject(.viommu(viommu))
         s.addUsers(a.hwptID, 1)
-        return Outcome(.ok, outputs: [OutputField("out_viommu_id", .number(UInt64(id)))], principal: UInt64(id))
+        return Outcome(.ok, outputs: [OutputField("out_viommu_id", .number(UInt64(id)))] + outputs, principal: UInt64(id))
+    }
+
+    /// The mock vIOMMU's region: two pages.
+    static func mockMmapLength(_ page: UInt64) -> UInt64 { 2 * page }
+
+    func lowestFreeMmapOffset(_ s: IOMMUFDState) -> UInt64 {
+        let length = Self.mockMmapLength(pageSize)
+        let taken = s.objects.compactMap { o -> UInt64? in
+            if case .viommu(let v) = o.body { return v.mmapOffset }
+            return nil
+        }.sorted()
+        var offset: UInt64 = 0
+        for t in taken where t < offset &+ length { offset = t + length }
+        return offset
+    }
+
+    /// `mmap()` of the iommufd at `offset` for `length` bytes (main.c `iommufd_fops_mmap`): only a
+    /// whole region exactly is mapped (ENXIO otherwise); the mapping holds the vIOMMU.
+    func mmapRegion(offset: UInt64, length: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        let regionLength = Self.mockMmapLength(pageSize)
+        guard let i = s.objects.firstIndex(where: { o in
+            if case .viommu(let v) = o.body, let start = v.mmapOffset { return offset >= start && offset - start < regionLength }
+            return false
+        }), case .viommu(var v) = s.objects[i].body else { throw .ENXIO }
+        guard v.mmapOffset == offset, length == regionLength else { throw .ENXIO }
+        v.mmapCount += 1
+        s.objects[i].body = .viommu(v)
+        s.objects[i].users += 1
+        return .ok
+    }
+
+    /// `munmap()` of a mapping `mmapRegion` made (`iommufd_fops_vma_close`); EINVAL when none.
+    func munmapRegion(offset: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        guard let i = s.objects.firstIndex(where: { o in
+            if case .viommu(let v) = o.body { return v.mmapOffset == offset && v.mmapCount > 0 }
+            return false
+        }), case .viommu(var v) = s.objects[i].body else { throw .EINVAL }
+        v.mmapCount -= 1
+        s.objects[i].body = .viommu(v)
+        s.objects[i].users -= 1
+        return .ok
     }
 
     /// `IOMMU_VDEVICE_ALLOC`, in `iommufd_vdevice_alloc_ioctl`'s order of checks. `virt_id >
@@ -98,18 +148,20 @@ extension IOMMUFD {
     }
 }
 
-/// The fields of `struct iommu_viommu_alloc` (`data_uptr` / `data_len` aside: the mock's optional
-/// data and mmap region are not modelled).
+/// The fields of `struct iommu_viommu_alloc` (`data_uptr` aside).
 public struct VIOMMUAllocArgs: Hashable, Sendable {
     public var flags: UInt32
     public var type: UInt32
     public var devID: UInt32
     public var hwptID: UInt32
+    /// `data_len`: the mock takes `struct iommu_viommu_selftest` and makes an mmap region.
+    public var dataLen: UInt32
 
-    public init(flags: UInt32 = 0, type: UInt32, devID: UInt32, hwptID: UInt32) {
+    public init(flags: UInt32 = 0, type: UInt32, devID: UInt32, hwptID: UInt32, dataLen: UInt32 = 0) {
         self.flags = flags
         self.type = type
         self.devID = devID
         self.hwptID = hwptID
+        self.dataLen = dataLen
     }
 }

@@ -100,6 +100,10 @@ public struct IOMMUFD: Hashable, Sendable {
         case .faultRead(let f, let count): return run { s throws(Errno) in try readFaults(faultID: f, count: count, &s) }
         case .faultRespond(let f, let cookie, let code): return run { s throws(Errno) in try respondFault(faultID: f, cookie: cookie, code: code, &s) }
         case .veventqRead(let q, let count): return run { s throws(Errno) in try readVEvents(veventqID: q, count: count, &s) }
+        case .checkMockIOTLB(let h, let id, let value): return run { s throws(Errno) in try checkMockIOTLB(hwptID: h, iotlbID: id, value: value, s) }
+        case .checkMockCache(let d, let id, let value): return run { s throws(Errno) in try checkMockCache(devID: d, cacheID: id, value: value, s) }
+        case .mmap(let offset, let length): return run { s throws(Errno) in try mmapRegion(offset: offset, length: length, &s) }
+        case .munmap(let offset): return run { s throws(Errno) in try munmapRegion(offset: offset, &s) }
         case .eventFDClose(let id): return run { s throws(Errno) in try closeEventFD(id: id, &s) }
         case .hwQueueAlloc(let a): return run { s throws(Errno) in try hwQueueAlloc(a, &s) }
         case .destroy(let id): return run { s throws(Errno) in try destroy(id, &s) }

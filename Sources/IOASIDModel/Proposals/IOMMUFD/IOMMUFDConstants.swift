@@ -49,6 +49,8 @@ public enum IOMMUFDConstants {
     /// selftest.c: the mock nested domain's IOTLB ids and a mock device's cache ids are 0…3.
     public static let MOCK_NESTED_DOMAIN_IOTLB_ID_MAX: UInt32 = 3
     public static let MOCK_DEV_CACHE_ID_MAX: UInt32 = 3
+    public static let IOMMU_TEST_IOTLB_DEFAULT: UInt64 = 0xbadbeef
+    public static let IOMMU_TEST_DEV_CACHE_DEFAULT: UInt64 = 0xbaddad
 
     // enum iommu_veventq_type
     public static let IOMMU_VEVENTQ_TYPE_DEFAULT: UInt32 = 0
@@ -96,6 +98,7 @@ public enum IOMMUFDConstants {
         "IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST": 0xdeadbeef, "IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST_INVALID": 0xdadbeef,
         "IOMMU_TEST_INVALIDATE_FLAG_ALL": 1, "IOMMU_VTD_INV_FLAGS_LEAF": 1,
         "MOCK_NESTED_DOMAIN_IOTLB_ID_MAX": 3, "MOCK_DEV_CACHE_ID_MAX": 3,
+        "IOMMU_TEST_IOTLB_DEFAULT": 0xbadbeef, "IOMMU_TEST_DEV_CACHE_DEFAULT": 0xbaddad,
         "CMDQ_OP_CFGI_CD": 0x05, "CMDQ_OP_CFGI_CD_ALL": 0x06, "CMDQ_OP_TLBI_NH_ALL": 0x10, "CMDQ_OP_TLBI_NH_ASID": 0x11,
         "CMDQ_OP_TLBI_NH_VA": 0x12, "CMDQ_OP_TLBI_NH_VAA": 0x13, "CMDQ_OP_TLBI_S12_VMALL": 0x28, "CMDQ_OP_TLBI_NSNH_ALL": 0x30,
         "CMDQ_OP_ATC_INV": 0x40, "CMDQ_OP_CFGI_STE": 0x03,

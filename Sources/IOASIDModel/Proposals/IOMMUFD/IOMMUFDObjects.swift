@@ -63,6 +63,9 @@ public struct HWPTNested: Hashable, Sendable {
     public var viommu: UInt32 = 0
     /// The FAULT object its I/O page faults go to, else 0.
     public var fault: UInt32 = 0
+    /// The selftest's mock nested domain keeps four IOTLB slots, each its allocation value
+    /// (`IOMMU_TEST_IOTLB_DEFAULT`) until an invalidation zeroes it: bit i set, slot i is zero.
+    public var mockIOTLBCleared: UInt8 = 0
 }
 
 /// `struct iommufd_viommu`: one VM's slice of a physical IOMMU instance, over a nest-parent HWPT
@@ -75,6 +78,11 @@ public struct VIOMMU: Hashable, Sendable {
     public var iommu: Int
     /// `enum iommu_viommu_type`.
     public var type: UInt32
+    /// The mock's MMIO page pair userspace may mmap from the iommufd (`iommufd_viommu_alloc_mmap`),
+    /// by its offset in the fd, when allocated with data; and how many mappings of it live (each
+    /// holds the vIOMMU, `iommufd_fops_vma_open`).
+    public var mmapOffset: UInt64?
+    public var mmapCount: UInt32 = 0
 }
 
 /// `struct iommufd_vdevice`: a device as the guest names it in one vIOMMU (viommu.c

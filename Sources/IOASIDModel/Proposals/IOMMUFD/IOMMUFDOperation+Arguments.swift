@@ -110,7 +110,7 @@ extension IOMMUFDOperation {
             if a.flags != 0 { out.append(("flags", .number(UInt64(a.flags)))) }
             let typeName = IOMMUFDConstants.named.first { $0.key.hasPrefix("IOMMU_VIOMMU_TYPE_") && $0.value == UInt64(a.type) }?.key
             return out + [("type", typeName.map { .word($0) } ?? .number(UInt64(a.type))), ("dev_id", .number(UInt64(a.devID))),
-                          ("hwpt_id", .number(UInt64(a.hwptID)))]
+                          ("hwpt_id", .number(UInt64(a.hwptID)))] + (a.dataLen == 0 ? [] : [("data_len", .number(UInt64(a.dataLen)))])
         case .vdeviceAlloc(let v, let d, let virt):
             return [("viommu_id", .number(UInt64(v))), ("dev_id", .number(UInt64(d))), ("virt_id", .address(virt))]
         case .hwptInvalidate(let a):
@@ -146,6 +146,14 @@ extension IOMMUFDOperation {
             return [("veventq_id", .number(UInt64(q))), ("count", .number(UInt64(count)))]
         case .eventFDClose(let id):
             return [("id", .number(UInt64(id)))]
+        case .mmap(let offset, let length):
+            return [("offset", .address(offset)), ("length", .address(length))]
+        case .munmap(let offset):
+            return [("offset", .address(offset))]
+        case .checkMockIOTLB(let h, let id, let value):
+            return [("id", .number(UInt64(h))), ("iotlb_id", .number(UInt64(id))), ("iotlb", .address(value))]
+        case .checkMockCache(let d, let id, let value):
+            return [("id", .number(UInt64(d))), ("cache_id", .number(UInt64(id))), ("cache", .address(value))]
         case .hwQueueAlloc(let a):
             var out: [(String, ArgumentText)] = []
             if a.flags != 0 { out.append(("flags", .number(UInt64(a.flags)))) }

@@ -43,6 +43,13 @@ public enum IOMMUFDOperation: Hashable, Sendable {
     case faultRespond(faultID: UInt32, cookie: UInt32, code: UInt32)
     /// `read()` of up to `count` events on a vEVENTQ's fd.
     case veventqRead(veventqID: UInt32, count: UInt32)
+    /// The selftest's `IOMMU_TEST_OP_MD_CHECK_IOTLB`: a mock nested HWPT's IOTLB slot holds a value.
+    case checkMockIOTLB(hwptID: UInt32, iotlbID: UInt32, value: UInt64)
+    /// The selftest's `IOMMU_TEST_OP_DEV_CHECK_CACHE`: a mock device's cache slot holds a value.
+    case checkMockCache(devID: UInt32, cacheID: UInt32, value: UInt64)
+    /// `mmap()` / `munmap()` of a vIOMMU's region through the iommufd.
+    case mmap(offset: UInt64, length: UInt64)
+    case munmap(offset: UInt64)
     /// `close()` of a FAULT's or vEVENTQ's fd.
     case eventFDClose(id: UInt32)
     /// `IOMMU_HW_QUEUE_ALLOC`.

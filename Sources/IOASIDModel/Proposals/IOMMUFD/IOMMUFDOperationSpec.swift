@@ -3,7 +3,7 @@ extension IOMMUFDOperation {
     public enum Kind: Int, CaseIterable, Hashable, Sendable {
         case ioasAlloc, ioasMap, ioasUnmap, ioasCopy, ioasAllowIOVAs, ioasIOVARanges
         case option, hwptAlloc, getHWInfo, setDirtyTracking, getDirtyBitmap, viommuAlloc, vdeviceAlloc, hwptInvalidate, hwQueueAlloc,
-             faultQueueAlloc, veventqAlloc, triggerIOPF, triggerVEvent, faultRead, faultRespond, veventqRead, eventFDClose, destroy, bind, attach, detach
+             faultQueueAlloc, veventqAlloc, triggerIOPF, triggerVEvent, faultRead, faultRespond, veventqRead, checkMockIOTLB, checkMockCache, mmap, munmap, eventFDClose, destroy, bind, attach, detach
         case close, translate, guestS1Map, guestS1Unmap
     }
 
@@ -51,8 +51,8 @@ extension IOMMUFDOperation {
                               outputs: ["bitmap", "dirty_pages"],
                               "read (and, without NO_CLEAR, clear) the dirty bits of an IOVA range, one bit per page_size")
         case .viommuAlloc:
-            return OperationSpec("IOMMU_VIOMMU_ALLOC", ["flags": .flags, "type": .u32, "dev_id": .u32, "hwpt_id": .u32],
-                              outputs: ["out_viommu_id"], "allocate a vIOMMU of the device's IOMMU instance over a nest-parent HWPT")
+            return OperationSpec("IOMMU_VIOMMU_ALLOC", ["flags": .flags, "type": .u32, "dev_id": .u32, "hwpt_id": .u32, "data_len": .u32],
+                              outputs: ["out_viommu_id", "out_mmap_offset", "out_mmap_length"], "allocate a vIOMMU of the device's IOMMU instance over a nest-parent HWPT")
         case .vdeviceAlloc:
             return OperationSpec("IOMMU_VDEVICE_ALLOC", ["viommu_id": .u32, "dev_id": .u32, "virt_id": .u64],
                               outputs: ["out_vdevice_id"], "give a device the guest's virtual id in a vIOMMU (one vDEVICE per device)")
@@ -83,6 +83,16 @@ extension IOMMUFDOperation {
         case .veventqRead:
             return OperationSpec("VEVENTQ_FD_READ", ["veventq_id": .u32, "count": .u32], outputs: ["events", "lost", "sequence", "virt_id"],
                               "read() up to count events from a vEVENTQ's fd, then its lost-events header")
+        case .checkMockIOTLB:
+            return OperationSpec("IOMMU_TEST_OP_MD_CHECK_IOTLB", ["id": .u32, "iotlb_id": .u32, "iotlb": .u64],
+                              "selftest: slot iotlb_id of a mock nested HWPT's IOTLB holds iotlb (EINVAL otherwise)")
+        case .checkMockCache:
+            return OperationSpec("IOMMU_TEST_OP_DEV_CHECK_CACHE", ["id": .u32, "cache_id": .u32, "cache": .u64],
+                              "selftest: slot cache_id of a mock device's cache holds cache (EINVAL otherwise)")
+        case .mmap:
+            return OperationSpec("MMAP", ["offset": .u64, "length": .u64], "mmap() the iommufd: a vIOMMU's region, exactly (ENXIO otherwise)")
+        case .munmap:
+            return OperationSpec("MUNMAP", ["offset": .u64], "munmap() a region MMAP mapped")
         case .eventFDClose:
             return OperationSpec("EVENTQ_FD_CLOSE", ["id": .u32], "close() the fd of a FAULT or vEVENTQ (it held a reference)")
         case .hwQueueAlloc:
@@ -170,7 +180,8 @@ extension IOMMUFDOperation {
             return .getDirtyBitmap(DirtyBitmapArgs(hwptID: u32("hwpt_id"), flags: u32("flags"), reserved: u32("__reserved"),
                                                    iova: n("iova"), length: n("length"), pageSize: n("page_size")))
         case "IOMMU_VIOMMU_ALLOC":
-            return .viommuAlloc(VIOMMUAllocArgs(flags: u32("flags"), type: u32("type"), devID: u32("dev_id"), hwptID: u32("hwpt_id")))
+            return .viommuAlloc(VIOMMUAllocArgs(flags: u32("flags"), type: u32("type"), devID: u32("dev_id"), hwptID: u32("hwpt_id"),
+                                                dataLen: u32("data_len")))
         case "IOMMU_VDEVICE_ALLOC": return .vdeviceAlloc(viommuID: u32("viommu_id"), devID: u32("dev_id"), virtID: n("virt_id"))
         case "IOMMU_HWPT_INVALIDATE":
             let flags = array("flags"), iotlb = array("iotlb_id"), vdev = array("vdev_id"), cache = array("cache_id"), opcode = array("opcode")
@@ -191,6 +202,10 @@ extension IOMMUFDOperation {
         case "FAULT_FD_WRITE": return .faultRespond(faultID: u32("fault_id"), cookie: u32("cookie"), code: u32("code"))
         case "VEVENTQ_FD_READ": return .veventqRead(veventqID: u32("veventq_id"), count: args["count"] == nil ? 1 : u32("count"))
         case "EVENTQ_FD_CLOSE": return .eventFDClose(id: u32("id"))
+        case "MMAP": return .mmap(offset: n("offset"), length: n("length"))
+        case "MUNMAP": return .munmap(offset: n("offset"))
+        case "IOMMU_TEST_OP_MD_CHECK_IOTLB": return .checkMockIOTLB(hwptID: u32("id"), iotlbID: u32("iotlb_id"), value: n("iotlb"))
+        case "IOMMU_TEST_OP_DEV_CHECK_CACHE": return .checkMockCache(devID: u32("id"), cacheID: u32("cache_id"), value: n("cache"))
         case "IOMMU_HW_QUEUE_ALLOC":
             return .hwQueueAlloc(HWQueueAllocArgs(flags: u32("flags"), viommuID: u32("viommu_id"), type: u32("type"), index: u32("index"),
                                                   iova: n("nesting_parent_iova"), length: n("length")))
@@ -249,6 +264,10 @@ extension IOMMUFDOperation {
         case .faultRespond: return .faultRespond
         case .veventqRead: return .veventqRead
         case .eventFDClose: return .eventFDClose
+        case .mmap: return .mmap
+        case .munmap: return .munmap
+        case .checkMockIOTLB: return .checkMockIOTLB
+        case .checkMockCache: return .checkMockCache
         case .destroy: return .destroy
         case .bind: return .bind
         case .attach: return .attach

@@ -6,8 +6,9 @@ import Explorer
 extension IOMMUFDState {
     public func encode<W: WordSink>(into w: inout W) {
         // Tombstones share the count word: a state without them keeps its words.
-        w.put(UInt64(objects.count) | UInt64(tombstones.count) << 32)
+        w.put(UInt64(objects.count) | UInt64(tombstones.count) << 32 | UInt64(mockCacheCleared.count) << 48)
         for id in tombstones { w.put(UInt64(id)) }
+        for m in mockCacheCleared { w.put(UInt64(m)) }
         for o in objects {
             w.put(UInt64(o.id) | UInt64(o.users) << 32)
             switch o.body {
@@ -26,14 +27,17 @@ extension IOMMUFDState {
                 if h.fault != 0 { w.put(UInt64(h.fault)) }
             case .hwptNested(let n):
                 w.put(3 | UInt64(n.domain) << 8 | (n.autoDomain ? 1 << 24 : 0) | (n.pasidCompat ? 1 << 26 : 0) | (n.viommu != 0 ? 1 << 27 : 0) | (n.fault != 0 ? 1 << 28 : 0)
+                         | (n.mockIOTLBCleared != 0 ? 1 << 29 : 0)
                          | UInt64(n.parent) << 32)
                 if n.viommu != 0 { w.put(UInt64(n.viommu)) }
                 if n.fault != 0 { w.put(UInt64(n.fault)) }
+                if n.mockIOTLBCleared != 0 { w.put(UInt64(n.mockIOTLBCleared)) }
             case .device(let d):
                 w.put(4 | UInt64(d) << 8)
             case .viommu(let v):
                 w.put(5 | UInt64(v.iommu) << 8 | UInt64(v.hwpt) << 32)
-                w.put(UInt64(v.type))
+                w.put(UInt64(v.type) | (v.mmapOffset != nil ? 1 << 32 : 0) | UInt64(v.mmapCount) << 33)
+                if let offset = v.mmapOffset { w.put(offset) }
             case .vdevice(let v):
                 w.put(6 | UInt64(v.device) << 8 | UInt64(v.viommu) << 32)
                 w.put(UInt64(v.deviceID))
@@ -65,7 +69,8 @@ extension IOMMUFDState {
         var s = IOMMUFDState(deviceCount: 0)
         let counts = r.next()
         let objectCount = Int(UInt32(truncatingIfNeeded: counts))
-        s.tombstones = (0..<Int(counts >> 32)).map { _ in UInt32(truncatingIfNeeded: r.next()) }
+        s.tombstones = (0..<Int(counts >> 32 & 0xffff)).map { _ in UInt32(truncatingIfNeeded: r.next()) }
+        s.mockCacheCleared = (0..<Int(counts >> 48)).map { _ in UInt8(truncatingIfNeeded: r.next()) }
         s.objects.reserveCapacity(objectCount)
         for _ in 0..<objectCount {
             let head = r.next()
@@ -94,10 +99,14 @@ extension IOMMUFDState {
                 body = .hwptNested(HWPTNested(parent: UInt32(truncatingIfNeeded: tag >> 32), domain: DomainID(truncatingIfNeeded: tag >> 8),
                                               pasidCompat: tag & 1 << 26 != 0, autoDomain: tag & 1 << 24 != 0,
                                               viommu: tag & 1 << 27 != 0 ? UInt32(truncatingIfNeeded: r.next()) : 0,
-                                              fault: tag & 1 << 28 != 0 ? UInt32(truncatingIfNeeded: r.next()) : 0))
+                                              fault: tag & 1 << 28 != 0 ? UInt32(truncatingIfNeeded: r.next()) : 0,
+                                              mockIOTLBCleared: tag & 1 << 29 != 0 ? UInt8(truncatingIfNeeded: r.next()) : 0))
             case 5:
-                body = .viommu(VIOMMU(hwpt: UInt32(truncatingIfNeeded: tag >> 32), iommu: Int(tag >> 8 & 0xff_ffff),
-                                      type: UInt32(truncatingIfNeeded: r.next())))
+                let word = r.next()
+                var v = VIOMMU(hwpt: UInt32(truncatingIfNeeded: tag >> 32), iommu: Int(tag >> 8 & 0xff_ffff), type: UInt32(truncatingIfNeeded: word))
+                v.mmapCount = UInt32(truncatingIfNeeded: word >> 33)
+                if word & 1 << 32 != 0 { v.mmapOffset = r.next() }
+                body = .viommu(v)
             case 6:
                 let deviceID = UInt32(truncatingIfNeeded: r.next()), virtID = r.next()
                 body = .vdevice(VDevice(viommu: UInt32(truncatingIfNeeded: tag >> 32), deviceID: deviceID, device: Int(tag >> 8 & 0xff_ffff),

@@ -2,7 +2,7 @@
 extension IOMMUFDState {
     public func describe(_ topology: Topology) -> [String] {
         Self.accountLines(accountMode) + objects.flatMap { Self.lines(of: $0, topology) } + Self.tombstoneLines(tombstones)
-            + Self.attachmentLines(attachments, topology)
+            + Self.mockCacheLines(mockCacheCleared, topology) + Self.attachmentLines(attachments, topology)
             + Self.ridThroughPasidLines(ridThroughPasid, topology) + hardware.describe(topology)
     }
 
@@ -32,9 +32,11 @@ extension IOMMUFDState {
             return ["hwpt \(o.id): paging on ioas \(h.ioas), domain \(h.domain)\(tags.isEmpty ? "" : " (" + tags.joined(separator: ", ") + ")"), users \(o.users)"]
         case .hwptNested(let n):
             let through = (n.viommu != 0 ? " through viommu \(n.viommu)" : "") + (n.fault != 0 ? ", faults to \(n.fault)" : "")
+                + (n.mockIOTLBCleared != 0 ? ", mock IOTLB slots zeroed \(String(n.mockIOTLBCleared, radix: 2))" : "")
             return ["hwpt \(o.id): nested over hwpt \(n.parent)\(through), domain \(n.domain)\(n.pasidCompat ? " (pasid)" : "")\(n.autoDomain ? " (auto)" : ""), users \(o.users)"]
         case .viommu(let v):
-            return ["viommu \(o.id): type \(SizeText.hex(UInt64(v.type))) on iommu \(topology.iommus[v.iommu].name) over hwpt \(v.hwpt), users \(o.users)"]
+            let region = v.mmapOffset.map { ", region at mmap offset \(SizeText.hex($0)) mapped \(v.mmapCount) time(s)" } ?? ""
+            return ["viommu \(o.id): type \(SizeText.hex(UInt64(v.type))) on iommu \(topology.iommus[v.iommu].name) over hwpt \(v.hwpt)\(region), users \(o.users)"]
         case .fault(let q):
             func text(_ r: FaultRecord) -> String {
                 "device \(r.deviceID)\(r.pasid == 0 ? "" : " pasid \(r.pasid)") via hwpt \(r.hwpt)\(r.cookie == 0 ? "" : " cookie \(r.cookie)")"
@@ -55,6 +57,12 @@ extension IOMMUFDState {
             return ["vdevice \(o.id): \(topology.devices[v.device].name) (device \(v.deviceID)) is virtual id \(SizeText.hex(v.virtID)) in viommu \(v.viommu)"]
         case .device(let d):
             return ["device \(o.id): \(topology.devices[d].name) bound, users \(o.users)"]
+        }
+    }
+
+    static func mockCacheLines(_ cleared: [UInt8], _ topology: Topology) -> [String] {
+        cleared.enumerated().filter { $0.element != 0 }.map { d, m in
+            "device \(topology.devices[d].name): mock cache slots " + (0..<4).filter { m & (1 << $0) != 0 }.map(String.init).joined(separator: ",") + " zeroed"
         }
     }
 
@@ -106,6 +114,7 @@ extension IOMMUFDState {
             }
         }
         c.whole(before.tombstones, tombstones) { Self.tombstoneLines($0) }
+        c.whole(before.mockCacheCleared, mockCacheCleared) { Self.mockCacheLines($0, topology) }
         c.whole(before.attachments, attachments) { Self.attachmentLines($0, topology) }
         c.whole(before.ridThroughPasid, ridThroughPasid) { Self.ridThroughPasidLines($0, topology) }
         hardware.changes(since: before.hardware, topology, into: &c)

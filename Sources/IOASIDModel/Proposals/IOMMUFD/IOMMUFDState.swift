@@ -18,6 +18,26 @@ public struct IOMMUFDState: Hashable, Sendable {
     /// with its device leaves a tombstone (main.c `iommufd_object_tombstone_user`: the xarray slot
     /// holds XA_ZERO_ENTRY, so `IOMMU_DESTROY` finds nothing — ENOENT — and `xa_alloc` skips it).
     public var tombstones: [UInt32] = []
+    /// The selftest's mock devices keep four cache slots (`mock_dev->cache`), each
+    /// `IOMMU_TEST_DEV_CACHE_DEFAULT` until a vIOMMU invalidation zeroes it: bit 4d+i set, slot i of
+    /// device d is zero. A bind makes a new mock device, all slots default. Empty until a bit is set.
+    public var mockCacheCleared: [UInt8] = []
+
+    public func mockCacheSlotCleared(device: Int, slot: UInt32) -> Bool {
+        device < mockCacheCleared.count && mockCacheCleared[device] & (1 << UInt8(slot)) != 0
+    }
+
+    public mutating func clearMockCache(device: Int, slots: UInt8) {
+        if mockCacheCleared.count <= device { mockCacheCleared += Array(repeating: 0, count: device + 1 - mockCacheCleared.count) }
+        mockCacheCleared[device] |= slots
+    }
+
+    /// A new mock device: its slots back to default (and the array back to empty when all are).
+    public mutating func resetMockCache(device: Int) {
+        guard device < mockCacheCleared.count else { return }
+        mockCacheCleared[device] = 0
+        if mockCacheCleared.allSatisfy({ $0 == 0 }) { mockCacheCleared = [] }
+    }
     public var hardware = Hardware()
 
     public init(deviceCount: Int) {
@@ -164,6 +184,7 @@ extension IOMMUFDState {
         s.boundIDs = boundIDs.map { $0 }
         s.attachments = attachments.map { $0 }
         s.tombstones = tombstones.map { $0 }
+        s.mockCacheCleared = mockCacheCleared.map { $0 }
         s.accountMode = accountMode
         s.ridThroughPasid = ridThroughPasid
         s.hardware = hardware.unshared()

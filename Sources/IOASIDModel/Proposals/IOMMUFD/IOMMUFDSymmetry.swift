@@ -83,6 +83,11 @@ extension IOMMUFDState {
             }
         }
         for (d, id) in boundIDs.enumerated() { s.boundIDs[devices[d]] = id }
+        if !mockCacheCleared.isEmpty {
+            s.mockCacheCleared = Array(repeating: 0, count: max(mockCacheCleared.count, devices.max().map { $0 + 1 } ?? 0))
+            for (d, m) in mockCacheCleared.enumerated() { s.mockCacheCleared[devices[d]] = m }
+            while s.mockCacheCleared.last == 0 { s.mockCacheCleared.removeLast() }
+        }
         s.ridThroughPasid = 0
         for d in devices.indices where ridThroughPasid & (1 << UInt64(d)) != 0 { s.ridThroughPasid |= 1 << UInt64(devices[d]) }
         s.attachments = attachments.map { a in
@@ -112,7 +117,8 @@ extension IOMMUFDState {
     func signature(of device: Int, _ topology: Topology) -> UInt64 {
         let g = topology.devices[device].group
         var f = Fingerprint()
-        f.mix(UInt64(boundIDs[device]) | (ridThroughPasid >> UInt64(device) & 1) << 32)
+        f.mix(UInt64(boundIDs[device]) | (ridThroughPasid >> UInt64(device) & 1) << 32
+              | UInt64(device < mockCacheCleared.count ? mockCacheCleared[device] : 0) << 40)
         for a in attachments where Int(a.group) == g { f.mix(UInt64(a.pasid) << 32 | UInt64(a.hwpt)) }
         f.mix(hardware.signature(ofGroup: g))
         return f.value

@@ -102,7 +102,9 @@ public struct IOMMUFDView: HardwareView {
                 expected[n.viommu != 0 ? n.viommu : n.parent, default: 0] += 1
                 if n.fault != 0 { expected[n.fault, default: 0] += 1 }
             case .device: expected[o.id, default: 0] += 1
-            case .viommu(let v): expected[v.hwpt, default: 0] += 1
+            case .viommu(let v):
+                expected[v.hwpt, default: 0] += 1
+                expected[o.id, default: 0] += Int(v.mmapCount)
             case .vdevice(let v): expected[v.viommu, default: 0] += 1
             case .fault(let q):
                 if q.fdOpen { expected[o.id, default: 0] += 1 }
