@@ -4,6 +4,8 @@ extension IOMMUFD {
     func hwptAlloc(_ a: HWPTAllocArgs, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         typealias C = IOMMUFDConstants
         guard a.reserved == 0 else { throw .EOPNOTSUPP }
+        // The data type and length must agree before anything is looked up.
+        guard a.dataConsistent else { throw .EINVAL }
         guard case .device(let device)? = s.object(a.devID)?.body else { throw .ENOENT }
         // A failed pt_id lookup is EINVAL here, not ENOENT (hw_pagetable.c).
         guard let pt = s.object(a.ptID) else { throw .EINVAL }
@@ -13,7 +15,11 @@ extension IOMMUFD {
         case .ioas:
             let known = C.IOMMU_HWPT_ALLOC_NEST_PARENT | C.IOMMU_HWPT_ALLOC_DIRTY_TRACKING | C.IOMMU_HWPT_FAULT_ID_VALID | C.IOMMU_HWPT_ALLOC_PASID
             guard a.flags & ~known == 0 else { throw .EOPNOTSUPP }
-            guard a.s1Format == nil else { throw .EOPNOTSUPP }
+            // Paging domains take no driver data, except the mock's own type (selftest.c).
+            if a.effectiveDataLen != 0 {
+                guard let d = NestedData(for: topology.iommu(of: device)), d.type == IOMMUFDConstants.IOMMU_HWPT_DATA_SELFTEST,
+                      a.effectiveDataType(device: device, topology) == d.type, a.s1Format == nil else { throw .EOPNOTSUPP }
+            }
             let nestParent = a.flags & C.IOMMU_HWPT_ALLOC_NEST_PARENT != 0
             let dirty = a.flags & C.IOMMU_HWPT_ALLOC_DIRTY_TRACKING != 0
             if dirty, !topology.devices[device].dirtyTracking { throw .EOPNOTSUPP }
@@ -26,7 +32,8 @@ extension IOMMUFD {
             try addDomain(hwptID: id, &s)
         case .hwptPaging(let parent):
             guard a.flags & ~(C.IOMMU_HWPT_FAULT_ID_VALID | C.IOMMU_HWPT_ALLOC_PASID) == 0 else { throw .EOPNOTSUPP }
-            guard let s1 = a.s1Format else { throw .EOPNOTSUPP }
+            // No driver data (`!user_data->len`).
+            guard a.effectiveDataLen != 0 else { throw .EOPNOTSUPP }
             guard !parent.autoDomain, parent.nestParent,
                   let parentDomain = s.hardware.domain(parent.domain),
                   topology.iommus[parentDomain.iommu].preset == iommu.preset else { throw .EINVAL }
@@ -37,7 +44,8 @@ extension IOMMUFD {
             if parentDomain.preset.format.family != .vtdSecondStage {
                 guard scopeAllows(parentDomain, behind: topology.devices[device].iommu) else { throw .EINVAL }
             }
-            let domainID = try allocateNestedDomain(s1: s1, root: a.s1Root, over: parentDomain, for: device, &s)
+            try checkNestedData(a, device: device)
+            let domainID = try allocateNestedDomain(s1: a.s1Format ?? iommu.stage1Preset, root: a.s1Root, over: parentDomain, for: device, &s)
             id = s.insertObject(.hwptNested(HWPTNested(parent: a.ptID, domain: domainID, pasidCompat: a.flags & C.IOMMU_HWPT_ALLOC_PASID != 0)))
             s.addUsers(a.ptID, 1)
         case .viommu(let viommu):
@@ -57,6 +65,15 @@ extension IOMMUFD {
             s.addUsers(a.faultID, 1)
         }
         return Outcome(.ok, outputs: [OutputField("out_hwpt_id", .number(UInt64(id)))], principal: UInt64(id))
+    }
+
+    /// The driver's own checks of a nested domain's data (`domain_alloc_nested`): a type other than
+    /// its own is EOPNOTSUPP, a length short of its struct's required fields EINVAL
+    /// (`iommu_copy_struct_from_user`).
+    func checkNestedData(_ a: HWPTAllocArgs, device: Int) throws(Errno) {
+        guard let d = NestedData(for: topology.iommu(of: device)) else { throw .EOPNOTSUPP }
+        guard a.effectiveDataType(device: device, topology) == d.type else { throw .EOPNOTSUPP }
+        guard a.effectiveDataLen >= d.minLength else { throw .EINVAL }
     }
 
     /// The driver's nested domain (`domain_alloc_nested`): the device's stage-1 format over the

@@ -119,9 +119,11 @@ extension IOMMUFD {
         guard viommu.iommu == topology.devices[device].iommu else { throw .EINVAL }
         guard a.flags & ~(C.IOMMU_HWPT_FAULT_ID_VALID | C.IOMMU_HWPT_ALLOC_PASID) == 0 else { throw .EOPNOTSUPP }
         // No driver data (`data_len == 0`).
-        guard let s1 = a.s1Format else { throw .EOPNOTSUPP }
+        guard a.effectiveDataLen != 0 else { throw .EOPNOTSUPP }
         guard let parent = s.paging(viommu.hwpt), let parentDomain = s.hardware.domain(parent.domain) else { throw .EINVAL }
-        let domainID = try allocateNestedDomain(s1: s1, root: a.s1Root, over: parentDomain, for: device, &s)
+        try checkNestedData(a, device: device)
+        let domainID = try allocateNestedDomain(s1: a.s1Format ?? topology.iommu(of: device).stage1Preset, root: a.s1Root,
+                                                over: parentDomain, for: device, &s)
         let id = s.insertObject(.hwptNested(HWPTNested(parent: viommu.hwpt, domain: domainID, pasidCompat: a.flags & C.IOMMU_HWPT_ALLOC_PASID != 0,
                                                        viommu: a.ptID)))
         s.addUsers(a.ptID, 1)

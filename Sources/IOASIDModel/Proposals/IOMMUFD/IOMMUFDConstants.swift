@@ -31,6 +31,12 @@ public enum IOMMUFDConstants {
     /// drivers/iommu/iommufd/iommufd_test.h
     public static let IOMMU_VIOMMU_TYPE_SELFTEST: UInt32 = 0xdeadbeef
 
+    // enum iommu_hwpt_data_type, and the selftest's
+    public static let IOMMU_HWPT_DATA_NONE: UInt32 = 0
+    public static let IOMMU_HWPT_DATA_VTD_S1: UInt32 = 1
+    public static let IOMMU_HWPT_DATA_ARM_SMMUV3: UInt32 = 2
+    public static let IOMMU_HWPT_DATA_SELFTEST: UInt32 = 0xdead
+
     // enum iommu_hw_queue_type
     public static let IOMMU_HW_QUEUE_TYPE_DEFAULT: UInt32 = 0
     public static let IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV: UInt32 = 1
@@ -83,7 +89,7 @@ public enum IOMMUFDConstants {
         "IOMMU_OPTION_RLIMIT_MODE": 0, "IOMMU_OPTION_HUGE_PAGES": 1,
         "IOMMU_OPTION_OP_SET": 0, "IOMMU_OPTION_OP_GET": 1,
         "VFIO_DEVICE_ATTACH_PASID": 1, "VFIO_DEVICE_DETACH_PASID": 1,
-        "IOMMU_HWPT_DATA_NONE": 0,
+        "IOMMU_HWPT_DATA_NONE": 0, "IOMMU_HWPT_DATA_VTD_S1": 1, "IOMMU_HWPT_DATA_ARM_SMMUV3": 2, "IOMMU_HWPT_DATA_SELFTEST": 0xdead,
         "IOMMU_HW_INFO_FLAG_INPUT_TYPE": 1, "IOMMU_HW_INFO_TYPE_DEFAULT": 0, "IOMMU_HW_INFO_TYPE_NONE": 0,
         "IOMMU_HW_INFO_TYPE_INTEL_VTD": 1, "IOMMU_HW_INFO_TYPE_ARM_SMMUV3": 2, "IOMMU_HW_INFO_TYPE_TEGRA241_CMDQV": 3,
         "IOMMU_HW_INFO_TYPE_SELFTEST": 0xfeedbeef, "IOMMU_HW_CAP_DIRTY_TRACKING": 1,

@@ -86,6 +86,8 @@ extension IOMMUFDOperation {
             var out: [(String, ArgumentText)] = [("flags", Self.hwptFlagsText(a.flags)), ("dev_id", .number(UInt64(a.devID))), ("pt_id", .number(UInt64(a.ptID)))]
             if let f = a.s1Format { out += [("s1_format", .word(f.rawValue)), ("s1_root", .address(a.s1Root))] }
             if a.faultID != 0 { out.append(("fault_id", .number(UInt64(a.faultID)))) }
+            if let t = a.dataType { out.append(("data_type", .address(UInt64(t)))) }
+            if let l = a.dataLen { out.append(("data_len", .number(UInt64(l)))) }
             return out
         case .getHWInfo(let a):
             var out: [(String, ArgumentText)] = [("dev_id", .number(UInt64(a.devID)))]

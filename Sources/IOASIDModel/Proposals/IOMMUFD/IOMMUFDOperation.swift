@@ -120,9 +120,15 @@ public struct HWPTAllocArgs: Hashable, Sendable {
     public var reserved: UInt32
     public var s1Format: FormatPreset?
     public var s1Root: UInt64
+    /// `data_type` and `data_len` as written; unwritten, they are the driver's own type and
+    /// struct size when `s1_format` stands for the data, else NONE and 0.
+    public var dataType: UInt32?
+    public var dataLen: UInt32?
 
     public init(flags: UInt32, devID: UInt32, ptID: UInt32, faultID: UInt32 = 0, reserved: UInt32 = 0,
-                s1Format: FormatPreset? = nil, s1Root: UInt64 = 0) {
+                s1Format: FormatPreset? = nil, s1Root: UInt64 = 0, dataType: UInt32? = nil, dataLen: UInt32? = nil) {
+        self.dataType = dataType
+        self.dataLen = dataLen
         self.flags = flags
         self.devID = devID
         self.ptID = ptID
@@ -130,6 +136,41 @@ public struct HWPTAllocArgs: Hashable, Sendable {
         self.reserved = reserved
         self.s1Format = s1Format
         self.s1Root = s1Root
+    }
+}
+
+extension HWPTAllocArgs {
+    /// The length the kernel sees: as written, else the stand-in's (any nonzero length will do
+    /// for the checks the model makes, so the struct's required size).
+    var effectiveDataLen: UInt32 { dataLen ?? (s1Format != nil && dataType == nil ? NestedData.standInLength : 0) }
+
+    func effectiveDataType(device: Int, _ topology: Topology) -> UInt32 {
+        dataType ?? (s1Format != nil ? NestedData(for: topology.iommu(of: device))?.type ?? 0 : 0)
+    }
+
+    /// `iommufd_hwpt_alloc`: NONE with a length, or a type without one, is EINVAL. Unwritten fields
+    /// follow the stand-in.
+    var dataConsistent: Bool {
+        let type = dataType ?? (s1Format != nil ? 1 : 0)
+        return (type == 0) == (effectiveDataLen == 0)
+    }
+}
+
+/// A driver's nested-domain data (`enum iommu_hwpt_data_type` and its struct): the mock's
+/// `struct iommu_hwpt_selftest` (`iotlb`, 4 bytes required), VT-d's `struct iommu_hwpt_vtd_s1`
+/// (through `__reserved`, 24), SMMUv3's `struct iommu_hwpt_arm_smmuv3` (`ste[2]`, 16).
+struct NestedData {
+    let type: UInt32
+    let minLength: UInt32
+    static let standInLength: UInt32 = 64
+
+    init?(for iommu: IOMMUSpec) {
+        typealias C = IOMMUFDConstants
+        switch iommu.preset.format.family {
+        case .mock, .tiny: (type, minLength) = (C.IOMMU_HWPT_DATA_SELFTEST, 4)
+        case .vtdSecondStage, .x86FirstStage: (type, minLength) = (C.IOMMU_HWPT_DATA_VTD_S1, 24)
+        case .armLPAE: (type, minLength) = (C.IOMMU_HWPT_DATA_ARM_SMMUV3, 16)
+        }
     }
 }
 

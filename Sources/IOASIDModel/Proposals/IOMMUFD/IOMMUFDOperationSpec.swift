@@ -36,7 +36,7 @@ extension IOMMUFDOperation {
                               outputs: ["val64"], "get or set RLIMIT_MODE or an IOAS's HUGE_PAGES")
         case .hwptAlloc:
             return OperationSpec("IOMMU_HWPT_ALLOC", ["flags": .flags, "dev_id": .u32, "pt_id": .u32, "fault_id": .u32, "__reserved": .u32,
-                                                       "s1_format": .preset, "s1_root": .u64],
+                                                       "s1_format": .preset, "s1_root": .u64, "data_type": .u32, "data_len": .u32],
                               outputs: ["out_hwpt_id"], "allocate a paging HWPT on an IOAS, or a nested one over a nest parent")
         case .getHWInfo:
             return OperationSpec("IOMMU_GET_HW_INFO", ["dev_id": .u32, "flags": .flags, "data_len": .u32, "in_data_type": .u32, "__reserved": .u32],
@@ -171,7 +171,9 @@ extension IOMMUFDOperation {
             var preset: FormatPreset?
             if case .preset(let p)? = args["s1_format"] { preset = p }
             return .hwptAlloc(HWPTAllocArgs(flags: u32("flags"), devID: u32("dev_id"), ptID: u32("pt_id"), faultID: u32("fault_id"),
-                                            reserved: u32("__reserved"), s1Format: preset, s1Root: n("s1_root")))
+                                            reserved: u32("__reserved"), s1Format: preset, s1Root: n("s1_root"),
+                                            dataType: args["data_type"] == nil ? nil : u32("data_type"),
+                                            dataLen: args["data_len"] == nil ? nil : u32("data_len")))
         case "IOMMU_GET_HW_INFO":
             return .getHWInfo(HWInfoArgs(devID: u32("dev_id"), flags: u32("flags"), dataLen: u32("data_len"), inDataType: u32("in_data_type"),
                                          reserved: u32("__reserved")))
