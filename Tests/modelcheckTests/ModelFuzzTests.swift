@@ -46,12 +46,13 @@ import Testing
 
     @Test func mutatedModelsNeverCrashAndBadOnesAreLocated() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let seeds = try ["models/example.model", "models/iommufd.model", "models/iommufd-dirty.model", "models/iommufd-privileged.model"].map {
+        let seeds = try ["models/example.model", "models/iommufd.model", "models/iommufd-dirty.model", "models/iommufd-privileged.model",
+                         "models/iommufd-viommu.model", "models/kernel-selftest/iommufd_viommu.model", "models/seeds/h16-smmu-invalidate-unissued.model"].map {
             try String(contentsOfFile: root.appendingPathComponent($0).path, encoding: .utf8)
         }
         var rng = SplitMix64(state: 20261123)
         var (accepted, rejected) = (0, 0)
-        for n in 0..<3000 {
+        for n in 0..<4200 {
             let text = Self.mutate(seeds[n % seeds.count], &rng)
             let model: Model
             do {

@@ -40,7 +40,10 @@ extension IOMMUFD {
         guard a.dataType == driver.dataType, a.entryNum == 0 || a.entryLen == driver.entryLen else { return result(.EINVAL, handled: 0) }
         var handled: UInt32 = 0
         var unissued: [InvalidateEntry] = []
-        for i in 0..<Int(a.entryNum) {
+        // Entries past the arrays are zeroed and all alike: the first of them stands for the rest
+        // (an entry_num near 2^32 costs one step, not four billion).
+        let explicit = min(Int(a.entryNum), a.entries.count + 1)
+        for i in 0..<explicit {
             let entry = i < a.entries.count ? a.entries[i] : InvalidateEntry()
             if let errno = driver.refusal(of: entry, a.hwptID, self, s) {
                 // SMMUv3 counts the commands it converted as handled, though those since the last
@@ -59,7 +62,7 @@ extension IOMMUFD {
             if driver.batches {
                 unissued.append(entry)
                 // arm_smmu_cmdq_issue_cmdlist every CMDQ_BATCH_ENTRIES - 1 commands, and at the end.
-                if unissued.count == Self.smmuBatch - 1 || i == Int(a.entryNum) - 1 {
+                if unissued.count == Self.smmuBatch - 1 || i == explicit - 1 {
                     for e in unissued { perform(e, on: a.hwptID, &s) }
                     unissued = []
                 }
@@ -67,6 +70,7 @@ extension IOMMUFD {
                 perform(entry, on: a.hwptID, &s)
             }
         }
+        handled += a.entryNum - UInt32(explicit)
         return result(nil, handled: handled)
     }
 
