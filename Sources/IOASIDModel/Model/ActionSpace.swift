@@ -111,6 +111,9 @@ public final class ActionSpace: Sendable {
         switch b { case .hwptPaging, .hwptNested: return true; default: return false }
     }
     static func isDevice(_ b: ObjectBody) -> Bool { if case .device = b { return true }; return false }
+    static func isVIOMMU(_ b: ObjectBody) -> Bool { if case .viommu = b { return true }; return false }
+    static func isFault(_ b: ObjectBody) -> Bool { if case .fault = b { return true }; return false }
+    static func isVEventQ(_ b: ObjectBody) -> Bool { if case .veventq = b { return true }; return false }
 
     /// Appends iommufd's candidate operations in `state`, in a fixed order. The products of the
     /// bounds (pairs × addresses × ids, pairs², probes) are generated families, produced only as
@@ -244,7 +247,7 @@ public final class ActionSpace: Sendable {
     /// with the window's first GPA as the guest's stage-1 root.
     func viommuActions(_ state: IOMMUFDState, _ deviceIDs: [UInt32], into out: inout ActionFamilies<IOMMUFDOperation>) {
         let parents = ids(state) { if case .hwptPaging(let h) = $0 { return h.nestParent }; return false }
-        let viommus = ids(state) { if case .viommu = $0 { return true }; return false }
+        let viommus = ids(state, Self.isVIOMMU)
         let root = probes.first ?? bounds.window.first
         for dev in deviceIDs {
             let device: Int? = { if case .device(let d)? = state.object(dev)?.body { return d }; return nil }()
@@ -261,7 +264,7 @@ public final class ActionSpace: Sendable {
     /// `ops +hw-queue`: queues 0 and 1 of the selftest's type in each vIOMMU (and one id of
     /// another kind) over each (IOVA, length) pair.
     func hwQueueActions(_ state: IOMMUFDState, into out: inout ActionFamilies<IOMMUFDOperation>) {
-        let viommus = ids(state) { if case .viommu = $0 { return true }; return false }, pairs = self.pairs
+        let viommus = ids(state, Self.isVIOMMU), pairs = self.pairs
         let type = IOMMUFDConstants.IOMMU_HW_QUEUE_TYPE_SELFTEST
         out.append(viommus.count * 2, by: pairs.count) { vi, k in
             .hwQueueAlloc(HWQueueAllocArgs(viommuID: viommus[vi / 2], type: type, index: UInt32(vi % 2), iova: pairs[k].iova, length: pairs[k].length))
@@ -304,7 +307,7 @@ public final class ActionSpace: Sendable {
     func faultActions(_ state: IOMMUFDState, _ deviceIDs: [UInt32], _ ioasIDs: [UInt32], into out: inout ActionFamilies<IOMMUFDOperation>) {
         typealias C = IOMMUFDConstants
         out.append(.faultQueueAlloc(flags: 0))
-        let faults = ids(state) { if case .fault = $0 { return true }; return false }
+        let faults = ids(state, Self.isFault)
         for dev in deviceIDs { for pt in ioasIDs { for f in faults {
             out.append(.hwptAlloc(HWPTAllocArgs(flags: C.IOMMU_HWPT_FAULT_ID_VALID, devID: dev, ptID: pt, faultID: f)))
         } } }
@@ -319,12 +322,12 @@ public final class ActionSpace: Sendable {
     /// `ops +veventq`: a vEVENTQ of depth 1 of the selftest's type on each vIOMMU, an event from
     /// each bound device, a read of two, and closing the fd.
     func veventqActions(_ state: IOMMUFDState, _ deviceIDs: [UInt32], into out: inout ActionFamilies<IOMMUFDOperation>) {
-        let viommus = ids(state) { if case .viommu = $0 { return true }; return false }
+        let viommus = ids(state, Self.isVIOMMU)
         for v in viommus {
             out.append(.veventqAlloc(viommuID: v, type: IOMMUFDConstants.IOMMU_VEVENTQ_TYPE_SELFTEST, depth: 1, flags: 0, reserved: 0))
         }
         for dev in deviceIDs { out.append(.triggerVEvent(devID: dev)) }
-        for q in ids(state, { if case .veventq = $0 { return true }; return false }) {
+        for q in ids(state, Self.isVEventQ) {
             out.append(.veventqRead(veventqID: q, count: 2))
             out.append(.eventFDClose(id: q))
         }

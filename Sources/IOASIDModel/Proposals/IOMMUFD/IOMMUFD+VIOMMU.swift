@@ -72,7 +72,7 @@ extension IOMMUFD {
         guard v.mmapOffset == offset, length == regionLength else { throw .ENXIO }
         v.mmapCount += 1
         s.objects[i].body = .viommu(v)
-        s.objects[i].users += 1
+        s.addUsers(s.objects[i].id, 1)
         return .ok
     }
 
@@ -84,7 +84,7 @@ extension IOMMUFD {
         }), case .viommu(var v) = s.objects[i].body else { throw .EINVAL }
         v.mmapCount -= 1
         s.objects[i].body = .viommu(v)
-        s.objects[i].users -= 1
+        s.addUsers(s.objects[i].id, -1)
         return .ok
     }
 
