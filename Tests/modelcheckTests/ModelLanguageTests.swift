@@ -32,7 +32,7 @@ import Testing
         ("scenario \"s\" {\n  gpu = IOMMU_IOAS_ALLOC => ok\n}", 5, 3, "'gpu' is a device, IOMMU or group name and cannot be bound"),
         ("scenario \"s\" {\n  IOMMU_IOAS_ALLOC => ok\n", 4, 1, "'scenario' block is not closed: expected '}' before the end of the file"),
         ("set domain-scop = instance", 4, 5, "unknown knob 'domain-scop'; did you mean 'domain-scope'?"),
-        ("set type1-version = v1", 4, 5, "knob 'type1-version' does not belong to proposal 'iommufd' (owners: vfio-type1; iommufd's knobs: compat-check, domain-scope, pasid-scope, multi-attach, stage2-pin-tables, unmap-large-leaf, destroy-check, dirty-clear, vdevice-unbind, vdevice-virt-id, hw-queue-lock, nested-iotlb-flush, smmu-invalidate-error, iopf-detach)"),
+        ("set type1-version = v1", 4, 5, "knob 'type1-version' does not belong to proposal 'iommufd' (owners: vfio-type1; iommufd's knobs: compat-check, domain-scope, pasid-scope, multi-attach, stage2-pin-tables, unmap-large-leaf, destroy-check, dirty-clear, vdevice-unbind, vdevice-virt-id, hw-queue-lock, nested-iotlb-flush, smmu-invalidate-error, iopf-detach, access-driver)"),
         ("set domain-scope = sharde", 4, 20, "'sharde' is not a value of 'domain-scope'; did you mean 'shared'?"),
         ("check translaton", 4, 7, "unknown invariant 'translaton'; did you mean 'translation'?"),
         ("explore {\n  depht 3\n}", 5, 3, "unknown explore statement 'depht'; did you mean 'depth'?"),

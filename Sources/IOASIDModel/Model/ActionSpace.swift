@@ -19,7 +19,7 @@ public final class ActionSpace: Sendable {
     /// The `ops` words in force, as iommufd names them.
     let groups: Set<OperationGroup>
     /// The `objects` caps of the kinds iommufd has (`.max` when not capped).
-    let caps: (ioas: Int, hwpt: Int, device: Int, domain: Int, pasid: Int, viommu: Int, fault: Int)
+    let caps: (ioas: Int, hwpt: Int, device: Int, domain: Int, pasid: Int, viommu: Int, fault: Int, access: Int)
 
     public init(topology: Topology, bounds: ExploreBounds, config: IOMMUFDConfig = IOMMUFDConfig()) {
         self.topology = topology
@@ -62,7 +62,7 @@ public final class ActionSpace: Sendable {
         // Looked up once: the caps are checked on every successor.
         caps = (bounds.objects["ioas"] ?? .max, bounds.objects["hwpt"] ?? .max, bounds.objects["device"] ?? .max,
                 bounds.objects["domain"] ?? .max, bounds.objects["pasid"] ?? .max, bounds.objects["viommu"] ?? .max,
-                bounds.objects["fault"] ?? .max)
+                bounds.objects["fault"] ?? .max, bounds.objects["access"] ?? .max)
     }
 
     func userVAs(for iova: UInt64) -> [UInt64] { bounds.userVAs ?? [iova &+ 0x1_0000_0000] }
@@ -114,6 +114,7 @@ public final class ActionSpace: Sendable {
     static func isVIOMMU(_ b: ObjectBody) -> Bool { if case .viommu = b { return true }; return false }
     static func isFault(_ b: ObjectBody) -> Bool { if case .fault = b { return true }; return false }
     static func isVEventQ(_ b: ObjectBody) -> Bool { if case .veventq = b { return true }; return false }
+    static func isAccess(_ b: ObjectBody) -> Bool { if case .access = b { return true }; return false }
 
     /// Appends iommufd's candidate operations in `state`, in a fixed order. The products of the
     /// bounds (pairs × addresses × ids, pairs², probes) are generated families, produced only as
@@ -163,6 +164,12 @@ public final class ActionSpace: Sendable {
                 for r in config.multiAttach != .perPasid ? windowAndHalves : [bounds.window] { out.append(.ioasAllowIOVAs(ioasID: id, ranges: [r], reserved: 0)) }
             }
         }
+        if g.contains(.reserved) {
+            let pairs = self.pairs
+            out.append(ioasIDs.count, by: pairs.count) { i, k in
+                .addReserved(ioasID: ioasIDs[i], start: pairs[k].iova, length: pairs[k].length)
+            }
+        }
         if g.contains(.option) {
             for id in ioasIDs { for v: UInt64 in [0, 1] {
                 out.append(.option(optionID: C.IOMMU_OPTION_HUGE_PAGES, op: C.IOMMU_OPTION_OP_SET, objectID: id, value: v, reserved: 0))
@@ -185,6 +192,7 @@ public final class ActionSpace: Sendable {
         if g.contains(.invalidate) { invalidateActions(state, into: &out) }
         if g.contains(.fault) { faultActions(state, deviceIDs, ioasIDs, into: &out) }
         if g.contains(.veventq) { veventqActions(state, deviceIDs, into: &out) }
+        if g.contains(.access) { accessActions(state, ioasIDs, into: &out) }
         if g.contains(.hwInfo) { for dev in deviceIDs { out.append(.getHWInfo(HWInfoArgs(devID: dev))) } }
         if g.contains(.bind) { for d in topology.devices.indices { out.append(.bind(device: d, iommufd: nil, flags: 0)) } }
         if g.contains(.attach) {
@@ -319,6 +327,25 @@ public final class ActionSpace: Sendable {
         }
     }
 
+    /// `ops +access`: an access of each kind on each IOAS; for each access, a pin of each pair,
+    /// the unpin of each range it holds, a read and a write of each pair, a replace onto each
+    /// IOAS, and closing its fd.
+    func accessActions(_ state: IOMMUFDState, _ ioasIDs: [UInt32], into out: inout ActionFamilies<IOMMUFDOperation>) {
+        typealias C = IOMMUFDConstants
+        for id in ioasIDs { for flags in [0, C.MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES] { out.append(.createAccess(ioasID: id, flags: flags)) } }
+        for o in state.objects {
+            guard case .access(let a) = o.body else { continue }
+            let fd = UInt32(IOMMUFD.eventFD(o.id))
+            for p in pairs { out.append(.accessPages(AccessPagesArgs(fd: fd, iova: p.iova, length: p.length))) }
+            for item in a.items { out.append(.destroyAccessPages(fd: fd, itemID: item.id)) }
+            for p in pairs { for flags in [0, C.MOCK_ACCESS_RW_WRITE] {
+                out.append(.accessRW(AccessRWArgs(fd: fd, iova: p.iova, length: p.length, flags: flags)))
+            } }
+            for id in ioasIDs { out.append(.accessReplaceIOAS(fd: fd, ioasID: id)) }
+            out.append(.accessClose(fd: fd))
+        }
+    }
+
     /// `ops +veventq`: a vEVENTQ of depth 1 of the selftest's type on each vIOMMU, an event from
     /// each bound device, a read of two, and closing the fd.
     func veventqActions(_ state: IOMMUFDState, _ deviceIDs: [UInt32], into out: inout ActionFamilies<IOMMUFDOperation>) {
@@ -367,8 +394,9 @@ public final class ActionSpace: Sendable {
         if caps.domain != .max, state.hardware.domains.lazy.filter({ !$0.freed }).count > caps.domain { return true }
         // `pasid=N`: at most N PASID attachments (a RID's is not one).
         if caps.pasid != .max, state.attachments.lazy.filter({ $0.pasid != 0 }).count > caps.pasid { return true }
-        guard caps.ioas != .max || caps.hwpt != .max || caps.device != .max || caps.viommu != .max || caps.fault != .max else { return false }
-        var ioas = 0, hwpt = 0, device = 0, viommu = 0, fault = 0
+        guard caps.ioas != .max || caps.hwpt != .max || caps.device != .max || caps.viommu != .max || caps.fault != .max
+                || caps.access != .max else { return false }
+        var ioas = 0, hwpt = 0, device = 0, viommu = 0, fault = 0, access = 0
         for o in state.objects {
             switch o.body {
             case .ioas: ioas += 1
@@ -376,9 +404,11 @@ public final class ActionSpace: Sendable {
             case .device: device += 1
             case .viommu: viommu += 1
             case .fault: fault += 1
+            case .access: access += 1
             case .vdevice, .hwQueue, .veventq: break
             }
         }
         return ioas > caps.ioas || hwpt > caps.hwpt || device > caps.device || viommu > caps.viommu || fault > caps.fault
+            || access > caps.access
     }
 }

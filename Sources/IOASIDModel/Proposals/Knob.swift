@@ -20,6 +20,7 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
     case nestedIOTLBFlush = "nested-iotlb-flush"
     case smmuInvalidateError = "smmu-invalidate-error"
     case iopfDetach = "iopf-detach"
+    case accessDriver = "access-driver"
 
     public var values: [String] {
         switch self {
@@ -42,6 +43,7 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
         case .nestedIOTLBFlush: return ["children", "parent-only"]
         case .smmuInvalidateError: return ["report-unissued", "issue-first"]
         case .iopfDetach: return ["auto-respond", "leave"]
+        case .accessDriver: return ["unpins", "keeps-pins"]
         }
     }
 
@@ -66,6 +68,7 @@ public enum Knob: String, Hashable, Sendable, CaseIterable {
         case .hwQueueLock: return "a HW queue's memory: its areas locked against unmap (the kernel, EBUSY), or not"
         case .nestedIOTLBFlush: return "a stage-2 unmap's IOTLB flush: also the combined entries of nested domains over it (the drivers), or the parent's own only"
         case .iopfDetach: return "a device leaving a fault-capable HWPT: answer its pending page requests INVALID (the kernel), or leave them queued"
+        case .accessDriver: return "an emulated device's driver told to unmap (an IOAS unmap, replace or detach): unpin what it holds there (the selftest's driver), or keep its pins (the bug the kernel WARNs about: EDEADLOCK)"
         case .smmuInvalidateError: return "SMMUv3 refusing a guest's command: count the unissued commands before it as handled (the reference tree), or issue them first"
         }
     }

@@ -40,6 +40,11 @@ public struct Errno: RawRepresentable, Hashable, Sendable, Error, CustomStringCo
     public static let ENOSPC = Errno(rawValue: 28)
     /// The corresponding C error is `ERANGE`.
     public static let ERANGE = Errno(rawValue: 34)
+    /// The corresponding C error is `EDEADLOCK` (`EDEADLK`): an unmap whose accesses never let
+    /// go of their pins (`iopt_unmap_iova_range`).
+    public static let EDEADLOCK = Errno(rawValue: 35)
+    /// The corresponding C error is `EBADE`: the selftest's pages are not the user's.
+    public static let EBADE = Errno(rawValue: 52)
     /// The corresponding C error is `EMSGSIZE`.
     public static let EMSGSIZE = Errno(rawValue: 90)
     /// The corresponding C error is `EOPNOTSUPP`.
@@ -60,7 +65,7 @@ public struct Errno: RawRepresentable, Hashable, Sendable, Error, CustomStringCo
         ("E2BIG", .E2BIG), ("EBADF", .EBADF), ("EAGAIN", .EAGAIN), ("ENOMEM", .ENOMEM),
         ("EACCES", .EACCES), ("EFAULT", .EFAULT), ("EBUSY", .EBUSY), ("EEXIST", .EEXIST),
         ("ENODEV", .ENODEV), ("EINVAL", .EINVAL), ("ENOTTY", .ENOTTY), ("ENOSPC", .ENOSPC),
-        ("ERANGE", .ERANGE), ("EOVERFLOW", .EOVERFLOW), ("EBADFD", .EBADFD), ("EMSGSIZE", .EMSGSIZE),
+        ("ERANGE", .ERANGE), ("EDEADLOCK", .EDEADLOCK), ("EBADE", .EBADE), ("EOVERFLOW", .EOVERFLOW), ("EBADFD", .EBADFD), ("EMSGSIZE", .EMSGSIZE),
         ("EOPNOTSUPP", .EOPNOTSUPP), ("EADDRINUSE", .EADDRINUSE), ("ETIMEDOUT", .ETIMEDOUT),
     ]
 

@@ -138,7 +138,7 @@ extension IOMMUFD {
                 try addDomain(hwptID: id, &s)
             }
             return id
-        case .device, .viommu, .vdevice, .hwQueue, .fault, .veventq:
+        case .device, .viommu, .vdevice, .hwQueue, .fault, .veventq, .access:
             // iommufd_device_change_pt: any other object type.
             throw .EINVAL
         }

@@ -195,6 +195,9 @@ extension IOMMUFD {
             break
         case .veventq(let q):
             s.addUsers(q.viommu, -1)
+        case .access(let a):
+            // Only reached under destroy-check = none (the driver holds a reference otherwise).
+            if a.ioas != 0 { s.addUsers(a.ioas, -1) }
         }
     }
 

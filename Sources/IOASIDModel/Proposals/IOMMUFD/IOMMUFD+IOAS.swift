@@ -51,6 +51,12 @@ extension IOMMUFD {
         for area in ioas.areas where area.range.intersects(range) {
             if locked.contains(where: { $0.intersects(area.range) }) { failure = .EBUSY; break }
             guard range.contains(area.range) else { failure = .ENOENT; break }
+            // io_pagetable.c iopt_unmap_iova_range: pinned by accesses, the area is fenced
+            // (prevent_access), their drivers are told to unmap, and the walk retries; a driver
+            // that keeps its pins exhausts the retries (WARN, EDEADLOCK; the fence stays).
+            if accessesPin(area, of: ioasID, s), !releaseAccesses(of: area, in: ioasID, &s) {
+                return Step(outcome: .errno(.EDEADLOCK), keepsPartialState: true)
+            }
             unlay(area, from: ioasID, &s)
             s.updateIOAS(ioasID) { $0.areas.removeAll { $0.range == area.range } }
             // io_pagetable.c iopt_unmap_iova_range sums into an unsigned long: areas covering all
@@ -126,6 +132,24 @@ extension IOMMUFD {
         guard !accepted.contains(where: { r in held.contains { $0.intersects(r) } }) else { throw .EADDRINUSE }
         s.updateIOAS(ioasID) { $0.allowed = accepted.sorted() }
         try rewindow(ioasID, &s)
+        return .ok
+    }
+
+    /// The selftest's `IOMMU_TEST_OP_ADD_RESERVED` (selftest.c iommufd_test_add_reserved →
+    /// io_pagetable.c iopt_reserve_iova with no owner): refused over an area or an allowed range
+    /// (EADDRINUSE), kept until the IOAS is destroyed. The reference tree computes
+    /// `start + length - 1` unchecked, so an empty or wrapping range becomes an inverted
+    /// interval-tree node; the model refuses those (EINVAL) instead of following it.
+    func addReserved(ioasID: UInt32, start: UInt64, length: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        guard let ioas = s.ioas(ioasID) else { throw .ENOENT }
+        guard let range = IOVARange(start: start, length: length) else { throw .EINVAL }
+        if ioas.areas.contains(where: { $0.range.intersects(range) }) || ioas.allowed.contains(where: { $0.intersects(range) }) {
+            throw .EADDRINUSE
+        }
+        s.updateIOAS(ioasID) { x in
+            x.testReserved.append(range)
+            x.testReserved.sort()
+        }
         return .ok
     }
 

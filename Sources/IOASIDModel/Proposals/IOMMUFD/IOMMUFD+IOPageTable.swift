@@ -4,16 +4,24 @@ extension IOMMUFD {
     /// PAGE_SIZE floor under `disable_large_pages`.
     func alignment(of ioasID: UInt32, _ s: IOMMUFDState) -> UInt64 {
         var a: UInt64 = (s.ioas(ioasID)?.disableLargePages ?? false) ? pageSize : 1
-        // Every map asks, failing ones included: no array is built for the answer.
+        // Every map asks, failing ones included: no array is built for the answer. An access
+        // that pins pages asks for PAGE_SIZE (iopt_add_access).
         for o in s.objects {
-            guard case .hwptPaging(let h) = o.body, h.ioas == ioasID, let d = s.hardware.domain(h.domain) else { continue }
-            a = max(a, d.table.pageSizes.smallest)
+            switch o.body {
+            case .hwptPaging(let h) where h.ioas == ioasID:
+                if let d = s.hardware.domain(h.domain) { a = max(a, d.table.pageSizes.smallest) }
+            case .access(let x) where x.ioas == ioasID && x.needsPin:
+                a = max(a, pageSize)
+            default:
+                continue
+            }
         }
         return a
     }
 
     /// Whether `range` meets `reserved(of:)` — the same regions, without building the list.
     func meetsReserved(_ range: IOVARange, of ioasID: UInt32, _ s: IOMMUFDState) -> Bool {
+        if s.ioas(ioasID)?.testReserved.contains(where: { $0.intersects(range) }) == true { return true }
         for o in s.objects {
             guard case .hwptPaging(let h) = o.body, h.ioas == ioasID, let d = s.hardware.domain(h.domain) else { continue }
             // The aperture's complement meets the range unless the aperture holds it.
@@ -28,9 +36,9 @@ extension IOMMUFD {
     }
 
     /// `reserved_itree` (§3.6, §4.3): the aperture complement of each domain, and the reserved
-    /// regions of each device that attached its RID to a HWPT of this IOAS.
+    /// regions of each device that attached its RID to a HWPT of this IOAS, and the selftest's own.
     func reserved(of ioasID: UInt32, _ s: IOMMUFDState) -> [IOVARange] {
-        var out: [IOVARange] = []
+        var out: [IOVARange] = s.ioas(ioasID)?.testReserved ?? []
         for (_, h) in s.pagingHWPTs(on: ioasID) {
             if let d = s.hardware.domain(h.domain) { out += topology.iommus[d.iommu].aperture.complement }
         }

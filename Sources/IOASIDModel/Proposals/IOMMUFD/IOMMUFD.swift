@@ -102,6 +102,15 @@ public struct IOMMUFD: Hashable, Sendable {
         case .veventqRead(let q, let count): return run { s throws(Errno) in try readVEvents(veventqID: q, count: count, &s) }
         case .checkMockIOTLB(let h, let id, let value): return run { s throws(Errno) in try checkMockIOTLB(hwptID: h, iotlbID: id, value: value, s) }
         case .checkMockCache(let d, let id, let value): return run { s throws(Errno) in try checkMockCache(devID: d, cacheID: id, value: value, s) }
+        case .checkMockMap(let h, let iova, let length, let uptr):
+            return run { s throws(Errno) in try checkMockMap(hwptID: h, iova: iova, length: length, uptr: uptr, s) }
+        case .addReserved(let id, let start, let length): return run { s throws(Errno) in try addReserved(ioasID: id, start: start, length: length, &s) }
+        case .createAccess(let id, let flags): return run { s throws(Errno) in try createAccess(ioasID: id, flags: flags, &s) }
+        case .accessPages(let a): return run { s throws(Errno) in try accessPages(a, &s) }
+        case .destroyAccessPages(let fd, let item): return run { s throws(Errno) in try destroyAccessPages(fd: fd, itemID: item, &s) }
+        case .accessRW(let a): return run { s throws(Errno) in try accessRW(a, s) }
+        case .accessReplaceIOAS(let fd, let id): return run { s throws(Errno) in try replaceAccessIOAS(fd: fd, ioasID: id, &s) }
+        case .accessClose(let fd): return run { s throws(Errno) in try closeAccess(fd: fd, &s) }
         case .mmap(let offset, let length): return run { s throws(Errno) in try mmapRegion(offset: offset, length: length, &s) }
         case .munmap(let offset): return run { s throws(Errno) in try munmapRegion(offset: offset, &s) }
         case .eventFDClose(let id): return run { s throws(Errno) in try closeEventFD(id: id, &s) }

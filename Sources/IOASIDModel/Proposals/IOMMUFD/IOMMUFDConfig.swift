@@ -59,6 +59,10 @@ public struct IOMMUFDConfig: Hashable, Sendable {
     /// `iopf-detach = leave`: a device leaving a fault-capable HWPT keeps its unanswered page
     /// requests queued (the hazard; the kernel answers them, `iommufd_auto_response_faults`).
     public var iopfAutoResponse = true
+    /// `access-driver = keeps-pins`: an emulated device's driver ignores the `unmap` callback, so
+    /// an IOAS unmap over its pins ends in EDEADLOCK and a replace leaves pins in the old IOAS
+    /// (a driver bug; the selftest's driver unpins).
+    public var accessDriverUnpins = true
 
     public init() {}
 
@@ -85,6 +89,7 @@ public struct IOMMUFDConfig: Hashable, Sendable {
         case .nestedIOTLBFlush: guard knob.values.contains(value) else { return false }; nestedIOTLBFlush = value == "children"
         case .smmuInvalidateError: guard knob.values.contains(value) else { return false }; smmuInvalidateIssuesBeforeError = value == "issue-first"
         case .iopfDetach: guard knob.values.contains(value) else { return false }; iopfAutoResponse = value == "auto-respond"
+        case .accessDriver: guard knob.values.contains(value) else { return false }; accessDriverUnpins = value == "unpins"
         }
         return true
     }

@@ -79,6 +79,12 @@ public enum IOMMUFDConstants {
     public static let VFIO_DMA_MAP_FLAG_READ: UInt32 = 1 << 0
     public static let VFIO_DMA_MAP_FLAG_WRITE: UInt32 = 1 << 1
     public static let VFIO_DMA_UNMAP_FLAG_ALL: UInt32 = 1 << 1
+    /// The selftest driver's access flags (`iommufd_test.h`).
+    public static let MOCK_FLAGS_ACCESS_WRITE: UInt32 = 1 << 0
+    public static let MOCK_FLAGS_ACCESS_SYZ: UInt32 = 1 << 16
+    public static let MOCK_ACCESS_RW_WRITE: UInt32 = 1 << 0
+    public static let MOCK_ACCESS_RW_SLOW_PATH: UInt32 = 1 << 2
+    public static let MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES: UInt32 = 1 << 0
 
     /// Every named constant, for the model language.
     public static let named: [String: UInt64] = [
@@ -104,6 +110,8 @@ public enum IOMMUFDConstants {
         "IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST": 0xdeadbeef, "IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST_INVALID": 0xdadbeef,
         "IOMMU_TEST_INVALIDATE_FLAG_ALL": 1, "IOMMU_VTD_INV_FLAGS_LEAF": 1,
         "MOCK_NESTED_DOMAIN_IOTLB_ID_MAX": 3, "MOCK_DEV_CACHE_ID_MAX": 3,
+        "MOCK_FLAGS_ACCESS_WRITE": 1, "MOCK_FLAGS_ACCESS_SYZ": 0x10000, "MOCK_ACCESS_RW_WRITE": 1, "MOCK_ACCESS_RW_SLOW_PATH": 4,
+        "MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES": 1,
         "IOMMU_TEST_IOTLB_DEFAULT": 0xbadbeef, "IOMMU_TEST_DEV_CACHE_DEFAULT": 0xbaddad,
         "CMDQ_OP_CFGI_CD": 0x05, "CMDQ_OP_CFGI_CD_ALL": 0x06, "CMDQ_OP_TLBI_NH_ALL": 0x10, "CMDQ_OP_TLBI_NH_ASID": 0x11,
         "CMDQ_OP_TLBI_NH_VA": 0x12, "CMDQ_OP_TLBI_NH_VAA": 0x13, "CMDQ_OP_TLBI_S12_VMALL": 0x28, "CMDQ_OP_TLBI_NSNH_ALL": 0x30,

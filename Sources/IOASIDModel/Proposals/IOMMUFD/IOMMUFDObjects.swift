@@ -10,6 +10,9 @@ public struct Area: Hashable, Sendable {
     public var writablePages: Bool
     /// A COPY shares the source's pages, so it pins nothing new.
     public var sharesPages: Bool
+    /// `area->prevent_access`: an unmap asked the accesses pinning it to let go, and they did not
+    /// (EDEADLOCK); no access may pin or read it again.
+    public var preventAccess = false
 
     public init(range: IOVARange, userVA: UInt64, permissions: Permissions, writablePages: Bool, sharesPages: Bool = false) {
         self.range = range
@@ -18,6 +21,26 @@ public struct Area: Hashable, Sendable {
         self.writablePages = writablePages
         self.sharesPages = sharesPages
     }
+}
+
+/// `struct iommufd_access` as the selftest's emulated driver holds it (selftest.c `struct
+/// selftest_access`): the IOAS it is attached to, and the ranges it pinned.
+public struct EmulatedAccess: Hashable, Sendable {
+    /// `access->ioas` (0: detached).
+    public var ioas: UInt32
+    /// `MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES`: its ops pin pages (`iova_alignment` PAGE_SIZE).
+    public var needsPin: Bool
+    /// The driver's `selftest_access_item`s, oldest first.
+    public var items: [AccessItem] = []
+    /// `next_id` of the driver's items.
+    public var nextItem: UInt32 = 0
+}
+
+/// One `iommufd_access_pin_pages` the driver has not undone: the IOAS whose areas it pinned.
+public struct AccessItem: Hashable, Sendable {
+    public var id: UInt32
+    public var ioas: UInt32
+    public var range: IOVARange
 }
 
 /// `struct iommufd_ioas` with its `io_pagetable`.
@@ -33,6 +56,9 @@ public struct IOAS: Hashable, Sendable {
     /// automatic domain reuse tries them in this order. User-allocated HWPTs are on the kernel's
     /// list too but never tried, so their order is not kept (it would split states for nothing).
     public var hwptOrder: [UInt32] = []
+    /// Ranges the selftest reserved with `IOMMU_TEST_OP_ADD_RESERVED` (`iopt_reserve_iova` with
+    /// no owner: they stay in `reserved_itree` until the IOAS goes), sorted.
+    public var testReserved: [IOVARange] = []
 
     public init() {}
 }
@@ -173,6 +199,8 @@ public enum ObjectBody: Hashable, Sendable {
     case hwQueue(HWQueue)
     case fault(FaultQueue)
     case veventq(VEventQueue)
+    /// An emulated device's access (`IOMMUFD_OBJ_ACCESS`), created by the selftest's driver.
+    case access(EmulatedAccess)
 
     /// The `IOMMUFD_OBJ_*` name.
     public var kindName: String {
@@ -186,6 +214,7 @@ public enum ObjectBody: Hashable, Sendable {
         case .hwQueue: return "HW_QUEUE"
         case .fault: return "FAULT"
         case .veventq: return "VEVENTQ"
+        case .access: return "ACCESS"
         }
     }
 }

@@ -148,6 +148,28 @@ extension IOMMUFDOperation {
             return [("veventq_id", .number(UInt64(q))), ("count", .number(UInt64(count)))]
         case .eventFDClose(let id):
             return [("id", .number(UInt64(id)))]
+        case .checkMockMap(let h, let iova, let length, let uptr):
+            return [("id", .number(UInt64(h))), ("iova", .address(iova)), ("length", .address(length)), ("uptr", .address(uptr))]
+        case .addReserved(let id, let start, let length):
+            return [("id", .number(UInt64(id))), ("start", .address(start)), ("length", .address(length))]
+        case .createAccess(let id, let flags):
+            return [("id", .number(UInt64(id)))] + (flags == 0 ? [] : [("flags", .word("MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES"))] as [(String, ArgumentText)])
+        case .accessPages(let a):
+            var out: [(String, ArgumentText)] = [("id", .number(UInt64(a.fd)))]
+            if a.flags != 0 { out.append(("flags", .number(UInt64(a.flags)))) }
+            out += [("iova", .address(a.iova)), ("length", .address(a.length))]
+            if a.uptr != 0 { out.append(("uptr", .address(a.uptr))) }
+            return out
+        case .destroyAccessPages(let fd, let item):
+            return [("id", .number(UInt64(fd))), ("access_pages_id", .number(UInt64(item)))]
+        case .accessRW(let a):
+            var out: [(String, ArgumentText)] = [("id", .number(UInt64(a.fd))), ("iova", .address(a.iova)), ("length", .address(a.length))]
+            if a.flags != 0 { out.append(("flags", .number(UInt64(a.flags)))) }
+            return out
+        case .accessReplaceIOAS(let fd, let ioas):
+            return [("id", .number(UInt64(fd))), ("ioas_id", .number(UInt64(ioas)))]
+        case .accessClose(let fd):
+            return [("id", .number(UInt64(fd)))]
         case .mmap(let offset, let length):
             return [("offset", .address(offset)), ("length", .address(length))]
         case .munmap(let offset):

@@ -47,6 +47,22 @@ public enum IOMMUFDOperation: Hashable, Sendable {
     case checkMockIOTLB(hwptID: UInt32, iotlbID: UInt32, value: UInt64)
     /// The selftest's `IOMMU_TEST_OP_DEV_CHECK_CACHE`: a mock device's cache slot holds a value.
     case checkMockCache(devID: UInt32, cacheID: UInt32, value: UInt64)
+    /// The selftest's `IOMMU_TEST_OP_MD_CHECK_MAP`: a mock HWPT maps an IOVA range to `uptr`.
+    case checkMockMap(hwptID: UInt32, iova: UInt64, length: UInt64, uptr: UInt64)
+    /// The selftest's `IOMMU_TEST_OP_ADD_RESERVED`: a range of an IOAS no mapping may use.
+    case addReserved(ioasID: UInt32, start: UInt64, length: UInt64)
+    /// The selftest's emulated device: `IOMMU_TEST_OP_CREATE_ACCESS` on an IOAS.
+    case createAccess(ioasID: UInt32, flags: UInt32)
+    /// `IOMMU_TEST_OP_ACCESS_PAGES`: the access pins an IOVA range.
+    case accessPages(AccessPagesArgs)
+    /// `IOMMU_TEST_OP_DESTROY_ACCESS_PAGES`: the driver unpins one of its ranges.
+    case destroyAccessPages(fd: UInt32, itemID: UInt32)
+    /// `IOMMU_TEST_OP_ACCESS_RW`: the access reads or writes through the IOAS.
+    case accessRW(AccessRWArgs)
+    /// `IOMMU_TEST_OP_ACCESS_REPLACE_IOAS`.
+    case accessReplaceIOAS(fd: UInt32, ioasID: UInt32)
+    /// `close()` of the access fd (`test_cmd_destroy_access`).
+    case accessClose(fd: UInt32)
     /// `mmap()` / `munmap()` of a vIOMMU's region through the iommufd.
     case mmap(offset: UInt64, length: UInt64)
     case munmap(offset: UInt64)

@@ -3,7 +3,7 @@ extension IOMMUFDOperation {
     public enum Kind: Int, CaseIterable, Hashable, Sendable {
         case ioasAlloc, ioasMap, ioasUnmap, ioasCopy, ioasAllowIOVAs, ioasIOVARanges
         case option, hwptAlloc, getHWInfo, setDirtyTracking, getDirtyBitmap, viommuAlloc, vdeviceAlloc, hwptInvalidate, hwQueueAlloc,
-             faultQueueAlloc, veventqAlloc, triggerIOPF, triggerVEvent, faultRead, faultRespond, veventqRead, checkMockIOTLB, checkMockCache, mmap, munmap, eventFDClose, destroy, bind, attach, detach
+             faultQueueAlloc, veventqAlloc, triggerIOPF, triggerVEvent, faultRead, faultRespond, veventqRead, checkMockIOTLB, checkMockCache, checkMockMap, addReserved, createAccess, accessPages, destroyAccessPages, accessRW, accessReplaceIOAS, accessClose, mmap, munmap, eventFDClose, destroy, bind, attach, detach
         case close, translate, guestS1Map, guestS1Unmap
     }
 
@@ -89,6 +89,29 @@ extension IOMMUFDOperation {
         case .checkMockCache:
             return OperationSpec("IOMMU_TEST_OP_DEV_CHECK_CACHE", ["id": .u32, "cache_id": .u32, "cache": .u64],
                               "selftest: slot cache_id of a mock device's cache holds cache (EINVAL otherwise)")
+        case .checkMockMap:
+            return OperationSpec("IOMMU_TEST_OP_MD_CHECK_MAP", ["id": .u32, "iova": .u64, "length": .u64, "uptr": .u64],
+                              "selftest: a mock paging HWPT translates each page of [iova, iova+length) to the user memory at uptr (EINVAL otherwise)")
+        case .addReserved:
+            return OperationSpec("IOMMU_TEST_OP_ADD_RESERVED", ["id": .u32, "start": .u64, "length": .u64],
+                              "selftest: reserve [start, start+length) in an IOAS (EADDRINUSE over an area or an allowed range)")
+        case .createAccess:
+            return OperationSpec("IOMMU_TEST_OP_CREATE_ACCESS", ["id": .u32, "flags": .flags], outputs: ["out_access_fd"],
+                              "selftest: an emulated device's access on an IOAS, and its fd (flags MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES: it pins pages)")
+        case .accessPages:
+            return OperationSpec("IOMMU_TEST_OP_ACCESS_PAGES", ["id": .u32, "flags": .flags, "iova": .u64, "length": .u64, "uptr": .u64],
+                              outputs: ["out_access_pages_id"], "selftest: the access pins an IOVA range (uptr, when given, must be the memory behind it)")
+        case .destroyAccessPages:
+            return OperationSpec("IOMMU_TEST_OP_DESTROY_ACCESS_PAGES", ["id": .u32, "access_pages_id": .u32],
+                              "selftest: the driver unpins one range it pinned")
+        case .accessRW:
+            return OperationSpec("IOMMU_TEST_OP_ACCESS_RW", ["id": .u32, "iova": .u64, "length": .u64, "flags": .flags],
+                              "selftest: the access reads (or, MOCK_ACCESS_RW_WRITE, writes) an IOVA range")
+        case .accessReplaceIOAS:
+            return OperationSpec("IOMMU_TEST_OP_ACCESS_REPLACE_IOAS", ["id": .u32, "ioas_id": .u32],
+                              "selftest: move the access to another IOAS (its driver is told to unmap the old one)")
+        case .accessClose:
+            return OperationSpec("ACCESS_FD_CLOSE", ["id": .u32], "close() an access fd: the driver unpins, the access detaches and goes")
         case .mmap:
             return OperationSpec("MMAP", ["offset": .u64, "length": .u64], "mmap() the iommufd: a vIOMMU's region, exactly (ENXIO otherwise)")
         case .munmap:
@@ -204,6 +227,15 @@ extension IOMMUFDOperation {
         case "FAULT_FD_WRITE": return .faultRespond(faultID: u32("fault_id"), cookie: u32("cookie"), code: u32("code"))
         case "VEVENTQ_FD_READ": return .veventqRead(veventqID: u32("veventq_id"), count: args["count"] == nil ? 1 : u32("count"))
         case "EVENTQ_FD_CLOSE": return .eventFDClose(id: u32("id"))
+        case "IOMMU_TEST_OP_MD_CHECK_MAP": return .checkMockMap(hwptID: u32("id"), iova: n("iova"), length: n("length"), uptr: n("uptr"))
+        case "IOMMU_TEST_OP_ADD_RESERVED": return .addReserved(ioasID: u32("id"), start: n("start"), length: n("length"))
+        case "IOMMU_TEST_OP_CREATE_ACCESS": return .createAccess(ioasID: u32("id"), flags: u32("flags"))
+        case "IOMMU_TEST_OP_ACCESS_PAGES":
+            return .accessPages(AccessPagesArgs(fd: u32("id"), flags: u32("flags"), iova: n("iova"), length: n("length"), uptr: n("uptr")))
+        case "IOMMU_TEST_OP_DESTROY_ACCESS_PAGES": return .destroyAccessPages(fd: u32("id"), itemID: u32("access_pages_id"))
+        case "IOMMU_TEST_OP_ACCESS_RW": return .accessRW(AccessRWArgs(fd: u32("id"), iova: n("iova"), length: n("length"), flags: u32("flags")))
+        case "IOMMU_TEST_OP_ACCESS_REPLACE_IOAS": return .accessReplaceIOAS(fd: u32("id"), ioasID: u32("ioas_id"))
+        case "ACCESS_FD_CLOSE": return .accessClose(fd: u32("id"))
         case "MMAP": return .mmap(offset: n("offset"), length: n("length"))
         case "MUNMAP": return .munmap(offset: n("offset"))
         case "IOMMU_TEST_OP_MD_CHECK_IOTLB": return .checkMockIOTLB(hwptID: u32("id"), iotlbID: u32("iotlb_id"), value: n("iotlb"))
@@ -266,6 +298,14 @@ extension IOMMUFDOperation {
         case .faultRespond: return .faultRespond
         case .veventqRead: return .veventqRead
         case .eventFDClose: return .eventFDClose
+        case .checkMockMap: return .checkMockMap
+        case .addReserved: return .addReserved
+        case .createAccess: return .createAccess
+        case .accessPages: return .accessPages
+        case .destroyAccessPages: return .destroyAccessPages
+        case .accessRW: return .accessRW
+        case .accessReplaceIOAS: return .accessReplaceIOAS
+        case .accessClose: return .accessClose
         case .mmap: return .mmap
         case .munmap: return .munmap
         case .checkMockIOTLB: return .checkMockIOTLB

@@ -14,7 +14,7 @@ public struct IOMMUFDProposal: Proposal {
         Knob.multiAttach.declared(), Knob.stage2PinTables.declared(), Knob.unmapLargeLeaf.declared(), Knob.destroyCheck.declared(),
         Knob.dirtyClear.declared(), Knob.vdeviceUnbind.declared(), Knob.vdeviceVirtID.declared(),
         Knob.hwQueueLock.declared(), Knob.nestedIOTLBFlush.declared(),
-        Knob.smmuInvalidateError.declared(), Knob.iopfDetach.declared(),
+        Knob.smmuInvalidateError.declared(), Knob.iopfDetach.declared(), Knob.accessDriver.declared(),
     ]
     public static let groups: [ExploreGroup] = [
         ExploreGroup("ioas", "IOMMU_IOAS_ALLOC", isDefault: true),
@@ -27,6 +27,7 @@ public struct IOMMUFDProposal: Proposal {
         ExploreGroup("destroy", "IOMMU_DESTROY", isDefault: true),
         ExploreGroup("copy", "IOMMU_IOAS_COPY between IOASes"),
         ExploreGroup("allow-iovas", "IOMMU_IOAS_ALLOW_IOVAS"),
+        ExploreGroup("reserved", "IOMMU_TEST_OP_ADD_RESERVED of each IOAS over the (IOVA, length) pairs"),
         ExploreGroup("option", "IOMMU_OPTION HUGE_PAGES on each IOAS, and RLIMIT_MODE SET"),
         ExploreGroup("auto-map", "IOMMU_IOAS_MAP at an automatic IOVA"),
         .translate,
@@ -37,13 +38,14 @@ public struct IOMMUFDProposal: Proposal {
         ExploreGroup("invalidate", "IOMMU_HWPT_INVALIDATE of one entry on each nested HWPT and vIOMMU (the driver's invalidate-all), and SMMUv3's two-command array whose second command is refused"),
         ExploreGroup("fault", "IOMMU_FAULT_QUEUE_ALLOC, fault-capable HWPTs, page requests (IOMMU_TEST_OP_TRIGGER_IOPF), reads, responses, closing the fd"),
         ExploreGroup("veventq", "IOMMU_VEVENTQ_ALLOC of depth 1, events (IOMMU_TEST_OP_TRIGGER_VEVENT), reads, closing the fd"),
+        ExploreGroup("access", "emulated devices (IOMMU_TEST_OP_CREATE_ACCESS, both kinds): pins of the pairs, unpins, reads and writes, IOAS replace, closing the fd"),
         ExploreGroup("hw-queue", "IOMMU_HW_QUEUE_ALLOC of queues 0 and 1 in each vIOMMU over the (IOVA, length) pairs"),
     ]
     public static let invariants = [DirtyInvariant.declaration, VDeviceInvariant.declaration, IOPFInvariant.declaration]
     public static let objectKinds: [ObjectKind] = [
         ObjectKind("ioas", "IOASes"), ObjectKind("hwpt", "HWPTs"), ObjectKind("device", "bound devices"),
         ObjectKind("domain", "hardware domains"), ObjectKind("pasid", "attached PASIDs"),
-        ObjectKind("fault", "fault queues"), ObjectKind("viommu", "vIOMMUs"),
+        ObjectKind("fault", "fault queues"), ObjectKind("viommu", "vIOMMUs"), ObjectKind("access", "emulated devices' accesses"),
     ]
 
     public static func actionBound(_ space: ActionSpace) -> Double? { space.iommufdBound }

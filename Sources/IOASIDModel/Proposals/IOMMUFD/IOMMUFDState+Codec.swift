@@ -13,14 +13,20 @@ extension IOMMUFDState {
             w.put(UInt64(o.id) | UInt64(o.users) << 32)
             switch o.body {
             case .ioas(let x):
-                w.put(1 | (x.disableLargePages ? 0x100 : 0))
+                // The reserved ranges have their own flag: a state without them keeps its words.
+                w.put(1 | (x.disableLargePages ? 0x100 : 0) | (x.testReserved.isEmpty ? 0 : 0x200))
                 w.put(UInt64(x.areas.count) | UInt64(x.allowed.count) << 32)
                 for a in x.areas {
-                    w.put(a.range.first); w.put(a.range.last); w.put(a.userVA); w.put(UInt64(a.permissions.rawValue) | (a.writablePages ? 0x100 : 0) | (a.sharesPages ? 0x200 : 0))
+                    w.put(a.range.first); w.put(a.range.last); w.put(a.userVA)
+                    w.put(UInt64(a.permissions.rawValue) | (a.writablePages ? 0x100 : 0) | (a.sharesPages ? 0x200 : 0) | (a.preventAccess ? 0x400 : 0))
                 }
                 for r in x.allowed { w.put(r.first); w.put(r.last) }
                 w.put(UInt64(x.hwptOrder.count))
                 for id in x.hwptOrder { w.put(UInt64(id)) }
+                if !x.testReserved.isEmpty {
+                    w.put(UInt64(x.testReserved.count))
+                    for r in x.testReserved { w.put(r.first); w.put(r.last) }
+                }
             case .hwptPaging(let h):
                 w.put(2 | UInt64(h.domain) << 8 | (h.autoDomain ? 1 << 24 : 0) | (h.nestParent ? 1 << 25 : 0) | (h.pasidCompat ? 1 << 26 : 0)
                          | (h.fault != 0 ? 1 << 28 : 0) | UInt64(h.ioas) << 32)
@@ -55,6 +61,10 @@ extension IOMMUFDState {
                 w.put(UInt64(q.type) | UInt64(q.depth) << 32)
                 w.put(UInt64(q.sequence) | UInt64(q.lostSequence ?? 0) << 32)
                 for e in q.events { w.put(UInt64(e.sequence)); w.put(e.virtID) }
+            case .access(let a):
+                w.put(10 | (a.needsPin ? 0x100 : 0) | UInt64(a.items.count) << 16 | UInt64(a.ioas) << 32)
+                w.put(UInt64(a.nextItem))
+                for item in a.items { w.put(UInt64(item.id) | UInt64(item.ioas) << 32); w.put(item.range.first); w.put(item.range.last) }
             }
         }
         w.put(UInt64(boundIDs.count) | UInt64(accountMode) << 32)
@@ -84,12 +94,17 @@ extension IOMMUFDState {
                 let counts = r.next()
                 for _ in 0..<Int(UInt32(truncatingIfNeeded: counts)) {
                     let first = r.next(), last = r.next(), va = r.next(), flags = r.next()
-                    x.areas.append(Area(range: IOVARange(first: first, last: last), userVA: va,
-                                        permissions: Permissions(rawValue: UInt8(truncatingIfNeeded: flags)),
-                                        writablePages: flags & 0x100 != 0, sharesPages: flags & 0x200 != 0))
+                    var area = Area(range: IOVARange(first: first, last: last), userVA: va,
+                                    permissions: Permissions(rawValue: UInt8(truncatingIfNeeded: flags)),
+                                    writablePages: flags & 0x100 != 0, sharesPages: flags & 0x200 != 0)
+                    area.preventAccess = flags & 0x400 != 0
+                    x.areas.append(area)
                 }
                 for _ in 0..<Int(counts >> 32) { x.allowed.append(IOVARange(first: r.next(), last: r.next())) }
                 x.hwptOrder = (0..<Int(r.next())).map { _ in UInt32(truncatingIfNeeded: r.next()) }
+                if tag & 0x200 != 0 {
+                    x.testReserved = (0..<Int(r.next())).map { _ in IOVARange(first: r.next(), last: r.next()) }
+                }
                 body = .ioas(x)
             case 2:
                 body = .hwptPaging(HWPTPaging(ioas: UInt32(truncatingIfNeeded: tag >> 32), domain: DomainID(truncatingIfNeeded: tag >> 8),
@@ -136,6 +151,15 @@ extension IOMMUFDState {
                 q.lostSequence = tag & 0x200 != 0 ? UInt32(truncatingIfNeeded: seqs >> 32) : nil
                 q.events = (0..<Int(tag >> 16 & 0xffff)).map { _ in VEvent(sequence: UInt32(truncatingIfNeeded: r.next()), virtID: r.next()) }
                 body = .veventq(q)
+            case 10:
+                var a = EmulatedAccess(ioas: UInt32(truncatingIfNeeded: tag >> 32), needsPin: tag & 0x100 != 0)
+                a.nextItem = UInt32(truncatingIfNeeded: r.next())
+                a.items = (0..<Int(tag >> 16 & 0xffff)).map { _ in
+                    let head = r.next()
+                    return AccessItem(id: UInt32(truncatingIfNeeded: head), ioas: UInt32(truncatingIfNeeded: head >> 32),
+                                      range: IOVARange(first: r.next(), last: r.next()))
+                }
+                body = .access(a)
             default:
                 body = .device(Int(tag >> 8))
             }

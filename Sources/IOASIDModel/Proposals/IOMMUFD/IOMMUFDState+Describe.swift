@@ -10,6 +10,7 @@ extension IOMMUFDState {
         var line = "ioas \(o.id): users \(o.users)"
         if !x.allowed.isEmpty { line += ", allowed " + x.allowed.map(\.description).joined(separator: " ") }
         if x.disableLargePages { line += ", huge pages off" }
+        if !x.testReserved.isEmpty { line += ", test-reserved " + x.testReserved.map(\.description).joined(separator: " ") }
         // Creation order matters only where it is not id order (automatic domain reuse).
         if x.hwptOrder != x.hwptOrder.sorted() { line += ", automatic hwpts created " + x.hwptOrder.map(String.init).joined(separator: ",") }
         return line
@@ -57,6 +58,11 @@ extension IOMMUFDState {
             return ["vdevice \(o.id): \(topology.devices[v.device].name) (device \(v.deviceID)) is virtual id \(SizeText.hex(v.virtID)) in viommu \(v.viommu)"]
         case .device(let d):
             return ["device \(o.id): \(topology.devices[d].name) bound, users \(o.users)"]
+        case .access(let a):
+            var line = "access \(o.id) (fd \(IOMMUFD.eventFD(o.id))): \(a.needsPin ? "pins pages" : "reads and writes only"), "
+            line += a.ioas == 0 ? "detached" : "on ioas \(a.ioas)"
+            if !a.items.isEmpty { line += ", pinned " + a.items.map { "#\($0.id) ioas \($0.ioas) \($0.range)" }.joined(separator: ", ") }
+            return [line + ", users \(o.users)"]
         }
     }
 

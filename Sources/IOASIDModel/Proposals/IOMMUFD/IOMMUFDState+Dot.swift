@@ -96,6 +96,13 @@ public enum DotPicture {
                 out.append("  obj\(o.id) [shape=cds, label=\(quote("HW queue \(o.id)\\nindex \(q.index)\\nIOVA \(SizeText.hex(q.iova))+\(SizeText.hex(q.length))"))];")
                 out.append("  obj\(o.id) -> obj\(q.viommu) [label=\"in\"];")
                 if q.depends != 0 { out.append("  obj\(o.id) -> obj\(q.depends) [label=\"after\", style=dashed];") }
+            case .access(let a):
+                let label = "ACCESS \(o.id)\\n\(a.items.count) pinned\(a.needsPin ? "" : "\\nread/write only")"
+                out.append("  obj\(o.id) [shape=component, label=\(quote(label))];")
+                if a.ioas != 0 { out.append("  obj\(o.id) -> obj\(a.ioas) [label=\"on\"];") }
+                for ioas in Set(a.items.map(\.ioas)) where ioas != a.ioas {
+                    out.append("  obj\(o.id) -> obj\(ioas) [label=\"still pins\", color=red, penwidth=2];")
+                }
             case .vdevice(let v):
                 // A vDEVICE whose device is no longer bound is what `lifetime` reports: drawn red.
                 let stale = state.object(v.deviceID)?.body != .device(v.device)
@@ -117,6 +124,7 @@ public enum DotPicture {
             case .vdevice(let v) where !live.contains(v.viommu): missing.append(v.viommu)
             case .hwQueue(let q) where !live.contains(q.viommu): missing.append(q.viommu)
             case .veventq(let q) where !live.contains(q.viommu): missing.append(q.viommu)
+            case .access(let a): missing += ([a.ioas] + a.items.map(\.ioas)).filter { $0 != 0 && !live.contains($0) }
             default: break
             }
         }

@@ -75,6 +75,8 @@ public struct IOMMUFDView: HardwareView {
                 out.append(Violation(.lifetime, "a vDEVICE still names a device that was unbound",
                                      objects: ["vdevice \(o.id)", "dev \(topology.devices[v.device].name)", "device \(v.deviceID)"],
                                      expected: "the device bound as id \(v.deviceID)", found: "no such binding: the guest's id reaches a device the VM no longer owns"))
+            case .access(let a):
+                out += accessViolations(o.id, a)
             default:
                 break
             }
@@ -86,6 +88,26 @@ public struct IOMMUFDView: HardwareView {
                                  expected: "a live HWPT", found: "nothing at id \(a.hwpt)"))
         }
         return out
+    }
+
+    /// An access that outlives its IOAS, or pins pages no longer mapped where it pinned them
+    /// (the kernel prevents both by waiting for the driver to unpin: `iopt_unmap_iova_range`,
+    /// `iommufd_access_change_ioas`).
+    func accessViolations(_ id: UInt32, _ a: EmulatedAccess) -> [Violation] {
+        if a.ioas != 0, state.ioas(a.ioas) == nil {
+            return [Violation(.lifetime, "an access still refers to its destroyed IOAS", objects: ["access \(id)", "ioas \(a.ioas)"],
+                              expected: "a live IOAS", found: "nothing at id \(a.ioas)")]
+        }
+        for item in a.items {
+            let areas = state.ioas(item.ioas)?.areas ?? []
+            let holes = IOVARange.holes(of: areas.map(\.range), in: item.range)
+            guard let hole = holes.first else { continue }
+            return [Violation(.lifetime, "an access pins pages that are no longer mapped",
+                              objects: ["access \(id)", "ioas \(item.ioas)"], address: hole.first,
+                              expected: "IOVA \(item.range) mapped in ioas \(item.ioas) while pinned (item \(item.id))",
+                              found: state.ioas(item.ioas) == nil ? "the IOAS destroyed under the pin" : "nothing mapped at \(hole): the driver holds pages the VMM gave back")]
+        }
+        return []
     }
 
     /// Reference-count bookkeeping: each object's `users` equals the references that exist
@@ -114,6 +136,10 @@ public struct IOMMUFDView: HardwareView {
             case .hwQueue(let q):
                 expected[q.viommu, default: 0] += 1
                 if q.depends != 0 { expected[q.depends, default: 0] += 1 }
+            case .access(let a):
+                // The driver's own reference, and the one on the IOAS it is attached to.
+                expected[o.id, default: 0] += 1
+                if a.ioas != 0 { expected[a.ioas, default: 0] += 1 }
             case .ioas: break
             }
         }
