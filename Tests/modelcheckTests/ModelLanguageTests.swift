@@ -67,8 +67,8 @@ import Testing
     /// The container's operations belong to vfio-type1, and need a declared container.
     @Test(arguments: [
         (header + "container c", 4, 11, "'container' needs a proposal with containers; iommufd has none"),
-        (header + "scenario \"s\" {\n  VFIO_SET_IOMMU arg=TYPE1v2 => ok\n}", 5, 3,
-         "VFIO_SET_IOMMU is not an operation of proposal 'iommufd' but of 'vfio-type1' (see 'modelcheck list')"),
+        (header + "scenario \"s\" {\n  VFIO_GROUP_SET_CONTAINER group=x => ok\n}", 5, 3,
+         "VFIO_GROUP_SET_CONTAINER is not an operation of proposal 'iommufd' but of 'vfio-type1' (see 'modelcheck list')"),
         (type1 + "container c\ncontainer d", 5, 11, "this version models one container per model"),
         (type1 + "scenario \"s\" {\n  VFIO_SET_IOMMU arg=TYPE1v2 => ok\n}", 5, 3,
          "VFIO_SET_IOMMU needs a container: declare one with 'container NAME'"),

@@ -39,6 +39,7 @@ extension ActionSpace {
         return term("ioas", 1) + term("map", i * pairCount * vaCountD * 3) + term("auto-map", i * Double(bounds.lengths.count) * vaCountD)
             + term("unmap", i * (pairCount + 1)) + term("copy", i * i * Double(samePairCount)) + term("allow-iovas", i * 4)
             + term("reserved", i * pairCount)
+            + term("vfio-compat", i + 2 + 2 + pairCount * vaCountD + pairCount + 1 + 2)
             + term("access", i * 2 + o * (pairCount * 3 + 2 * stepsBeforeExpansion + i + 1))
             + term("option", i * 2) + term("hwpt", (d + 2) * i * 3) + term("nested", (d + 2) * o * probeCount + o * pairCount * (probeCount + 1))
             + term("bind", d) + term("attach", d * (o + 1) * (pasidCount + 1)) + term("close", d) + term("destroy", o + 1)

@@ -193,6 +193,7 @@ public final class ActionSpace: Sendable {
         if g.contains(.fault) { faultActions(state, deviceIDs, ioasIDs, into: &out) }
         if g.contains(.veventq) { veventqActions(state, deviceIDs, into: &out) }
         if g.contains(.access) { accessActions(state, ioasIDs, into: &out) }
+        if g.contains(.vfioCompat) { vfioCompatActions(ioasIDs, into: &out) }
         if g.contains(.hwInfo) { for dev in deviceIDs { out.append(.getHWInfo(HWInfoArgs(devID: dev))) } }
         if g.contains(.bind) { for d in topology.devices.indices { out.append(.bind(device: d, iommufd: nil, flags: 0)) } }
         if g.contains(.attach) {
@@ -325,6 +326,26 @@ public final class ActionSpace: Sendable {
             for code: UInt32 in [0, 1] { out.append(.faultRespond(faultID: f, cookie: 1, code: code)) }
             out.append(.eventFDClose(id: f))
         }
+    }
+
+    /// `ops +vfio-compat`: IOMMU_VFIO_IOAS SET of each IOAS, CLEAR and GET; VFIO_SET_IOMMU of
+    /// both types; MAP_DMA (read+write) and UNMAP_DMA over the pairs, UNMAP_ALL; and the
+    /// queries whose answer depends on the state (CHECK_EXTENSION DMA_CC_IOMMU, GET_INFO).
+    func vfioCompatActions(_ ioasIDs: [UInt32], into out: inout ActionFamilies<IOMMUFDOperation>) {
+        typealias C = IOMMUFDConstants
+        typealias Size = IOMMUFD.VFIOStructSize
+        for id in ioasIDs { out.append(.vfioIOAS(op: C.IOMMU_VFIO_IOAS_SET, ioasID: id, reserved: 0)) }
+        out.append(.vfioIOAS(op: C.IOMMU_VFIO_IOAS_CLEAR, ioasID: 0, reserved: 0))
+        out.append(.vfioIOAS(op: C.IOMMU_VFIO_IOAS_GET, ioasID: 0, reserved: 0))
+        for type in [C.VFIO_TYPE1_IOMMU, C.VFIO_TYPE1v2_IOMMU] { out.append(.vfioSetIOMMU(arg: type)) }
+        let rw = C.VFIO_DMA_MAP_FLAG_READ | C.VFIO_DMA_MAP_FLAG_WRITE
+        for (iova, length) in pairs {
+            for va in userVAs(for: iova) { out.append(.vfioMapDMA(argsz: Size.dmaMap, flags: rw, vaddr: va, iova: iova, size: length)) }
+        }
+        for (iova, length) in pairs { out.append(.vfioUnmapDMA(argsz: Size.dmaUnmap, flags: 0, iova: iova, size: length)) }
+        out.append(.vfioUnmapDMA(argsz: Size.dmaUnmap, flags: C.VFIO_DMA_UNMAP_FLAG_ALL, iova: 0, size: 0))
+        out.append(.vfioCheckExtension(arg: C.VFIO_DMA_CC_IOMMU))
+        out.append(.vfioGetInfo(argsz: UInt32.max))
     }
 
     /// `ops +access`: an access of each kind on each IOAS; for each access, a pin of each pair,

@@ -48,7 +48,9 @@ import Explorer
                 }
             }
         }
-        #expect(successes > 1200, "the walks should exercise successful operations too")
+        // The VFIO compat ioctls fail (ENODEV) until a walk names a compat IOAS, which dilutes
+        // the successes here; VFIOCompatTests walks them on their own.
+        #expect(successes > 800, "the walks should exercise successful operations too")
         #expect(reservedHits > 3, "the walks should reach IOASes with reserved regions")
     }
 

@@ -14,7 +14,7 @@ struct WalkStep {
         self.next = next
         succeeded = outcome.isSuccess
         let text = op.scenarioText(machine.topology)
-        if !succeeded, !Self.keepsPartialState(op), next != state { problems.append("failed \(text) changed the state") }
+        if !succeeded, !op.mayFailPartway, next != state { problems.append("failed \(text) changed the state") }
         let view = IOMMUFDView(machine: machine, state: next)
         if let v = Invariants.firstViolation(in: view, checking: checks) { problems.append("after \(text): \(v)") }
         let mismatches = view.refcountMismatches()
@@ -27,12 +27,5 @@ struct WalkStep {
             return IOMMUFDState.decode(&reader)
         }
         if decoded != next { problems.append("after \(text): the state does not survive encode/decode") }
-    }
-
-    static func keepsPartialState(_ op: IOMMUFDOperation) -> Bool {
-        switch op {
-        case .ioasUnmap: return true
-        default: return false
-        }
     }
 }

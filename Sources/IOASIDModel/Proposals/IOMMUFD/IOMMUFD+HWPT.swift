@@ -171,7 +171,10 @@ extension IOMMUFD {
         guard let object = s.object(id) else { return }
         s.removeObject(id)
         switch object.body {
-        case .ioas, .device:
+        case .ioas:
+            // main.c iommufd_object_remove: the compat IOAS pointer goes with the object.
+            if s.vfioIOAS == id { s.vfioIOAS = 0 }
+        case .device:
             break
         case .hwptPaging(let h):
             s.addUsers(h.ioas, -1)

@@ -17,33 +17,47 @@ extension IOMMUFD {
         if a.flags & C.IOMMU_IOAS_MAP_WRITEABLE != 0 { perms.insert(.write) }
         guard !perms.isEmpty else { throw .EINVAL }
         guard s.ioas(a.ioasID) != nil else { throw .ENOENT }
+        let fixed = a.flags & C.IOMMU_IOAS_MAP_FIXED_IOVA != 0 ? a.iova : nil
+        let iova = try mapUserPages(ioasID: a.ioasID, fixedIOVA: fixed, length: a.length, userVA: a.userVA, permissions: perms, &s)
+        return Outcome(.ok, outputs: [OutputField("iova", .number(iova))], principal: iova)
+    }
+
+    /// `iopt_map_user_pages`, shared by `IOMMU_IOAS_MAP` and VFIO's `MAP_DMA`: the IOVA it chose.
+    func mapUserPages(ioasID: UInt32, fixedIOVA: UInt64?, length: UInt64, userVA: UInt64, permissions perms: Permissions,
+                      _ s: inout IOMMUFDState) throws(Errno) -> UInt64 {
         // io_pagetable.c iopt_alloc_pages, before any alignment check, for fixed and automatic
         // IOVAs alike: a length of 0 or above SIZE_MAX - PAGE_SIZE is EINVAL (it guards a
         // DIV_ROUND_UP), then a user range that wraps is EOVERFLOW.
-        guard a.length != 0, a.length <= UInt64.max - pageSize else { throw .EINVAL }
-        guard !a.userVA.addingReportingOverflow(a.length).overflow else { throw .EOVERFLOW }
-        let piece = Area(range: IOVARange(first: 0, last: max(a.length, 1) - 1), userVA: a.userVA, permissions: perms,
+        guard length != 0, length <= UInt64.max - pageSize else { throw .EINVAL }
+        guard !userVA.addingReportingOverflow(length).overflow else { throw .EOVERFLOW }
+        let piece = Area(range: IOVARange(first: 0, last: length - 1), userVA: userVA, permissions: perms,
                          writablePages: perms.contains(.write))
-        let fixed = a.flags & C.IOMMU_IOAS_MAP_FIXED_IOVA != 0 ? a.iova : nil
-        let iova = try mapPieces([piece], length: a.length, ioasID: a.ioasID, fixedIOVA: fixed, &s)
-        return Outcome(.ok, outputs: [OutputField("iova", .number(iova))], principal: iova)
+        return try mapPieces([piece], length: length, ioasID: ioasID, fixedIOVA: fixedIOVA, &s)
     }
 
     /// `IOMMU_IOAS_UNMAP` (§3.4): whole areas only, in IOVA order, and not atomic — areas removed
     /// before a failing one stay removed.
     /// `alsoLocked`: ranges a design pins beyond the kernel's own (bind-table's memreserves).
     func ioasUnmap(ioasID: UInt32, iova: UInt64, length: UInt64, alsoLocked: [IOVARange] = [], _ s: inout IOMMUFDState) -> Step {
+        guard s.ioas(ioasID) != nil else { return Step(outcome: .errno(.ENOENT)) }
+        if iova == 0 && length == UInt64.max { return unmapRange(.all, of: ioasID, emptyIsOK: true, alsoLocked: alsoLocked, &s) }
+        guard iova < Self.ulongMax, length < Self.ulongMax else { return Step(outcome: .errno(.EOVERFLOW)) }
+        return unmapIOVA(iova, length: length, of: ioasID, alsoLocked: alsoLocked, &s)
+    }
+
+    /// `iopt_unmap_iova`: a length of 0 is EINVAL, a range that wraps EOVERFLOW.
+    /// `emptyIsENOENT`: whether a range with nothing in it fails; since upstream afb47765f923 only
+    /// `IOMMU_IOAS_UNMAP` says so (ioas.c), and VFIO's compat unmap reports size 0.
+    func unmapIOVA(_ iova: UInt64, length: UInt64, of ioasID: UInt32, alsoLocked: [IOVARange] = [], emptyIsENOENT: Bool = true,
+                   _ s: inout IOMMUFDState) -> Step {
+        guard length > 0 else { return Step(outcome: .errno(.EINVAL)) }
+        guard let range = IOVARange(start: iova, length: length) else { return Step(outcome: .errno(.EOVERFLOW)) }
+        return unmapRange(range, of: ioasID, emptyIsOK: !emptyIsENOENT, alsoLocked: alsoLocked, &s)
+    }
+
+    /// `iopt_unmap_iova_range` over `range`; `emptyIsOK`: nothing unmapped is no failure (unmap-all).
+    func unmapRange(_ range: IOVARange, of ioasID: UInt32, emptyIsOK: Bool, alsoLocked: [IOVARange], _ s: inout IOMMUFDState) -> Step {
         guard let ioas = s.ioas(ioasID) else { return Step(outcome: .errno(.ENOENT)) }
-        let range: IOVARange
-        let all = iova == 0 && length == UInt64.max
-        if all {
-            range = .all
-        } else {
-            guard iova < Self.ulongMax, length < Self.ulongMax else { return Step(outcome: .errno(.EOVERFLOW)) }
-            guard length > 0 else { return Step(outcome: .errno(.EINVAL)) }
-            guard let r = IOVARange(start: iova, length: length) else { return Step(outcome: .errno(.EOVERFLOW)) }
-            range = r
-        }
         let locked = lockedRanges(ioasID, s) + queueLockedRanges(ioasID, s) + alsoLocked
         var unmapped: UInt64 = 0
         var removed = false
@@ -65,7 +79,7 @@ extension IOMMUFD {
             removed = true
         }
         if let failure { return Step(outcome: .errno(failure), keepsPartialState: removed) }
-        if unmapped == 0, !all { return Step(outcome: .errno(.ENOENT)) }
+        if unmapped == 0, !emptyIsOK { return Step(outcome: .errno(.ENOENT)) }
         return Step(outcome: Outcome(.ok, outputs: [OutputField("length", .number(unmapped))], principal: unmapped))
     }
 
@@ -207,11 +221,7 @@ extension IOMMUFD {
             case 1:
                 s.updateIOAS(objectID) { $0.disableLargePages = false }
             case 0:
-                guard !ioas.disableLargePages else { return .ok }
-                // iopt_disable_large_pages: refused once domains hold pages.
-                if !s.pagingHWPTs(on: objectID).isEmpty, !ioas.areas.isEmpty { throw .EINVAL }
-                s.updateIOAS(objectID) { $0.disableLargePages = true }
-                try checkAreasAligned(objectID, s)
+                try disableLargePages(objectID, &s)
             default:
                 throw .EINVAL
             }

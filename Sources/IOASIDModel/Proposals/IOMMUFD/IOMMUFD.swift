@@ -115,6 +115,16 @@ public struct IOMMUFD: Hashable, Sendable {
         case .munmap(let offset): return run { s throws(Errno) in try munmapRegion(offset: offset, &s) }
         case .eventFDClose(let id): return run { s throws(Errno) in try closeEventFD(id: id, &s) }
         case .hwQueueAlloc(let a): return run { s throws(Errno) in try hwQueueAlloc(a, &s) }
+        case .vfioIOAS(let op, let id, let reserved): return run { s throws(Errno) in try vfioIOASCommand(op: op, ioasID: id, reserved: reserved, &s) }
+        case .vfioAPIVersion: return Step(outcome: Self.returning(IOMMUFDConstants.VFIO_API_VERSION))
+        case .vfioCheckExtension(let arg): return run { s throws(Errno) in try vfioCheckExtension(arg, s) }
+        case .vfioSetIOMMU(let arg): return run { s throws(Errno) in try compatSetIOMMU(type: arg, &s) }
+        case .vfioMapDMA(let argsz, let flags, let vaddr, let iova, let size):
+            return run { s throws(Errno) in try vfioFDMapDMA(argsz: argsz, flags: flags, vaddr: vaddr, iova: iova, size: size, &s) }
+        case .vfioUnmapDMA(let argsz, let flags, let iova, let size): return vfioFDUnmapDMA(argsz: argsz, flags: flags, iova: iova, size: size, &s)
+        case .vfioGetInfo(let argsz): return run { s throws(Errno) in try vfioGetInfo(argsz: argsz, s) }
+        // iommufd_vfio_ioctl has no case for it: -ENOIOCTLCMD, which the fd's ioctl turns into ENOTTY.
+        case .vfioDirtyPages: return Step(outcome: .errno(.ENOTTY))
         case .destroy(let id): return run { s throws(Errno) in try destroy(id, &s) }
         case .bind(let d, let fd, let flags): return run { s throws(Errno) in try bind(device: d, iommufd: fd, flags: flags, &s) }
         case .attach(let d, let flags, let pt, let pasid):

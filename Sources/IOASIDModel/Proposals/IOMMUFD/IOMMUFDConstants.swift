@@ -79,6 +79,22 @@ public enum IOMMUFDConstants {
     public static let VFIO_DMA_MAP_FLAG_READ: UInt32 = 1 << 0
     public static let VFIO_DMA_MAP_FLAG_WRITE: UInt32 = 1 << 1
     public static let VFIO_DMA_UNMAP_FLAG_ALL: UInt32 = 1 << 1
+    public static let VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP: UInt32 = 1 << 0
+    public static let VFIO_DMA_UNMAP_FLAG_VADDR: UInt32 = 1 << 2
+    // vfio.h: VFIO_CHECK_EXTENSION's arguments, VFIO_IOMMU_GET_INFO's flags and capability ids
+    public static let VFIO_API_VERSION: UInt64 = 0
+    public static let VFIO_DMA_CC_IOMMU: UInt64 = 4
+    public static let VFIO_TYPE1_NESTING_IOMMU: UInt64 = 6
+    public static let VFIO_UNMAP_ALL: UInt64 = 9
+    public static let VFIO_UPDATE_VADDR: UInt64 = 10
+    public static let VFIO_IOMMU_INFO_PGSIZES: UInt32 = 1 << 0
+    public static let VFIO_IOMMU_INFO_CAPS: UInt32 = 1 << 1
+    public static let VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE: UInt16 = 1
+    public static let VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL: UInt16 = 3
+    // iommufd.h: enum iommufd_vfio_ioas_op
+    public static let IOMMU_VFIO_IOAS_GET: UInt16 = 0
+    public static let IOMMU_VFIO_IOAS_SET: UInt16 = 1
+    public static let IOMMU_VFIO_IOAS_CLEAR: UInt16 = 2
     /// The selftest driver's access flags (`iommufd_test.h`).
     public static let MOCK_FLAGS_ACCESS_WRITE: UInt32 = 1 << 0
     public static let MOCK_FLAGS_ACCESS_SYZ: UInt32 = 1 << 16
@@ -119,6 +135,13 @@ public enum IOMMUFDConstants {
         "IOMMU_HWPT_DIRTY_TRACKING_ENABLE": 1, "IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR": 1,
         "VFIO_TYPE1_IOMMU": 1, "VFIO_TYPE1v2_IOMMU": 3, "TYPE1": 1, "TYPE1v2": 3,
         "VFIO_DMA_MAP_FLAG_READ": 1, "VFIO_DMA_MAP_FLAG_WRITE": 2, "VFIO_DMA_UNMAP_FLAG_ALL": 2,
+        "VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP": 1, "VFIO_DMA_UNMAP_FLAG_VADDR": 4,
+        "VFIO_API_VERSION": 0, "VFIO_SPAPR_TCE_IOMMU": 2, "VFIO_DMA_CC_IOMMU": 4, "VFIO_EEH": 5, "VFIO_TYPE1_NESTING_IOMMU": 6,
+        "VFIO_SPAPR_TCE_v2_IOMMU": 7, "VFIO_NOIOMMU_IOMMU": 8, "VFIO_UNMAP_ALL": 9, "VFIO_UPDATE_VADDR": 10,
+        "VFIO_IOMMU_INFO_PGSIZES": 1, "VFIO_IOMMU_INFO_CAPS": 2,
+        "VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE": 1, "VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION": 2, "VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL": 3,
+        "VFIO_IOMMU_DIRTY_PAGES_FLAG_START": 1, "VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP": 2, "VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP": 4,
+        "IOMMU_VFIO_IOAS_GET": 0, "IOMMU_VFIO_IOAS_SET": 1, "IOMMU_VFIO_IOAS_CLEAR": 2,
         "IOMMU_READ": 1, "IOMMU_WRITE": 2, "IOMMU_CACHE": 4,
         "ALLOC": 1, "FREE": 2, "VFIO_IOMMU_FLAG_ALLOC_PASID": 1, "VFIO_IOMMU_FLAG_FREE_PASID": 2,
         "BIND_GUEST_PGTBL": 1, "UNBIND_GUEST_PGTBL": 2,

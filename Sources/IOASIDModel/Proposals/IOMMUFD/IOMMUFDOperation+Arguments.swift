@@ -184,6 +184,29 @@ extension IOMMUFDOperation {
             let typeName = IOMMUFDConstants.named.first { $0.key.hasPrefix("IOMMU_HW_QUEUE_TYPE_") && $0.value == UInt64(a.type) }?.key
             return out + [("viommu_id", .number(UInt64(a.viommuID))), ("type", typeName.map { .word($0) } ?? .number(UInt64(a.type))),
                           ("index", .number(UInt64(a.index))), ("nesting_parent_iova", .address(a.iova)), ("length", .address(a.length))]
+        case .vfioIOAS(let op, let id, let reserved):
+            let names = ["IOMMU_VFIO_IOAS_GET", "IOMMU_VFIO_IOAS_SET", "IOMMU_VFIO_IOAS_CLEAR"]
+            var out: [(String, ArgumentText)] = [("op", op < 3 ? .word(names[Int(op)]) : .number(UInt64(op)))]
+            if id != 0 { out.append(("ioas_id", .number(UInt64(id)))) }
+            if reserved != 0 { out.append(("__reserved", .number(UInt64(reserved)))) }
+            return out
+        case .vfioAPIVersion:
+            return []
+        case .vfioCheckExtension(let arg), .vfioSetIOMMU(let arg):
+            let name = ["VFIO_TYPE1_IOMMU", "VFIO_TYPE1v2_IOMMU", "VFIO_DMA_CC_IOMMU", "VFIO_UNMAP_ALL", "VFIO_TYPE1_NESTING_IOMMU", "VFIO_UPDATE_VADDR"]
+                .first { IOMMUFDConstants.named[$0] == arg }
+            return [("arg", name.map { .word($0) } ?? .number(arg))]
+        case .vfioMapDMA(let argsz, let flags, let vaddr, let iova, let size):
+            return Self.argszField(argsz, IOMMUFD.VFIOStructSize.dmaMap)
+                + [("flags", Self.dmaFlagsText(flags)), ("vaddr", .address(vaddr)), ("iova", .address(iova)), ("size", .address(size))]
+        case .vfioUnmapDMA(let argsz, let flags, let iova, let size):
+            var out = Self.argszField(argsz, IOMMUFD.VFIOStructSize.dmaUnmap)
+            if flags != 0 { out.append(("flags", flags == IOMMUFDConstants.VFIO_DMA_UNMAP_FLAG_ALL ? .word("VFIO_DMA_UNMAP_FLAG_ALL") : .number(UInt64(flags)))) }
+            return out + [("iova", .address(iova)), ("size", .address(size))]
+        case .vfioGetInfo(let argsz):
+            return Self.argszField(argsz, IOMMUFD.VFIOStructSize.info)
+        case .vfioDirtyPages(let argsz, let flags):
+            return Self.argszField(argsz, 16) + (flags == 0 ? [] : [("flags", .number(UInt64(flags)))])
         case .destroy(let id):
             return [("id", .number(UInt64(id)))]
         case .bind(let d, let fd, let flags):
@@ -223,6 +246,11 @@ extension IOMMUFDOperation {
 
     /// `container=NAME`, or nothing where the container is implicit (bind-table's stage 2).
     func containerField(_ topology: Topology) -> [(String, ArgumentText)] { topology.containers.isEmpty ? [] : [container(topology)] }
+
+    /// `argsz=`, written only when it is not the struct's size (the default).
+    static func argszField(_ argsz: UInt32, _ size: UInt32) -> [(String, ArgumentText)] {
+        argsz == size ? [] : [("argsz", .number(UInt64(argsz)))]
+    }
 
     static func dmaFlagsText(_ flags: UInt32) -> ArgumentText {
         var names: [String] = []

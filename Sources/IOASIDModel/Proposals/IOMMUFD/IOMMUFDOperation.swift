@@ -68,6 +68,18 @@ public enum IOMMUFDOperation: Hashable, Sendable {
     case munmap(offset: UInt64)
     /// `close()` of a FAULT's or vEVENTQ's fd.
     case eventFDClose(id: UInt32)
+    /// `IOMMU_VFIO_IOAS` (`struct iommu_vfio_ioas`): get, set or clear the compat IOAS.
+    case vfioIOAS(op: UInt16, ioasID: UInt32, reserved: UInt16)
+    /// The VFIO container ioctls on the iommufd (vfio_compat.c): `VFIO_GET_API_VERSION`,
+    /// `VFIO_CHECK_EXTENSION arg=`, `VFIO_SET_IOMMU arg=`, `VFIO_IOMMU_MAP_DMA`,
+    /// `VFIO_IOMMU_UNMAP_DMA`, `VFIO_IOMMU_GET_INFO`, and `VFIO_IOMMU_DIRTY_PAGES` (not there).
+    case vfioAPIVersion
+    case vfioCheckExtension(arg: UInt64)
+    case vfioSetIOMMU(arg: UInt64)
+    case vfioMapDMA(argsz: UInt32, flags: UInt32, vaddr: UInt64, iova: UInt64, size: UInt64)
+    case vfioUnmapDMA(argsz: UInt32, flags: UInt32, iova: UInt64, size: UInt64)
+    case vfioGetInfo(argsz: UInt32)
+    case vfioDirtyPages(argsz: UInt32, flags: UInt32)
     /// `IOMMU_HW_QUEUE_ALLOC`.
     case hwQueueAlloc(HWQueueAllocArgs)
     /// `IOMMU_DESTROY`.

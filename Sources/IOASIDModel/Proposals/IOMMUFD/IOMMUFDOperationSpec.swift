@@ -3,7 +3,8 @@ extension IOMMUFDOperation {
     public enum Kind: Int, CaseIterable, Hashable, Sendable {
         case ioasAlloc, ioasMap, ioasUnmap, ioasCopy, ioasAllowIOVAs, ioasIOVARanges
         case option, hwptAlloc, getHWInfo, setDirtyTracking, getDirtyBitmap, viommuAlloc, vdeviceAlloc, hwptInvalidate, hwQueueAlloc,
-             faultQueueAlloc, veventqAlloc, triggerIOPF, triggerVEvent, faultRead, faultRespond, veventqRead, checkMockIOTLB, checkMockCache, checkMockMap, addReserved, createAccess, accessPages, destroyAccessPages, accessRW, accessReplaceIOAS, accessClose, mmap, munmap, eventFDClose, destroy, bind, attach, detach
+             faultQueueAlloc, veventqAlloc, triggerIOPF, triggerVEvent, faultRead, faultRespond, veventqRead, checkMockIOTLB, checkMockCache, checkMockMap, addReserved, createAccess, accessPages, destroyAccessPages, accessRW, accessReplaceIOAS, accessClose, mmap, munmap, eventFDClose,
+             vfioIOAS, vfioAPIVersion, vfioCheckExtension, vfioSetIOMMU, vfioMapDMA, vfioUnmapDMA, vfioGetInfo, vfioDirtyPages, destroy, bind, attach, detach
         case close, translate, guestS1Map, guestS1Unmap
     }
 
@@ -122,6 +123,29 @@ extension IOMMUFDOperation {
             return OperationSpec("IOMMU_HW_QUEUE_ALLOC", ["flags": .flags, "viommu_id": .u32, "type": .u32, "index": .u32,
                                                            "nesting_parent_iova": .u64, "length": .u64],
                               outputs: ["out_hw_queue_id"], "give the IOMMU a guest queue in the vIOMMU's parent IOAS (pinned, its areas locked)")
+        case .vfioIOAS:
+            return OperationSpec("IOMMU_VFIO_IOAS", ["op": .u32, "ioas_id": .u32, "__reserved": .u32], outputs: ["ioas_id"],
+                              "get, set or clear the IOAS the VFIO compatibility ioctls act on (IOMMU_VFIO_IOAS_GET / _SET / _CLEAR)")
+        case .vfioAPIVersion:
+            return OperationSpec("VFIO_GET_API_VERSION", [:], outputs: ["ret"], "VFIO compat on the iommufd: the API version (ret=VFIO_API_VERSION)")
+        case .vfioCheckExtension:
+            return OperationSpec("VFIO_CHECK_EXTENSION", ["arg": .u64], outputs: ["ret"],
+                              "VFIO compat: 1 for TYPE1, TYPE1v2, UNMAP_ALL; DMA_CC_IOMMU asks the compat IOAS's domains; 0 otherwise")
+        case .vfioSetIOMMU:
+            return OperationSpec("VFIO_SET_IOMMU", ["arg": .u64], "VFIO compat: TYPE1 (large pages off) or TYPE1v2 on the compat IOAS")
+        case .vfioMapDMA:
+            return OperationSpec("VFIO_IOMMU_MAP_DMA", ["argsz": .u32, "flags": .flags, "vaddr": .u64, "iova": .u64, "size": .u64],
+                              "VFIO compat: map user memory at a fixed IOVA of the compat IOAS")
+        case .vfioUnmapDMA:
+            return OperationSpec("VFIO_IOMMU_UNMAP_DMA", ["argsz": .u32, "flags": .flags, "iova": .u64, "size": .u64], outputs: ["size"],
+                              "VFIO compat: unmap whole areas (cut first when large pages are off); nothing there is size 0")
+        case .vfioGetInfo:
+            return OperationSpec("VFIO_IOMMU_GET_INFO", ["argsz": .u32],
+                              outputs: ["argsz", "flags", "iova_pgsizes", "cap_offset", "cap_id", "cap_version", "cap_next", "avail", "nr_iovas", "start", "end"],
+                              "VFIO compat: page sizes, and the DMA_AVAIL and IOVA_RANGE capabilities when argsz holds them")
+        case .vfioDirtyPages:
+            return OperationSpec("VFIO_IOMMU_DIRTY_PAGES", ["argsz": .u32, "flags": .flags],
+                              "VFIO compat: type1's dirty log is not there (ENOTTY); iommufd's is IOMMU_HWPT_GET_DIRTY_BITMAP")
         case .destroy:
             return OperationSpec("IOMMU_DESTROY", ["id": .u32], "destroy an object nobody references")
         case .bind:
@@ -156,6 +180,7 @@ extension IOMMUFDOperation {
             return 0
         }
         func u32(_ k: String) -> UInt32 { UInt32(truncatingIfNeeded: n(k)) }
+        func argsz(_ size: UInt32) -> UInt32 { args["argsz"] == nil ? size : u32("argsz") }
         func array(_ k: String) -> [UInt64] {
             if case .array(let v)? = args[k] { return v }
             return []
@@ -243,6 +268,17 @@ extension IOMMUFDOperation {
         case "IOMMU_HW_QUEUE_ALLOC":
             return .hwQueueAlloc(HWQueueAllocArgs(flags: u32("flags"), viommuID: u32("viommu_id"), type: u32("type"), index: u32("index"),
                                                   iova: n("nesting_parent_iova"), length: n("length")))
+        case "IOMMU_VFIO_IOAS": return .vfioIOAS(op: UInt16(truncatingIfNeeded: n("op")), ioasID: u32("ioas_id"), reserved: UInt16(truncatingIfNeeded: n("__reserved")))
+        case "VFIO_GET_API_VERSION": return .vfioAPIVersion
+        case "VFIO_CHECK_EXTENSION": return .vfioCheckExtension(arg: n("arg"))
+        case "VFIO_SET_IOMMU": return .vfioSetIOMMU(arg: n("arg"))
+        // An argsz not written is the struct's size (SPEC: "except size/argsz").
+        case "VFIO_IOMMU_MAP_DMA":
+            return .vfioMapDMA(argsz: argsz(IOMMUFD.VFIOStructSize.dmaMap), flags: u32("flags"), vaddr: n("vaddr"), iova: n("iova"), size: n("size"))
+        case "VFIO_IOMMU_UNMAP_DMA":
+            return .vfioUnmapDMA(argsz: argsz(IOMMUFD.VFIOStructSize.dmaUnmap), flags: u32("flags"), iova: n("iova"), size: n("size"))
+        case "VFIO_IOMMU_GET_INFO": return .vfioGetInfo(argsz: argsz(IOMMUFD.VFIOStructSize.info))
+        case "VFIO_IOMMU_DIRTY_PAGES": return .vfioDirtyPages(argsz: argsz(16), flags: u32("flags"))
         case "IOMMU_DESTROY": return .destroy(id: u32("id"))
         case "VFIO_DEVICE_BIND_IOMMUFD":
             guard let d = device() else { return nil }
@@ -310,6 +346,14 @@ extension IOMMUFDOperation {
         case .munmap: return .munmap
         case .checkMockIOTLB: return .checkMockIOTLB
         case .checkMockCache: return .checkMockCache
+        case .vfioIOAS: return .vfioIOAS
+        case .vfioAPIVersion: return .vfioAPIVersion
+        case .vfioCheckExtension: return .vfioCheckExtension
+        case .vfioSetIOMMU: return .vfioSetIOMMU
+        case .vfioMapDMA: return .vfioMapDMA
+        case .vfioUnmapDMA: return .vfioUnmapDMA
+        case .vfioGetInfo: return .vfioGetInfo
+        case .vfioDirtyPages: return .vfioDirtyPages
         case .destroy: return .destroy
         case .bind: return .bind
         case .attach: return .attach

@@ -39,6 +39,7 @@ public struct IOMMUFDProposal: Proposal {
         ExploreGroup("fault", "IOMMU_FAULT_QUEUE_ALLOC, fault-capable HWPTs, page requests (IOMMU_TEST_OP_TRIGGER_IOPF), reads, responses, closing the fd"),
         ExploreGroup("veventq", "IOMMU_VEVENTQ_ALLOC of depth 1, events (IOMMU_TEST_OP_TRIGGER_VEVENT), reads, closing the fd"),
         ExploreGroup("access", "emulated devices (IOMMU_TEST_OP_CREATE_ACCESS, both kinds): pins of the pairs, unpins, reads and writes, IOAS replace, closing the fd"),
+        ExploreGroup("vfio-compat", "the VFIO container ioctls on the iommufd: IOMMU_VFIO_IOAS SET/CLEAR/GET, VFIO_SET_IOMMU (both types), MAP_DMA and UNMAP_DMA over the pairs, UNMAP_ALL, CHECK_EXTENSION(DMA_CC_IOMMU), GET_INFO"),
         ExploreGroup("hw-queue", "IOMMU_HW_QUEUE_ALLOC of queues 0 and 1 in each vIOMMU over the (IOVA, length) pairs"),
     ]
     public static let invariants = [DirtyInvariant.declaration, VDeviceInvariant.declaration, IOPFInvariant.declaration]

@@ -67,7 +67,8 @@ extension IOMMUFDState {
                 for item in a.items { w.put(UInt64(item.id) | UInt64(item.ioas) << 32); w.put(item.range.first); w.put(item.range.last) }
             }
         }
-        w.put(UInt64(boundIDs.count) | UInt64(accountMode) << 32)
+        // Object ids stay far below 2^24 (one per object the caps allow, plus tombstones).
+        w.put(UInt64(boundIDs.count) | UInt64(accountMode) << 32 | UInt64(vfioIOAS) << 40)
         for id in boundIDs { w.put(UInt64(id)) }
         w.put(ridThroughPasid)
         w.put(UInt64(attachments.count))
@@ -167,6 +168,7 @@ extension IOMMUFDState {
         }
         let bound = r.next()
         s.accountMode = UInt8(truncatingIfNeeded: bound >> 32)
+        s.vfioIOAS = UInt32(truncatingIfNeeded: bound >> 40)
         s.boundIDs = (0..<Int(UInt32(truncatingIfNeeded: bound))).map { _ in UInt32(truncatingIfNeeded: r.next()) }
         s.ridThroughPasid = r.next()
         s.attachments = (0..<Int(r.next())).map { _ in

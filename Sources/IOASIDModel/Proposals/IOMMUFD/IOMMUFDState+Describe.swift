@@ -1,7 +1,7 @@
 /// The state in words, one fact a line, so that traces can show only the lines that changed.
 extension IOMMUFDState {
     public func describe(_ topology: Topology) -> [String] {
-        Self.accountLines(accountMode) + objects.flatMap { Self.lines(of: $0, topology) } + Self.tombstoneLines(tombstones)
+        Self.accountLines(accountMode) + Self.vfioIOASLines(vfioIOAS) + objects.flatMap { Self.lines(of: $0, topology) } + Self.tombstoneLines(tombstones)
             + Self.mockCacheLines(mockCacheCleared, topology) + Self.attachmentLines(attachments, topology)
             + Self.ridThroughPasidLines(ridThroughPasid, topology) + hardware.describe(topology)
     }
@@ -79,6 +79,8 @@ extension IOMMUFDState {
     /// The accounting mode, when not the default (user).
     static func accountLines(_ mode: UInt8) -> [String] { mode == 0 ? [] : ["pinned pages charged to the mm (RLIMIT_MODE 1)"] }
 
+    static func vfioIOASLines(_ id: UInt32) -> [String] { id == 0 ? [] : ["VFIO compat IOAS: ioas \(id)"] }
+
     static func ridThroughPasidLines(_ mask: UInt64, _ topology: Topology) -> [String] {
         topology.devices.indices.filter { mask & (1 << UInt64($0)) != 0 }.map { "device \(topology.devices[$0].name): RID attached through the PASID flag (pasid 0)" }
     }
@@ -111,6 +113,7 @@ extension IOMMUFDState {
     /// attachments, then the hardware — only what differs is described.
     public func changes(since before: IOMMUFDState, _ topology: Topology, into c: inout LineChanges) {
         c.whole(before.accountMode, accountMode) { Self.accountLines($0) }
+        c.whole(before.vfioIOAS, vfioIOAS) { Self.vfioIOASLines($0) }
         c.merge(before.objects, objects, key: \.id, describe: { Self.lines(of: $0, topology) }) { c, old, new in
             if case .ioas(let x) = old.body, case .ioas(let y) = new.body {
                 c.whole(Self.ioasHeader(old, x), Self.ioasHeader(new, y)) { [$0] }

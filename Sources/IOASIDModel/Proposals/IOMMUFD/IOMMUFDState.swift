@@ -14,6 +14,9 @@ public struct IOMMUFDState: Hashable, Sendable {
     /// `ictx->account_mode` as `IOMMU_OPTION RLIMIT_MODE` sets it: 0 user (`IOPT_PAGES_ACCOUNT_USER`),
     /// 1 mm (`IOPT_PAGES_ACCOUNT_MM`). Both charge RLIMIT_MEMLOCK; only the counter differs.
     public var accountMode: UInt8 = 0
+    /// `ictx->vfio_ioas`: the IOAS the VFIO compatibility ioctls on this fd act on, 0 for none
+    /// (vfio_compat.c). `IOMMU_VFIO_IOAS` SET and CLEAR change it; destroying that IOAS clears it.
+    public var vfioIOAS: UInt32 = 0
     /// Ids the kernel freed but keeps from reuse until the fd closes, sorted: a vDEVICE destroyed
     /// with its device leaves a tombstone (main.c `iommufd_object_tombstone_user`: the xarray slot
     /// holds XA_ZERO_ENTRY, so `IOMMU_DESTROY` finds nothing — ENOENT — and `xa_alloc` skips it).
@@ -186,6 +189,7 @@ extension IOMMUFDState {
         s.tombstones = tombstones.map { $0 }
         s.mockCacheCleared = mockCacheCleared.map { $0 }
         s.accountMode = accountMode
+        s.vfioIOAS = vfioIOAS
         s.ridThroughPasid = ridThroughPasid
         s.hardware = hardware.unshared()
         return s

@@ -28,11 +28,14 @@ extension IOMMUFD {
         default: throw .ENODEV
         }
         guard version == config.type1Version else { throw .EINVAL }
-        var ioas = IOAS()
-        // iommufd_vfio_set_iommu: TYPE1 is emulated by never laying large IOPTEs.
-        if config.type1Impl == .iommufdCompat, version == .v1 { ioas.disableLargePages = true }
-        c.ioasID = s.insertObject(.ioas(ioas))
+        c.ioasID = s.insertObject(.ioas(IOAS()))
         c.version = version
+        if config.type1Impl == .iommufdCompat {
+            // The container is an iommufd whose compat IOAS is the container's; the type is set
+            // by the code VFIO_SET_IOMMU on an iommufd runs (IOMMUFD+VFIOCompat.swift).
+            s.vfioIOAS = c.ioasID
+            _ = try compatSetIOMMU(type: type, &s)
+        }
         for g in c.groups { try attachContainerGroup(Int(g), c, &s) }
         return .ok
     }
@@ -58,16 +61,15 @@ extension IOMMUFD {
         guard c.isSet else { throw .EINVAL }
         let known = C.VFIO_DMA_MAP_FLAG_READ | C.VFIO_DMA_MAP_FLAG_WRITE
         guard flags & ~known == 0 else { throw .EINVAL }
+        if config.type1Impl == .iommufdCompat { return try compatMap(ioasID: c.ioasID, flags: flags, vaddr: vaddr, iova: iova, size: size, &s) }
         var mapFlags = C.IOMMU_IOAS_MAP_FIXED_IOVA
         if flags & C.VFIO_DMA_MAP_FLAG_READ != 0 { mapFlags |= C.IOMMU_IOAS_MAP_READABLE }
         if flags & C.VFIO_DMA_MAP_FLAG_WRITE != 0 { mapFlags |= C.IOMMU_IOAS_MAP_WRITEABLE }
-        if config.type1Impl != .iommufdCompat {
-            // vfio_dma_do_map: no permission, size 0, misalignment to the smallest page, or a
-            // wrap is EINVAL before anything is looked up.
-            let pgsize = alignment(of: c.ioasID, s)
-            guard flags != 0, size != 0, (size | iova | vaddr) % pgsize == 0 else { throw .EINVAL }
-            guard IOVARange(start: iova, length: size) != nil, IOVARange(start: vaddr, length: size) != nil else { throw .EINVAL }
-        }
+        // vfio_dma_do_map: no permission, size 0, misalignment to the smallest page, or a
+        // wrap is EINVAL before anything is looked up.
+        let pgsize = alignment(of: c.ioasID, s)
+        guard flags != 0, size != 0, (size | iova | vaddr) % pgsize == 0 else { throw .EINVAL }
+        guard IOVARange(start: iova, length: size) != nil, IOVARange(start: vaddr, length: size) != nil else { throw .EINVAL }
         _ = try ioasMap(IOASMapArgs(flags: mapFlags, ioasID: c.ioasID, iova: iova, length: size, userVA: vaddr), &s)
         return .ok
     }
@@ -77,21 +79,12 @@ extension IOMMUFD {
         typealias C = IOMMUFDConstants
         guard c.isSet, flags & ~C.VFIO_DMA_UNMAP_FLAG_ALL == 0 else { return Step(outcome: .errno(.EINVAL)) }
         let ioasID = c.ioasID
+        if config.type1Impl == .iommufdCompat { return compatUnmap(ioasID: ioasID, flags: flags, iova: iova, size: size, &s) }
         if flags & C.VFIO_DMA_UNMAP_FLAG_ALL != 0 {
             guard iova == 0, size == 0 else { return Step(outcome: .errno(.EINVAL)) }
             return Self.reportingSize(ioasUnmap(ioasID: ioasID, iova: 0, length: .max, &s))
         }
         switch (config.type1Impl, c.version) {
-        case (.iommufdCompat, let version):
-            if version == .v1 {
-                // iommufd_vfio_unmap_dma: under TYPE1 the areas are cut at the request's ends first.
-                do {
-                    try cutAreas(ioasID, at: [iova &+ size &- 1] + (iova == 0 ? [] : [iova - 1]), &s)
-                } catch {
-                    return Step(outcome: .errno(error))
-                }
-            }
-            return Self.reportingSize(ioasUnmap(ioasID: ioasID, iova: iova, length: size, &s))
         case (.naive, .v1?):
             do { return Step(outcome: try naiveUnmap(iova: iova, size: size, c, &s)) } catch { return Step(outcome: .errno(error)) }
         default:
@@ -148,20 +141,9 @@ extension IOMMUFD {
         return range
     }
 
-    /// `iopt_cut_iova`: splits the areas holding each IOVA so that one ends there. A cut that is
-    /// not on the IOAS's alignment is EINVAL.
+    /// `iopt_cut_iova`: splits the areas holding each IOVA so that one ends there.
     func cutAreas(_ ioasID: UInt32, at iovas: [UInt64], _ s: inout IOMMUFDState) throws(Errno) {
-        let align = alignment(of: ioasID, s)
-        for x in iovas {
-            guard let ioas = s.ioas(ioasID), let i = ioas.areas.firstIndex(where: { $0.range.contains(x) && $0.range.last != x }) else { continue }
-            guard (x &+ 1) % align == 0 else { throw .EINVAL }
-            let area = ioas.areas[i]
-            var head = area, tail = area
-            head.range = IOVARange(first: area.range.first, last: x)
-            tail.range = IOVARange(first: x + 1, last: area.range.last)
-            tail.userVA = area.userVA &+ (x + 1 - area.range.first)
-            s.updateIOAS(ioasID) { $0.areas.replaceSubrange(i...i, with: [head, tail]) }
-        }
+        for x in iovas { try cutArea(ioasID, at: x, &s) }
     }
 
     static func unmappedSize(_ bytes: UInt64) -> Outcome {
