@@ -29,7 +29,7 @@ import Testing
         ("scenario \"s\" {\n  IOMMU_DESTROY id=1 => EWHAT\n}", 5, 25, "unknown result 'EWHAT'"),
         ("scenario \"s\" {\n  VFIO_DEVICE_BIND_IOMMUFD dev=gpx => ok\n}", 5, 32, "unknown device 'gpx'; did you mean 'gpu'?"),
         ("scenario \"s\" {\n  A = IOMMU_IOAS_ALLOC => ok\n  A = IOMMU_IOAS_ALLOC => ok\n}", 6, 3, "'A' is already bound in this scenario"),
-        ("scenario \"s\" {\n  gpu = IOMMU_IOAS_ALLOC => ok\n}", 5, 3, "'gpu' is a device, IOMMU or group name and cannot be bound"),
+        ("scenario \"s\" {\n  gpu = IOMMU_IOAS_ALLOC => ok\n}", 5, 3, "'gpu' is a device, IOMMU, group or memfd name and cannot be bound"),
         ("scenario \"s\" {\n  IOMMU_IOAS_ALLOC => ok\n", 4, 1, "'scenario' block is not closed: expected '}' before the end of the file"),
         ("set domain-scop = instance", 4, 5, "unknown knob 'domain-scop'; did you mean 'domain-scope'?"),
         ("set type1-version = v1", 4, 5, "knob 'type1-version' does not belong to proposal 'iommufd' (owners: vfio-type1; iommufd's knobs: compat-check, domain-scope, pasid-scope, multi-attach, stage2-pin-tables, unmap-large-leaf, destroy-check, dirty-clear, vdevice-unbind, vdevice-virt-id, hw-queue-lock, nested-iotlb-flush, smmu-invalidate-error, iopf-detach, access-driver)"),

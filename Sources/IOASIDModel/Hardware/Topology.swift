@@ -106,6 +106,36 @@ public struct HostConfig: Hashable, Sendable {
     }
 }
 
+/// A memfd of the model (`memfd NAME size=SIZE [va=ADDR]`): its declared size, and where its pages
+/// are — the user address it is mmapped at, which is also their physical address in the model.
+public struct MemfdSpec: Hashable, Sendable {
+    public var name: String
+    public var size: UInt64
+    public var va: UInt64
+
+    public init(name: String, size: UInt64, va: UInt64) {
+        self.name = name
+        self.size = size
+        self.va = va
+    }
+
+    /// Where memfd `i`'s pages are when the model does not say: a 64 GiB slot of its own.
+    public static func defaultVA(_ i: Int) -> UInt64 { 0x7e00_0000_0000 + UInt64(i) << 36 }
+}
+
+extension Topology {
+    /// The process's fd of memfd `i`: after the standard streams, the iommufd (3) and the device
+    /// fds (4 + device), in declaration order.
+    public func memfdFD(_ i: Int) -> UInt32 { UInt32(4 + devices.count + i) }
+
+    /// The memfd an fd number names.
+    public func memfd(fd: UInt32) -> Int? {
+        let base = 4 + devices.count
+        guard fd >= base, Int(fd) - base < memfds.count else { return nil }
+        return Int(fd) - base
+    }
+}
+
 /// The fixed part of a model: IOMMUs, devices, groups, memory and host. States refer to its
 /// entries by index, so that they stay small.
 public struct Topology: Hashable, Sendable {
@@ -123,6 +153,8 @@ public struct Topology: Hashable, Sendable {
     public var pasidQuota: Int?
     /// The fds (VMs) 1…N that exist from the start, for a design with several (`objects fd=N`).
     public var ioasidFds = 1
+    /// memfds the VMM holds (`memfd NAME size= [va=]`), for `IOMMU_IOAS_MAP_FILE`.
+    public var memfds: [MemfdSpec] = []
 
     public init(iommus: [IOMMUSpec], devices: [DeviceSpec], groups: [String]? = nil, memory: [MemoryRegion] = [],
                 host: HostConfig = HostConfig(), vsvaDevices: [Int] = []) {
@@ -164,6 +196,7 @@ extension Topology {
         t.groups = groups.map { $0 }
         t.memory = memory.map { $0 }
         t.vsvaDevices = vsvaDevices.map { $0 }
+        t.memfds = memfds.map { $0 }
         return t
     }
 }

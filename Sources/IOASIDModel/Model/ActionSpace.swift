@@ -194,6 +194,7 @@ public final class ActionSpace: Sendable {
         if g.contains(.veventq) { veventqActions(state, deviceIDs, into: &out) }
         if g.contains(.access) { accessActions(state, ioasIDs, into: &out) }
         if g.contains(.vfioCompat) { vfioCompatActions(ioasIDs, into: &out) }
+        if g.contains(.mapFile) { fileActions(state, ioasIDs, into: &out) }
         if g.contains(.hwInfo) { for dev in deviceIDs { out.append(.getHWInfo(HWInfoArgs(devID: dev))) } }
         if g.contains(.bind) { for d in topology.devices.indices { out.append(.bind(device: d, iommufd: nil, flags: 0)) } }
         if g.contains(.attach) {
@@ -207,6 +208,17 @@ public final class ActionSpace: Sendable {
                 }
                 return .detach(device: d, flags: p == 0 ? 0 : C.VFIO_DEVICE_DETACH_PASID, pasid: pasid)
             }
+        }
+        if g.contains(.testPasid) {
+            // Per device and explored PASID: attach and replace to each IOAS or HWPT, then detach.
+            let pts = ids(state) { Self.isIOAS($0) || Self.isHWPT($0) }
+            for d in topology.devices.indices { for pasid in bounds.pasids {
+                for pt in pts {
+                    out.append(.testPasidAttach(device: d, pasid: pasid, ptID: pt))
+                    out.append(.testPasidReplace(device: d, pasid: pasid, ptID: pt))
+                }
+                out.append(.testPasidDetach(device: d, pasid: pasid))
+            } }
         }
         if g.contains(.close) { for d in topology.devices.indices { out.append(.close(device: d)) } }
         if g.contains(.destroy) {
@@ -326,6 +338,34 @@ public final class ActionSpace: Sendable {
             for code: UInt32 in [0, 1] { out.append(.faultRespond(faultID: f, cookie: 1, code: code)) }
             out.append(.eventFDClose(id: f))
         }
+    }
+
+    /// `ops +map-file`: MAP_FILE of each memfd (from offset 0) and of each open dma-buf over the
+    /// pairs that fit, into each IOAS at the pair's IOVA; FTRUNCATE of each memfd to 0 and back;
+    /// a one-page dma-buf while fewer than `objects dmabuf=` (1) are open; revoking, allowing and
+    /// closing each; CHANGE_PROCESS by the VMM and by a second process.
+    func fileActions(_ state: IOMMUFDState, _ ioasIDs: [UInt32], into out: inout ActionFamilies<IOMMUFDOperation>) {
+        typealias C = IOMMUFDConstants
+        let rw = C.IOMMU_IOAS_MAP_READABLE | C.IOMMU_IOAS_MAP_WRITEABLE | C.IOMMU_IOAS_MAP_FIXED_IOVA
+        for (m, file) in topology.memfds.enumerated() {
+            let fd = topology.memfdFD(m)
+            for id in ioasIDs { for p in pairs {
+                out.append(.ioasMapFile(IOASMapFileArgs(flags: rw, ioasID: id, fd: fd, start: 0, length: p.length, iova: p.iova)))
+            } }
+            out.append(.ftruncate(fd: fd, length: 0))
+            out.append(.ftruncate(fd: fd, length: file.size))
+        }
+        let open = state.dmabufs.filter(\.fdOpen)
+        if open.count < bounds.objects["dmabuf"] ?? 1 { out.append(.dmabufGet(length: topology.host.pageSize, openFlags: 0)) }
+        for b in open {
+            for id in ioasIDs { for p in pairs where p.length <= b.size {
+                out.append(.ioasMapFile(IOASMapFileArgs(flags: rw, ioasID: id, fd: b.fd, start: 0, length: p.length, iova: p.iova)))
+            } }
+            out.append(.dmabufRevoke(fd: b.fd, revoked: 1))
+            out.append(.dmabufRevoke(fd: b.fd, revoked: 0))
+            out.append(.dmabufClose(fd: b.fd))
+        }
+        for process: UInt8 in [0, 1] { out.append(.changeProcess(reserved: 0, process: process)) }
     }
 
     /// `ops +vfio-compat`: IOMMU_VFIO_IOAS SET of each IOAS, CLEAR and GET; VFIO_SET_IOMMU of

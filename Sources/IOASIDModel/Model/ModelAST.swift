@@ -56,6 +56,7 @@ public struct ModelSyntax: Hashable, Sendable {
     public var iommus: [(name: Located<String>, attributes: [Attribute])] = []
     public var devices: [(name: Located<String>, attributes: [Attribute])] = []
     public var memory: [StatementLine] = []
+    public var memfds: [(name: Located<String>, attributes: [Attribute])] = []
     public var host: [Attribute] = []
     public var vsva: StatementLine?
     public var containers: [Located<String>] = []

@@ -40,8 +40,8 @@ extension ModelLoader {
             }
             let expected = try result(step, spec, bound: bound)
             if let b = step.binding {
-                if deviceNames.contains(b.value) || iommuNames.contains(b.value) || groupNames.contains(b.value) {
-                    throw error("'\(b.value)' is a device, IOMMU or group name and cannot be bound", at: b)
+                if deviceNames.contains(b.value) || iommuNames.contains(b.value) || groupNames.contains(b.value) || memfdNames.contains(b.value) {
+                    throw error("'\(b.value)' is a device, IOMMU, group or memfd name and cannot be bound", at: b)
                 }
                 if bound.contains(b.value) { throw error("'\(b.value)' is already bound in this scenario", at: b) }
                 if IOMMUFDConstants.named[b.value] != nil || NumberLiteral.constants[b.value] != nil {
@@ -65,6 +65,8 @@ extension ModelLoader {
     /// A number, a bound name, or `NAME±N`.
     func numberExpr(_ w: Located<String>, bound: Set<String>, max: UInt64 = .max) throws(Diagnostic) -> NumberExpr {
         if let c = IOMMUFDConstants.named[w.value] { return .literal(c) }
+        // A memfd's name is its fd (Topology.memfdFD), after the devices' fds.
+        if let m = memfdNames.firstIndex(of: w.value) { return .literal(UInt64(4 + deviceNames.count + m)) }
         if let first = w.value.unicodeScalars.first, ("0"..."9").contains(first) || NumberLiteral.constants[w.value] != nil {
             return .literal(try number(w, max: max))
         }
@@ -77,7 +79,7 @@ extension ModelLoader {
             }
         }
         guard bound.contains(w.value) else {
-            let candidates = Array(bound) + Array(IOMMUFDConstants.named.keys)
+            let candidates = Array(bound) + memfdNames + Array(IOMMUFDConstants.named.keys)
             throw error(Suggestion.message("'\(w.value)' is not bound by an earlier step or a known constant", for: w.value, in: candidates), at: w)
         }
         return .name(w.value, offset: 0)

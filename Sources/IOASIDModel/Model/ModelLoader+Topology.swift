@@ -55,7 +55,37 @@ extension ModelLoader {
                 vsva = try split(list, on: ",").map { d throws(Diagnostic) in try deviceIndex(d) }
             }
         }
-        return Topology(iommus: iommus, devices: devices, groups: groupNames, memory: memory, host: host, vsvaDevices: vsva)
+        var topology = Topology(iommus: iommus, devices: devices, groups: groupNames, memory: memory, host: host, vsvaDevices: vsva)
+        topology.memfds = try memfds()
+        return topology
+    }
+
+    /// `memfd NAME size=SIZE [va=ADDR]`: its pages appear at `va` in user memory (a slot of its own
+    /// when not written), so `[va, va+size)` must not wrap.
+    mutating func memfds() throws(Diagnostic) -> [MemfdSpec] {
+        var out: [MemfdSpec] = []
+        for (name, attrs) in syntax.memfds {
+            if memfdNames.contains(name.value) || deviceNames.contains(name.value) || iommuNames.contains(name.value) || groupNames.contains(name.value) {
+                throw error("duplicate name '\(name.value)'", at: name)
+            }
+            guard out.count < 32 else { throw error("at most 32 memfds", at: name) }
+            var size: UInt64?, va = MemfdSpec.defaultVA(out.count)
+            for a in attrs {
+                switch (a.key.value, a.value) {
+                case ("size", let v?): size = try number(v)
+                case ("va", let v?): va = try number(v)
+                default:
+                    let known = ["size", "va"]
+                    if known.contains(a.key.value) { throw error("'\(a.key.value)' needs a value", at: a.key) }
+                    throw error(Suggestion.message("unknown memfd attribute '\(a.key.value)'", for: a.key.value, in: known), at: a.key)
+                }
+            }
+            guard let size else { throw error("memfd '\(name.value)' needs size=SIZE", at: name) }
+            guard IOVARange(start: va, length: max(size, 1)) != nil else { throw error("memfd '\(name.value)' at \(SizeText.hex(va)) wraps past 2^64", at: name) }
+            out.append(MemfdSpec(name: name.value, size: size, va: va))
+            memfdNames.append(name.value)
+        }
+        return out
     }
 
     func iommu(_ name: Located<String>, _ attrs: [Attribute]) throws(Diagnostic) -> IOMMUSpec {

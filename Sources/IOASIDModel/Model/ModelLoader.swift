@@ -3,6 +3,7 @@ public struct ModelLoader {
     let syntax: ModelSyntax
     var iommuNames: [String] = []
     var deviceNames: [String] = []
+    var memfdNames: [String] = []
     var containerNames: [String] = []
     var proposal: any Proposal.Type = IOMMUFDProposal.self
     let registry: ProposalRegistry

@@ -6,7 +6,7 @@ public struct ModelParser {
     let lines: [String]
     var index = 0
 
-    public static let keywords = ["model", "proposal", "set", "iommu", "device", "memory", "host", "vsva", "container",
+    public static let keywords = ["model", "proposal", "set", "iommu", "device", "memory", "memfd", "host", "vsva", "container",
                                   "goal", "explore", "check", "expect", "scenario"]
 
     /// Parses `text`; the first error is thrown as a located diagnostic.
@@ -58,6 +58,10 @@ public struct ModelParser {
                 try checkName(name)
                 let attrs = try attributes(Array(rest.dropFirst()))
                 if head.value == "iommu" { model.iommus.append((name, attrs)) } else { model.devices.append((name, attrs)) }
+            case "memfd":
+                let name = try single(Array(rest.prefix(1)), after: head, what: "a name")
+                try checkName(name)
+                model.memfds.append((name, try attributes(Array(rest.dropFirst()))))
             case "memory":
                 model.memory.append(StatementLine(words: rest, lineText: lines[n - 1], line: n))
             case "host":

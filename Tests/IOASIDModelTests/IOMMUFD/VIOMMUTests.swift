@@ -113,7 +113,9 @@ import Testing
         var bounds = ExploreBounds()
         bounds.window = IOVARange(first: 0x100_0000, last: 0x100_3fff)
         bounds.lengths = [0x1000, 0x2000]
-        bounds.groups = Set(OperationGroup.allCases.map(\.rawValue)).subtracting(["dirty", "copy", "allow-iovas", "option", "auto-map"])
+        // The IOAS-side groups of issue 18 have walks of their own (VFIOCompatTests, FileTests).
+        bounds.groups = Set(OperationGroup.allCases.map(\.rawValue)).subtracting(["dirty", "copy", "allow-iovas", "option", "auto-map",
+                                                                                  "vfio-compat", "map-file", "test-pasid"])
         let machine = IOMMUFD(topology: Self.topology)
         let space = ActionSpace(topology: machine.topology, bounds: bounds)
         var rng = SplitMix64(state: seed)

@@ -174,6 +174,7 @@ extension IOMMUFD {
         case .ioas:
             // main.c iommufd_object_remove: the compat IOAS pointer goes with the object.
             if s.vfioIOAS == id { s.vfioIOAS = 0 }
+            tidyDmabufs(&s)
         case .device:
             break
         case .hwptPaging(let h):

@@ -17,21 +17,24 @@ extension IOMMUFD {
         if a.flags & C.IOMMU_IOAS_MAP_WRITEABLE != 0 { perms.insert(.write) }
         guard !perms.isEmpty else { throw .EINVAL }
         guard s.ioas(a.ioasID) != nil else { throw .ENOENT }
+        guard a.process <= IOMMUFD.maxProcess else { throw .EINVAL }
         let fixed = a.flags & C.IOMMU_IOAS_MAP_FIXED_IOVA != 0 ? a.iova : nil
-        let iova = try mapUserPages(ioasID: a.ioasID, fixedIOVA: fixed, length: a.length, userVA: a.userVA, permissions: perms, &s)
+        let iova = try mapUserPages(ioasID: a.ioasID, fixedIOVA: fixed, length: a.length, userVA: a.userVA, permissions: perms,
+                                    owner: a.process, &s)
         return Outcome(.ok, outputs: [OutputField("iova", .number(iova))], principal: iova)
     }
 
     /// `iopt_map_user_pages`, shared by `IOMMU_IOAS_MAP` and VFIO's `MAP_DMA`: the IOVA it chose.
     func mapUserPages(ioasID: UInt32, fixedIOVA: UInt64?, length: UInt64, userVA: UInt64, permissions perms: Permissions,
-                      _ s: inout IOMMUFDState) throws(Errno) -> UInt64 {
+                      owner: UInt8 = 0, _ s: inout IOMMUFDState) throws(Errno) -> UInt64 {
         // io_pagetable.c iopt_alloc_pages, before any alignment check, for fixed and automatic
         // IOVAs alike: a length of 0 or above SIZE_MAX - PAGE_SIZE is EINVAL (it guards a
         // DIV_ROUND_UP), then a user range that wraps is EOVERFLOW.
         guard length != 0, length <= UInt64.max - pageSize else { throw .EINVAL }
         guard !userVA.addingReportingOverflow(length).overflow else { throw .EOVERFLOW }
-        let piece = Area(range: IOVARange(first: 0, last: length - 1), userVA: userVA, permissions: perms,
+        var piece = Area(range: IOVARange(first: 0, last: length - 1), userVA: userVA, permissions: perms,
                          writablePages: perms.contains(.write))
+        piece.owner = owner
         return try mapPieces([piece], length: length, ioasID: ioasID, fixedIOVA: fixedIOVA, &s)
     }
 
@@ -78,6 +81,7 @@ extension IOMMUFD {
             unmapped &+= area.range.length
             removed = true
         }
+        if removed { tidyDmabufs(&s) }
         if let failure { return Step(outcome: .errno(failure), keepsPartialState: removed) }
         if unmapped == 0, !emptyIsOK { return Step(outcome: .errno(.ENOENT)) }
         return Step(outcome: Outcome(.ok, outputs: [OutputField("length", .number(unmapped))], principal: unmapped))
@@ -120,8 +124,13 @@ extension IOMMUFD {
         for area in src.areas where area.range.last >= cursor {
             guard area.range.contains(cursor) else { break }
             let last = min(area.range.last, want.last)
-            pieces.append(Area(range: IOVARange(first: 0, last: last - cursor), userVA: area.userVA + (cursor - area.range.first),
-                               permissions: perms, writablePages: area.writablePages, sharesPages: true))
+            var piece = Area(range: IOVARange(first: 0, last: last - cursor), userVA: area.userVA + (cursor - area.range.first),
+                             permissions: perms, writablePages: area.writablePages, sharesPages: true)
+            // The copy shares the source's iopt_pages: the same file or dma-buf, revoked or not.
+            piece.backing = area.backing
+            piece.revoked = area.revoked
+            piece.owner = area.owner
+            pieces.append(piece)
             if last == want.last { covered = true; break }
             cursor = last + 1
         }

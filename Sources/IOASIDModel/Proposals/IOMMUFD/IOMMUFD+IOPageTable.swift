@@ -60,6 +60,8 @@ extension IOMMUFD {
         var total: UInt64 = 0
         var originals: [IOVARange] = [], shared: [IOVARange] = []
         func add(_ area: Area) {
+            // A dma-buf's pages are never accounted (pages.c: IOPT_PAGES_ACCOUNT_NONE).
+            if case .dmabuf = area.backing { return }
             guard let va = IOVARange(start: area.userVA, length: area.range.length) else { return }
             if area.sharesPages { shared.append(va) } else { total &+= area.range.length; originals.append(va) }
         }
@@ -79,6 +81,9 @@ extension IOMMUFD {
     func pin(_ areas: [Area], _ s: IOMMUFDState) throws(Errno) {
         for area in areas {
             if let e = topology.pinError(userVA: area.userVA, length: area.range.length, writable: area.writablePages) { throw e }
+            if let e = filePinError(area, s) { throw e }
+            // The mm behind the pages is gone (pages.c: no mm to pin from).
+            if area.backing == .user, s.exitedProcesses & (1 << area.owner) != 0 { throw .EFAULT }
         }
         // With CAP_IPC_LOCK the pages are not accounted (IOPT_PAGES_ACCOUNT_NONE, pages.c
         // incr_user_locked_vm is never reached), so the limit never refuses.
@@ -90,6 +95,8 @@ extension IOMMUFD {
     /// Lays `area` in a domain's table (`iopt_area_fill_domain`): IOMMU_CACHE is always added, and
     /// under `disable_large_pages` the kernel maps one PAGE_SIZE at a time (`batch_iommu_map_small`).
     func lay(_ area: Area, in domain: inout Domain, smallPages: Bool) throws(Errno) {
+        // A revoked dma-buf has no pages left to map (pages.c iopt_area_fill_domain).
+        guard !area.revoked else { return }
         let perms = area.permissions.union(.cache)
         let chunk = smallPages ? max(pageSize, domain.table.pageSizes.smallest) : area.range.length
         var offset: UInt64 = 0

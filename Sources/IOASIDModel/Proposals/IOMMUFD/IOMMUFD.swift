@@ -75,6 +75,15 @@ public struct IOMMUFD: Hashable, Sendable {
         switch op {
         case .ioasAlloc(let flags): return run { s throws(Errno) in try ioasAlloc(flags: flags, &s) }
         case .ioasMap(let a): return run { s throws(Errno) in try ioasMap(a, &s) }
+        case .ioasMapFile(let a): return run { s throws(Errno) in try ioasMapFile(a, &s) }
+        case .changeProcess(let reserved, let process): return run { s throws(Errno) in try changeProcess(reserved: reserved, process: process, &s) }
+        case .processExit(let p): return run { s throws(Errno) in try processExit(p, &s) }
+        case .ftruncate(let fd, let length): return run { s throws(Errno) in try ftruncate(fd: fd, length: length, &s) }
+        case .dmabufGet(let length, let flags): return run { s throws(Errno) in try dmabufGet(length: length, openFlags: flags, &s) }
+        case .dmabufRevoke(let fd, let revoked): return run { s throws(Errno) in try dmabufRevoke(fd: fd, revoked: revoked, &s) }
+        case .dmabufClose(let fd): return run { s throws(Errno) in try dmabufClose(fd: fd, &s) }
+        case .checkMockDmabuf(let h, let fd, let iova, let length, let offset):
+            return run { s throws(Errno) in try checkMockDmabuf(hwptID: h, fd: fd, iova: iova, length: length, offset: offset, s) }
         case .ioasUnmap(let id, let iova, let length): return ioasUnmap(ioasID: id, iova: iova, length: length, &s)
         case .ioasCopy(let a): return run { s throws(Errno) in try ioasCopy(a, &s) }
         case .ioasAllowIOVAs(let id, let ranges, let reserved):
@@ -115,6 +124,12 @@ public struct IOMMUFD: Hashable, Sendable {
         case .munmap(let offset): return run { s throws(Errno) in try munmapRegion(offset: offset, &s) }
         case .eventFDClose(let id): return run { s throws(Errno) in try closeEventFD(id: id, &s) }
         case .hwQueueAlloc(let a): return run { s throws(Errno) in try hwQueueAlloc(a, &s) }
+        case .testPasidAttach(let d, let pasid, let pt):
+            return run { s throws(Errno) in try testPasidAttach(device: d, pasid: pasid, ptID: pt, replacing: false, &s) }
+        case .testPasidReplace(let d, let pasid, let pt):
+            return run { s throws(Errno) in try testPasidAttach(device: d, pasid: pasid, ptID: pt, replacing: true, &s) }
+        case .testPasidDetach(let d, let pasid): return run { s throws(Errno) in try testPasidDetach(device: d, pasid: pasid, &s) }
+        case .testPasidCheckHWPT(let d, let pasid, let h): return run { s throws(Errno) in try testPasidCheckHWPT(device: d, pasid: pasid, hwptID: h, s) }
         case .vfioIOAS(let op, let id, let reserved): return run { s throws(Errno) in try vfioIOASCommand(op: op, ioasID: id, reserved: reserved, &s) }
         case .vfioAPIVersion: return Step(outcome: Self.returning(IOMMUFDConstants.VFIO_API_VERSION))
         case .vfioCheckExtension(let arg): return run { s throws(Errno) in try vfioCheckExtension(arg, s) }

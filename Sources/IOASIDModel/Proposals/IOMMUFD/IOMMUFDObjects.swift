@@ -13,6 +13,22 @@ public struct Area: Hashable, Sendable {
     /// `area->prevent_access`: an unmap asked the accesses pinning it to let go, and they did not
     /// (EDEADLOCK); no access may pin or read it again.
     public var preventAccess = false
+    /// What the pages are (`iopt_pages->type`): user memory, a memfd, or a dma-buf.
+    public var backing = Backing.user
+    /// A dma-buf area whose exporter revoked it (`iopt_dmabuf_revoked`): it maps nothing, in any
+    /// domain, for the rest of its life.
+    public var revoked = false
+    /// The process whose memory this is (`iopt_pages->source_mm`): 0 the VMM, n the model's n-th
+    /// other process (`IOMMU_IOAS_MAP process=n`). Pages of a process that exited cannot be pinned.
+    public var owner: UInt8 = 0
+
+    /// `IOPT_ADDRESS_USER`, `IOPT_ADDRESS_FILE` (the model's memfd `i`), `IOPT_ADDRESS_DMABUF`
+    /// (the dma-buf in slot `i` of the state's list). A file's or dma-buf's pages have their own
+    /// physical addresses, which the model keeps in `userVA`: a memfd's where it is mmapped
+    /// (`memfd … va=`), a dma-buf's at `DmaBuf.base(slot)`.
+    public enum Backing: Hashable, Sendable {
+        case user, memfd(UInt8), dmabuf(UInt8)
+    }
 
     public init(range: IOVARange, userVA: UInt64, permissions: Permissions, writablePages: Bool, sharesPages: Bool = false) {
         self.range = range
@@ -235,4 +251,23 @@ public struct Attachment: Hashable, Sendable {
     public var hwpt: UInt32
     /// Bit i set: topology device i attached itself (bookkeeping; the route is per group).
     public var devices: UInt64
+}
+
+/// A dma-buf the selftest exported (`IOMMU_TEST_OP_DMABUF_GET`): its fd, size, whether it is
+/// revoked now, and whether the fd is still open (areas keep the buffer alive after `close()`).
+public struct DmaBuf: Hashable, Sendable {
+    public var fd: UInt32
+    public var size: UInt64
+    public var revoked = false
+    public var fdOpen = true
+
+    public init(fd: UInt32, size: UInt64) {
+        self.fd = fd
+        self.size = size
+    }
+
+    /// Where slot `i`'s pages are, physically: apart from user memory and from each other.
+    public static func base(_ slot: Int) -> UInt64 { 0x6000_0000_0000 + UInt64(slot) << 32 }
+    /// The model numbers a dma-buf's fd 192 + its slot (apart from event fds, 64 + object id).
+    public static func fd(slot: Int) -> UInt32 { 192 + UInt32(slot) }
 }

@@ -65,7 +65,28 @@ extension IOMMUFDOperation {
             if a.flags & IOMMUFDConstants.IOMMU_IOAS_MAP_FIXED_IOVA != 0 { out.append(("iova", .address(a.iova))) }
             out += [("length", .address(a.length)), ("user_va", .address(a.userVA))]
             if a.reserved != 0 { out.append(("__reserved", .number(UInt64(a.reserved)))) }
+            if a.process != 0 { out.append(("process", .number(UInt64(a.process)))) }
             return out
+        case .processExit(let p):
+            return [("process", .number(UInt64(p)))]
+        case .ioasMapFile(let a):
+            var out: [(String, ArgumentText)] = [("flags", Self.mapFlagsText(a.flags)), ("ioas_id", .number(UInt64(a.ioasID))),
+                                                 ("fd", .number(UInt64(a.fd))), ("start", .address(a.start)), ("length", .address(a.length))]
+            if a.flags & IOMMUFDConstants.IOMMU_IOAS_MAP_FIXED_IOVA != 0 { out.append(("iova", .address(a.iova))) }
+            return out
+        case .changeProcess(let reserved, let process):
+            return (reserved == 0 ? [] : [("__reserved", .number(UInt64(reserved)))]) + (process == 0 ? [] : [("process", .number(UInt64(process)))])
+        case .ftruncate(let fd, let length):
+            return [("fd", .number(UInt64(fd))), ("length", .address(length))]
+        case .dmabufGet(let length, let flags):
+            return [("length", .address(length))] + (flags == 0 ? [] : [("open_flags", .number(UInt64(flags)))])
+        case .dmabufRevoke(let fd, let revoked):
+            return [("dmabuf_fd", .number(UInt64(fd))), ("revoked", .number(UInt64(revoked)))]
+        case .dmabufClose(let fd):
+            return [("fd", .number(UInt64(fd)))]
+        case .checkMockDmabuf(let h, let fd, let iova, let length, let offset):
+            return [("id", .number(UInt64(h))), ("dmabuf_fd", .number(UInt64(fd))), ("iova", .address(iova)), ("length", .address(length)),
+                    ("offset", .address(offset))]
         case .ioasUnmap(let id, let iova, let length):
             return [("ioas_id", .number(UInt64(id))), ("iova", .address(iova)), ("length", length == .max ? .word("U64_MAX") : .address(length))]
         case .ioasCopy(let a):
@@ -184,6 +205,12 @@ extension IOMMUFDOperation {
             let typeName = IOMMUFDConstants.named.first { $0.key.hasPrefix("IOMMU_HW_QUEUE_TYPE_") && $0.value == UInt64(a.type) }?.key
             return out + [("viommu_id", .number(UInt64(a.viommuID))), ("type", typeName.map { .word($0) } ?? .number(UInt64(a.type))),
                           ("index", .number(UInt64(a.index))), ("nesting_parent_iova", .address(a.iova)), ("length", .address(a.length))]
+        case .testPasidAttach(let d, let pasid, let pt), .testPasidReplace(let d, let pasid, let pt):
+            return [dev(d), ("pasid", .number(UInt64(pasid))), ("pt_id", .number(UInt64(pt)))]
+        case .testPasidDetach(let d, let pasid):
+            return [dev(d), ("pasid", .number(UInt64(pasid)))]
+        case .testPasidCheckHWPT(let d, let pasid, let hwpt):
+            return [dev(d), ("pasid", .number(UInt64(pasid))), ("hwpt_id", .number(UInt64(hwpt)))]
         case .vfioIOAS(let op, let id, let reserved):
             let names = ["IOMMU_VFIO_IOAS_GET", "IOMMU_VFIO_IOAS_SET", "IOMMU_VFIO_IOAS_CLEAR"]
             var out: [(String, ArgumentText)] = [("op", op < 3 ? .word(names[Int(op)]) : .number(UInt64(op)))]

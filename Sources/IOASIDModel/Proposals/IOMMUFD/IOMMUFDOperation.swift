@@ -68,6 +68,27 @@ public enum IOMMUFDOperation: Hashable, Sendable {
     case munmap(offset: UInt64)
     /// `close()` of a FAULT's or vEVENTQ's fd.
     case eventFDClose(id: UInt32)
+    /// `IOMMU_IOAS_MAP_FILE` (`struct iommu_ioas_map_file`): a memfd's or dma-buf's pages.
+    case ioasMapFile(IOASMapFileArgs)
+    /// `IOMMU_IOAS_CHANGE_PROCESS`, issued by `process` (0: the VMM; a model-level field).
+    case changeProcess(reserved: UInt32, process: UInt8)
+    /// A process other than the VMM exits: its memory goes with it.
+    case processExit(process: UInt8)
+    /// `ftruncate()` of a memfd.
+    case ftruncate(fd: UInt32, length: UInt64)
+    /// The selftest's dma-bufs: `IOMMU_TEST_OP_DMABUF_GET`, `_DMABUF_REVOKE`, `close()` of one,
+    /// and `IOMMU_TEST_OP_MD_CHECK_DMABUF` (a mock HWPT maps the range to the buffer at `offset`).
+    case dmabufGet(length: UInt64, openFlags: UInt32)
+    case dmabufRevoke(fd: UInt32, revoked: UInt32)
+    case dmabufClose(fd: UInt32)
+    case checkMockDmabuf(hwptID: UInt32, fd: UInt32, iova: UInt64, length: UInt64, offset: UInt64)
+    /// The selftest's own PASID path on a mock device (`IOMMU_TEST_OP_PASID_ATTACH`, `_REPLACE`,
+    /// `_DETACH`, `_CHECK_HWPT`): `iommufd_device_attach` / `_replace` / `_detach` at a PASID with
+    /// no VFIO in between. The device is named like VFIO's (`dev=`), for its selftest object.
+    case testPasidAttach(device: Int, pasid: UInt32, ptID: UInt32)
+    case testPasidReplace(device: Int, pasid: UInt32, ptID: UInt32)
+    case testPasidDetach(device: Int, pasid: UInt32)
+    case testPasidCheckHWPT(device: Int, pasid: UInt32, hwptID: UInt32)
     /// `IOMMU_VFIO_IOAS` (`struct iommu_vfio_ioas`): get, set or clear the compat IOAS.
     case vfioIOAS(op: UInt16, ioasID: UInt32, reserved: UInt16)
     /// The VFIO container ioctls on the iommufd (vfio_compat.c): `VFIO_GET_API_VERSION`,
@@ -108,6 +129,8 @@ public struct IOASMapArgs: Hashable, Sendable {
     public var length: UInt64
     public var userVA: UInt64
     public var reserved: UInt32
+    /// The calling process, a model-level field (0: the VMM).
+    public var process: UInt8 = 0
 
     public init(flags: UInt32, ioasID: UInt32, iova: UInt64 = 0, length: UInt64, userVA: UInt64, reserved: UInt32 = 0) {
         self.flags = flags
@@ -235,5 +258,24 @@ public struct HWInfoArgs: Hashable, Sendable {
         self.dataLen = dataLen
         self.inDataType = inDataType
         self.reserved = reserved
+    }
+}
+
+/// The fields of `struct iommu_ioas_map_file`.
+public struct IOASMapFileArgs: Hashable, Sendable {
+    public var flags: UInt32
+    public var ioasID: UInt32
+    public var fd: UInt32
+    public var start: UInt64
+    public var length: UInt64
+    public var iova: UInt64
+
+    public init(flags: UInt32, ioasID: UInt32, fd: UInt32, start: UInt64, length: UInt64, iova: UInt64 = 0) {
+        self.flags = flags
+        self.ioasID = ioasID
+        self.fd = fd
+        self.start = start
+        self.length = length
+        self.iova = iova
     }
 }

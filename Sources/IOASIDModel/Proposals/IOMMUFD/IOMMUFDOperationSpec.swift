@@ -1,10 +1,10 @@
 extension IOMMUFDOperation {
     /// One case per catalog row, in the order `modelcheck list` shows them.
     public enum Kind: Int, CaseIterable, Hashable, Sendable {
-        case ioasAlloc, ioasMap, ioasUnmap, ioasCopy, ioasAllowIOVAs, ioasIOVARanges
+        case ioasAlloc, ioasMap, ioasMapFile, ioasUnmap, ioasCopy, ioasAllowIOVAs, ioasIOVARanges, changeProcess, processExit, ftruncate
         case option, hwptAlloc, getHWInfo, setDirtyTracking, getDirtyBitmap, viommuAlloc, vdeviceAlloc, hwptInvalidate, hwQueueAlloc,
              faultQueueAlloc, veventqAlloc, triggerIOPF, triggerVEvent, faultRead, faultRespond, veventqRead, checkMockIOTLB, checkMockCache, checkMockMap, addReserved, createAccess, accessPages, destroyAccessPages, accessRW, accessReplaceIOAS, accessClose, mmap, munmap, eventFDClose,
-             vfioIOAS, vfioAPIVersion, vfioCheckExtension, vfioSetIOMMU, vfioMapDMA, vfioUnmapDMA, vfioGetInfo, vfioDirtyPages, destroy, bind, attach, detach
+             dmabufGet, dmabufRevoke, dmabufClose, checkMockDmabuf, testPasidAttach, testPasidReplace, testPasidDetach, testPasidCheckHWPT, vfioIOAS, vfioAPIVersion, vfioCheckExtension, vfioSetIOMMU, vfioMapDMA, vfioUnmapDMA, vfioGetInfo, vfioDirtyPages, destroy, bind, attach, detach
         case close, translate, guestS1Map, guestS1Unmap
     }
 
@@ -18,8 +18,19 @@ extension IOMMUFDOperation {
         case .ioasAlloc:
             return OperationSpec("IOMMU_IOAS_ALLOC", ["flags": .flags], outputs: ["out_ioas_id"], "allocate an empty IOAS")
         case .ioasMap:
-            return OperationSpec("IOMMU_IOAS_MAP", ["flags": .flags, "ioas_id": .u32, "iova": .u64, "length": .u64, "user_va": .u64, "__reserved": .u32],
+            return OperationSpec("IOMMU_IOAS_MAP", ["flags": .flags, "ioas_id": .u32, "iova": .u64, "length": .u64, "user_va": .u64, "__reserved": .u32,
+                                                     "process": .u32],
                               outputs: ["iova"], "map user memory at a fixed or automatic IOVA")
+        case .ioasMapFile:
+            return OperationSpec("IOMMU_IOAS_MAP_FILE", ["flags": .flags, "ioas_id": .u32, "fd": .u32, "start": .u64, "length": .u64, "iova": .u64],
+                              outputs: ["iova"], "map a memfd's or dma-buf's pages from offset start at a fixed or automatic IOVA")
+        case .changeProcess:
+            return OperationSpec("IOMMU_IOAS_CHANGE_PROCESS", ["__reserved": .u32, "process": .u32],
+                              "charge the pinned memory to the calling process (process=N; EINVAL while any IOAS maps user memory)")
+        case .processExit:
+            return OperationSpec("PROCESS_EXIT", ["process": .u32], "process N (1…7) exits: pages of its memory not pinned yet cannot be")
+        case .ftruncate:
+            return OperationSpec("FTRUNCATE", ["fd": .u32, "length": .u64], "ftruncate() a memfd: pins past its end fail (EINVAL)")
         case .ioasUnmap:
             return OperationSpec("IOMMU_IOAS_UNMAP", ["ioas_id": .u32, "iova": .u64, "length": .u64], outputs: ["length"],
                               "unmap whole areas in a range (iova=0 length=U64_MAX: all)")
@@ -123,6 +134,29 @@ extension IOMMUFDOperation {
             return OperationSpec("IOMMU_HW_QUEUE_ALLOC", ["flags": .flags, "viommu_id": .u32, "type": .u32, "index": .u32,
                                                            "nesting_parent_iova": .u64, "length": .u64],
                               outputs: ["out_hw_queue_id"], "give the IOMMU a guest queue in the vIOMMU's parent IOAS (pinned, its areas locked)")
+        case .dmabufGet:
+            return OperationSpec("IOMMU_TEST_OP_DMABUF_GET", ["length": .u64, "open_flags": .flags], outputs: ["fd"],
+                              "selftest: export a dma-buf of length bytes (rounded up to pages, at most 512), and its fd")
+        case .dmabufRevoke:
+            return OperationSpec("IOMMU_TEST_OP_DMABUF_REVOKE", ["dmabuf_fd": .u32, "revoked": .u32],
+                              "selftest: revoke (revoked=1: every mapping of it goes, for good) or allow again the dma-buf")
+        case .dmabufClose:
+            return OperationSpec("DMABUF_FD_CLOSE", ["fd": .u32], "close() a dma-buf's fd (its mappings keep the buffer)")
+        case .checkMockDmabuf:
+            return OperationSpec("IOMMU_TEST_OP_MD_CHECK_DMABUF", ["id": .u32, "dmabuf_fd": .u32, "iova": .u64, "length": .u64, "offset": .u64],
+                              "selftest: a mock paging HWPT maps [iova, iova+length) to the dma-buf from offset (EINVAL otherwise)")
+        case .testPasidAttach:
+            return OperationSpec("IOMMU_TEST_OP_PASID_ATTACH", ["dev": .device, "pasid": .u32, "pt_id": .u32], outputs: ["pt_id"],
+                              "selftest: iommufd_device_attach of a mock device at a PASID (EBUSY when attached there)")
+        case .testPasidReplace:
+            return OperationSpec("IOMMU_TEST_OP_PASID_REPLACE", ["dev": .device, "pasid": .u32, "pt_id": .u32], outputs: ["pt_id"],
+                              "selftest: iommufd_device_replace at a PASID (EINVAL when not attached there)")
+        case .testPasidDetach:
+            return OperationSpec("IOMMU_TEST_OP_PASID_DETACH", ["dev": .device, "pasid": .u32],
+                              "selftest: iommufd_device_detach at a PASID (nothing attached: nothing to do)")
+        case .testPasidCheckHWPT:
+            return OperationSpec("IOMMU_TEST_OP_PASID_CHECK_HWPT", ["dev": .device, "pasid": .u32, "hwpt_id": .u32],
+                              "selftest: the PASID routes to that HWPT's domain, or (hwpt_id=0) to none (EINVAL otherwise)")
         case .vfioIOAS:
             return OperationSpec("IOMMU_VFIO_IOAS", ["op": .u32, "ioas_id": .u32, "__reserved": .u32], outputs: ["ioas_id"],
                               "get, set or clear the IOAS the VFIO compatibility ioctls act on (IOMMU_VFIO_IOAS_GET / _SET / _CLEAR)")
@@ -200,8 +234,20 @@ extension IOMMUFDOperation {
         switch name {
         case "IOMMU_IOAS_ALLOC": return .ioasAlloc(flags: u32("flags"))
         case "IOMMU_IOAS_MAP":
-            return .ioasMap(IOASMapArgs(flags: u32("flags"), ioasID: u32("ioas_id"), iova: n("iova"), length: n("length"),
-                                        userVA: n("user_va"), reserved: u32("__reserved")))
+            var a = IOASMapArgs(flags: u32("flags"), ioasID: u32("ioas_id"), iova: n("iova"), length: n("length"),
+                                userVA: n("user_va"), reserved: u32("__reserved"))
+            a.process = UInt8(clamping: n("process"))
+            return .ioasMap(a)
+        case "IOMMU_IOAS_MAP_FILE":
+            return .ioasMapFile(IOASMapFileArgs(flags: u32("flags"), ioasID: u32("ioas_id"), fd: u32("fd"), start: n("start"), length: n("length"), iova: n("iova")))
+        case "IOMMU_IOAS_CHANGE_PROCESS": return .changeProcess(reserved: u32("__reserved"), process: UInt8(clamping: n("process")))
+        case "PROCESS_EXIT": return .processExit(process: UInt8(clamping: n("process")))
+        case "FTRUNCATE": return .ftruncate(fd: u32("fd"), length: n("length"))
+        case "IOMMU_TEST_OP_DMABUF_GET": return .dmabufGet(length: n("length"), openFlags: u32("open_flags"))
+        case "IOMMU_TEST_OP_DMABUF_REVOKE": return .dmabufRevoke(fd: u32("dmabuf_fd"), revoked: u32("revoked"))
+        case "DMABUF_FD_CLOSE": return .dmabufClose(fd: u32("fd"))
+        case "IOMMU_TEST_OP_MD_CHECK_DMABUF":
+            return .checkMockDmabuf(hwptID: u32("id"), fd: u32("dmabuf_fd"), iova: n("iova"), length: n("length"), offset: n("offset"))
         case "IOMMU_IOAS_UNMAP": return .ioasUnmap(ioasID: u32("ioas_id"), iova: n("iova"), length: n("length"))
         case "IOMMU_IOAS_COPY":
             return .ioasCopy(IOASCopyArgs(flags: u32("flags"), dstIOASID: u32("dst_ioas_id"), srcIOASID: u32("src_ioas_id"),
@@ -268,6 +314,18 @@ extension IOMMUFDOperation {
         case "IOMMU_HW_QUEUE_ALLOC":
             return .hwQueueAlloc(HWQueueAllocArgs(flags: u32("flags"), viommuID: u32("viommu_id"), type: u32("type"), index: u32("index"),
                                                   iova: n("nesting_parent_iova"), length: n("length")))
+        case "IOMMU_TEST_OP_PASID_ATTACH":
+            guard let d = device() else { return nil }
+            return .testPasidAttach(device: d, pasid: u32("pasid"), ptID: u32("pt_id"))
+        case "IOMMU_TEST_OP_PASID_REPLACE":
+            guard let d = device() else { return nil }
+            return .testPasidReplace(device: d, pasid: u32("pasid"), ptID: u32("pt_id"))
+        case "IOMMU_TEST_OP_PASID_DETACH":
+            guard let d = device() else { return nil }
+            return .testPasidDetach(device: d, pasid: u32("pasid"))
+        case "IOMMU_TEST_OP_PASID_CHECK_HWPT":
+            guard let d = device() else { return nil }
+            return .testPasidCheckHWPT(device: d, pasid: u32("pasid"), hwptID: u32("hwpt_id"))
         case "IOMMU_VFIO_IOAS": return .vfioIOAS(op: UInt16(truncatingIfNeeded: n("op")), ioasID: u32("ioas_id"), reserved: UInt16(truncatingIfNeeded: n("__reserved")))
         case "VFIO_GET_API_VERSION": return .vfioAPIVersion
         case "VFIO_CHECK_EXTENSION": return .vfioCheckExtension(arg: n("arg"))
@@ -313,6 +371,14 @@ extension IOMMUFDOperation {
         switch self {
         case .ioasAlloc: return .ioasAlloc
         case .ioasMap: return .ioasMap
+        case .ioasMapFile: return .ioasMapFile
+        case .changeProcess: return .changeProcess
+        case .ftruncate: return .ftruncate
+        case .processExit: return .processExit
+        case .dmabufGet: return .dmabufGet
+        case .dmabufRevoke: return .dmabufRevoke
+        case .dmabufClose: return .dmabufClose
+        case .checkMockDmabuf: return .checkMockDmabuf
         case .ioasUnmap: return .ioasUnmap
         case .ioasCopy: return .ioasCopy
         case .ioasAllowIOVAs: return .ioasAllowIOVAs
@@ -346,6 +412,10 @@ extension IOMMUFDOperation {
         case .munmap: return .munmap
         case .checkMockIOTLB: return .checkMockIOTLB
         case .checkMockCache: return .checkMockCache
+        case .testPasidAttach: return .testPasidAttach
+        case .testPasidReplace: return .testPasidReplace
+        case .testPasidDetach: return .testPasidDetach
+        case .testPasidCheckHWPT: return .testPasidCheckHWPT
         case .vfioIOAS: return .vfioIOAS
         case .vfioAPIVersion: return .vfioAPIVersion
         case .vfioCheckExtension: return .vfioCheckExtension

@@ -39,6 +39,8 @@ public struct IOMMUFDProposal: Proposal {
         ExploreGroup("fault", "IOMMU_FAULT_QUEUE_ALLOC, fault-capable HWPTs, page requests (IOMMU_TEST_OP_TRIGGER_IOPF), reads, responses, closing the fd"),
         ExploreGroup("veventq", "IOMMU_VEVENTQ_ALLOC of depth 1, events (IOMMU_TEST_OP_TRIGGER_VEVENT), reads, closing the fd"),
         ExploreGroup("access", "emulated devices (IOMMU_TEST_OP_CREATE_ACCESS, both kinds): pins of the pairs, unpins, reads and writes, IOAS replace, closing the fd"),
+        ExploreGroup("map-file", "IOMMU_IOAS_MAP_FILE of each memfd and dma-buf over the pairs, FTRUNCATE, IOMMU_TEST_OP_DMABUF_GET/REVOKE and closing the fd, IOMMU_IOAS_CHANGE_PROCESS"),
+        ExploreGroup("test-pasid", "the selftest's IOMMU_TEST_OP_PASID_ATTACH/REPLACE to each IOAS or HWPT and _DETACH, per device at each explored PASID"),
         ExploreGroup("vfio-compat", "the VFIO container ioctls on the iommufd: IOMMU_VFIO_IOAS SET/CLEAR/GET, VFIO_SET_IOMMU (both types), MAP_DMA and UNMAP_DMA over the pairs, UNMAP_ALL, CHECK_EXTENSION(DMA_CC_IOMMU), GET_INFO"),
         ExploreGroup("hw-queue", "IOMMU_HW_QUEUE_ALLOC of queues 0 and 1 in each vIOMMU over the (IOVA, length) pairs"),
     ]
@@ -46,7 +48,7 @@ public struct IOMMUFDProposal: Proposal {
     public static let objectKinds: [ObjectKind] = [
         ObjectKind("ioas", "IOASes"), ObjectKind("hwpt", "HWPTs"), ObjectKind("device", "bound devices"),
         ObjectKind("domain", "hardware domains"), ObjectKind("pasid", "attached PASIDs"),
-        ObjectKind("fault", "fault queues"), ObjectKind("viommu", "vIOMMUs"), ObjectKind("access", "emulated devices' accesses"),
+        ObjectKind("fault", "fault queues"), ObjectKind("viommu", "vIOMMUs"), ObjectKind("access", "emulated devices' accesses"), ObjectKind("dmabuf", "the selftest's dma-bufs (open fds)"),
     ]
 
     public static func actionBound(_ space: ActionSpace) -> Double? { space.iommufdBound }

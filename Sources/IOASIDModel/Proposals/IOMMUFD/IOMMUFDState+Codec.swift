@@ -18,7 +18,7 @@ extension IOMMUFDState {
                 w.put(UInt64(x.areas.count) | UInt64(x.allowed.count) << 32)
                 for a in x.areas {
                     w.put(a.range.first); w.put(a.range.last); w.put(a.userVA)
-                    w.put(UInt64(a.permissions.rawValue) | (a.writablePages ? 0x100 : 0) | (a.sharesPages ? 0x200 : 0) | (a.preventAccess ? 0x400 : 0))
+                    w.put(Self.areaFlags(a))
                 }
                 for r in x.allowed { w.put(r.first); w.put(r.last) }
                 w.put(UInt64(x.hwptOrder.count))
@@ -67,9 +67,13 @@ extension IOMMUFDState {
                 for item in a.items { w.put(UInt64(item.id) | UInt64(item.ioas) << 32); w.put(item.range.first); w.put(item.range.last) }
             }
         }
-        // Object ids stay far below 2^24 (one per object the caps allow, plus tombstones).
-        w.put(UInt64(boundIDs.count) | UInt64(accountMode) << 32 | UInt64(vfioIOAS) << 40)
+        // Devices ≤ 64, account mode 0/1, processes 0…7, dma-bufs ≤ 15 (DMABUF_GET refuses more),
+        // file sizes all or none.
+        w.put(UInt64(boundIDs.count) | UInt64(accountMode) << 8 | UInt64(chargedProcess) << 10 | (fileSizes.isEmpty ? 0 : 1 << 13)
+              | UInt64(dmabufs.count) << 14 | UInt64(exitedProcesses) << 18 | UInt64(vfioIOAS) << 32)
         for id in boundIDs { w.put(UInt64(id)) }
+        if !fileSizes.isEmpty { w.put(UInt64(fileSizes.count)); for size in fileSizes { w.put(size) } }
+        for b in dmabufs { w.put(UInt64(b.fd) | (b.revoked ? 1 << 32 : 0) | (b.fdOpen ? 1 << 33 : 0)); w.put(b.size) }
         w.put(ridThroughPasid)
         w.put(UInt64(attachments.count))
         for a in attachments { w.put(UInt64(a.group) | UInt64(a.pasid) << 32); w.put(UInt64(a.hwpt)); w.put(a.devices) }
@@ -95,11 +99,7 @@ extension IOMMUFDState {
                 let counts = r.next()
                 for _ in 0..<Int(UInt32(truncatingIfNeeded: counts)) {
                     let first = r.next(), last = r.next(), va = r.next(), flags = r.next()
-                    var area = Area(range: IOVARange(first: first, last: last), userVA: va,
-                                    permissions: Permissions(rawValue: UInt8(truncatingIfNeeded: flags)),
-                                    writablePages: flags & 0x100 != 0, sharesPages: flags & 0x200 != 0)
-                    area.preventAccess = flags & 0x400 != 0
-                    x.areas.append(area)
+                    x.areas.append(Self.area(first: first, last: last, va: va, flags: flags))
                 }
                 for _ in 0..<Int(counts >> 32) { x.allowed.append(IOVARange(first: r.next(), last: r.next())) }
                 x.hwptOrder = (0..<Int(r.next())).map { _ in UInt32(truncatingIfNeeded: r.next()) }
@@ -167,9 +167,19 @@ extension IOMMUFDState {
             s.objects.append(FDObject(id: id, users: users, body: body))
         }
         let bound = r.next()
-        s.accountMode = UInt8(truncatingIfNeeded: bound >> 32)
-        s.vfioIOAS = UInt32(truncatingIfNeeded: bound >> 40)
-        s.boundIDs = (0..<Int(UInt32(truncatingIfNeeded: bound))).map { _ in UInt32(truncatingIfNeeded: r.next()) }
+        s.accountMode = UInt8(truncatingIfNeeded: bound >> 8 & 0x3)
+        s.chargedProcess = UInt8(truncatingIfNeeded: bound >> 10 & 0x7)
+        s.exitedProcesses = UInt8(truncatingIfNeeded: bound >> 18)
+        s.vfioIOAS = UInt32(truncatingIfNeeded: bound >> 32)
+        s.boundIDs = (0..<Int(UInt8(truncatingIfNeeded: bound))).map { _ in UInt32(truncatingIfNeeded: r.next()) }
+        if bound & 1 << 13 != 0 { s.fileSizes = (0..<Int(r.next())).map { _ in r.next() } }
+        s.dmabufs = (0..<Int(bound >> 14 & 0xf)).map { _ in
+            let head = r.next()
+            var b = DmaBuf(fd: UInt32(truncatingIfNeeded: head), size: r.next())
+            b.revoked = head & 1 << 32 != 0
+            b.fdOpen = head & 1 << 33 != 0
+            return b
+        }
         s.ridThroughPasid = r.next()
         s.attachments = (0..<Int(r.next())).map { _ in
             let head = r.next(), hwpt = r.next(), devices = r.next()
@@ -303,5 +313,30 @@ extension PageTable {
             TableNode(level: UInt8(truncatingIfNeeded: r.next()), base: r.next(), address: r.next())
         }
         return PageTable(format: format, pageSizes: sizes, rootAddress: root, leaves: leaves, tables: tables)
+    }
+}
+
+extension IOMMUFDState {
+    /// An area's flags word: permissions, the booleans, and what backs its pages.
+    static func areaFlags(_ a: Area) -> UInt64 {
+        var f = UInt64(a.permissions.rawValue) | (a.writablePages ? 0x100 : 0) | (a.sharesPages ? 0x200 : 0) | (a.preventAccess ? 0x400 : 0)
+            | (a.revoked ? 0x2000 : 0) | UInt64(a.owner) << 24
+        switch a.backing {
+        case .user: break
+        case .memfd(let i): f |= 0x800 | UInt64(i) << 16
+        case .dmabuf(let i): f |= 0x1000 | UInt64(i) << 16
+        }
+        return f
+    }
+
+    static func area(first: UInt64, last: UInt64, va: UInt64, flags: UInt64) -> Area {
+        var area = Area(range: IOVARange(first: first, last: last), userVA: va, permissions: Permissions(rawValue: UInt8(truncatingIfNeeded: flags)),
+                        writablePages: flags & 0x100 != 0, sharesPages: flags & 0x200 != 0)
+        area.preventAccess = flags & 0x400 != 0
+        area.revoked = flags & 0x2000 != 0
+        area.owner = UInt8(truncatingIfNeeded: flags >> 24)
+        let index = UInt8(truncatingIfNeeded: flags >> 16)
+        if flags & 0x800 != 0 { area.backing = .memfd(index) } else if flags & 0x1000 != 0 { area.backing = .dmabuf(index) }
+        return area
     }
 }

@@ -1,7 +1,7 @@
 /// The state in words, one fact a line, so that traces can show only the lines that changed.
 extension IOMMUFDState {
     public func describe(_ topology: Topology) -> [String] {
-        Self.accountLines(accountMode) + Self.vfioIOASLines(vfioIOAS) + objects.flatMap { Self.lines(of: $0, topology) } + Self.tombstoneLines(tombstones)
+        Self.accountLines(accountMode) + Self.vfioIOASLines(vfioIOAS) + Self.fileLines(self) + objects.flatMap { Self.lines(of: $0, topology) } + Self.tombstoneLines(tombstones)
             + Self.mockCacheLines(mockCacheCleared, topology) + Self.attachmentLines(attachments, topology)
             + Self.ridThroughPasidLines(ridThroughPasid, topology) + hardware.describe(topology)
     }
@@ -17,7 +17,28 @@ extension IOMMUFDState {
     }
 
     static func areaLine(_ ioas: UInt32, _ a: Area) -> String {
-        "ioas \(ioas) area \(a.range) -> va \(SizeText.hex(a.userVA)) \(a.permissions)"
+        var line = "ioas \(ioas) area \(a.range) -> va \(SizeText.hex(a.userVA)) \(a.permissions)"
+        switch a.backing {
+        case .user: break
+        case .memfd(let m): line += ", memfd \(m)"
+        case .dmabuf(let b): line += ", dma-buf \(b)"
+        }
+        if a.revoked { line += ", revoked" }
+        if a.owner != 0 { line += ", memory of process \(a.owner)" }
+        return line
+    }
+
+    /// The process charged, the memfds' sizes after `FTRUNCATE`, and the dma-bufs.
+    static func fileLines(_ s: IOMMUFDState) -> [String] {
+        var out: [String] = []
+        if s.chargedProcess != 0 { out.append("pinned pages charged to process \(s.chargedProcess)") }
+        let exited = (1...7).filter { s.exitedProcesses & (1 << $0) != 0 }
+        if !exited.isEmpty { out.append("processes exited: " + exited.map(String.init).joined(separator: ",")) }
+        if !s.fileSizes.isEmpty { out.append("memfd sizes " + s.fileSizes.map(SizeText.hex).joined(separator: ",")) }
+        for (i, b) in s.dmabufs.enumerated() where b.fdOpen || b.size != 0 {
+            out.append("dma-buf \(i): fd \(b.fd), \(SizeText.hex(b.size)) bytes\(b.revoked ? ", revoked" : "")\(b.fdOpen ? "" : ", fd closed")")
+        }
+        return out
     }
 
     static func lines(of o: FDObject, _ topology: Topology) -> [String] {
@@ -114,6 +135,7 @@ extension IOMMUFDState {
     public func changes(since before: IOMMUFDState, _ topology: Topology, into c: inout LineChanges) {
         c.whole(before.accountMode, accountMode) { Self.accountLines($0) }
         c.whole(before.vfioIOAS, vfioIOAS) { Self.vfioIOASLines($0) }
+        c.whole(Self.fileLines(before), Self.fileLines(self)) { $0 }
         c.merge(before.objects, objects, key: \.id, describe: { Self.lines(of: $0, topology) }) { c, old, new in
             if case .ioas(let x) = old.body, case .ioas(let y) = new.body {
                 c.whole(Self.ioasHeader(old, x), Self.ioasHeader(new, y)) { [$0] }

@@ -17,6 +17,15 @@ public struct IOMMUFDState: Hashable, Sendable {
     /// `ictx->vfio_ioas`: the IOAS the VFIO compatibility ioctls on this fd act on, 0 for none
     /// (vfio_compat.c). `IOMMU_VFIO_IOAS` SET and CLEAR change it; destroying that IOAS clears it.
     public var vfioIOAS: UInt32 = 0
+    /// The process pinned memory is charged to (`IOMMU_IOAS_CHANGE_PROCESS` moves it to the
+    /// caller): 0 the VMM that opened the fd, n the model's n-th other process.
+    public var chargedProcess: UInt8 = 0
+    /// Processes 1…7 that exited (bit n: process n; `PROCESS_EXIT`): their memory is gone.
+    public var exitedProcesses: UInt8 = 0
+    /// The declared memfds' sizes after `FTRUNCATE`; empty while every one has its declared size.
+    public var fileSizes: [UInt64] = []
+    /// The selftest's dma-bufs by slot; a slot is freed when its fd is closed and no area holds it.
+    public var dmabufs: [DmaBuf] = []
     /// Ids the kernel freed but keeps from reuse until the fd closes, sorted: a vDEVICE destroyed
     /// with its device leaves a tombstone (main.c `iommufd_object_tombstone_user`: the xarray slot
     /// holds XA_ZERO_ENTRY, so `IOMMU_DESTROY` finds nothing — ENOENT — and `xa_alloc` skips it).
@@ -190,6 +199,10 @@ extension IOMMUFDState {
         s.mockCacheCleared = mockCacheCleared.map { $0 }
         s.accountMode = accountMode
         s.vfioIOAS = vfioIOAS
+        s.chargedProcess = chargedProcess
+        s.exitedProcesses = exitedProcesses
+        s.fileSizes = fileSizes.map { $0 }
+        s.dmabufs = dmabufs.map { $0 }
         s.ridThroughPasid = ridThroughPasid
         s.hardware = hardware.unshared()
         return s

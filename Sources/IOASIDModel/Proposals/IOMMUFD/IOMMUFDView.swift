@@ -18,7 +18,8 @@ public struct IOMMUFDView: HardwareView {
             switch o.body {
             case .hwptPaging(let h) where h.domain == domain:
                 guard let ioas = state.ioas(h.ioas) else { return [] }
-                return ioas.areas.map { Segment(range: $0.range, output: $0.userVA, permissions: $0.permissions) }
+                // A revoked dma-buf area promises nothing: its pages are gone.
+                return ioas.areas.filter { !$0.revoked }.map { Segment(range: $0.range, output: $0.userVA, permissions: $0.permissions) }
             case .hwptNested(let n) where n.domain == domain:
                 return state.hardware.domain(domain).map { Segments.of($0.table) }
             default:
