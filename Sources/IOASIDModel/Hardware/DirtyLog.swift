@@ -25,6 +25,33 @@ public struct DirtyLog: Hashable, Sendable {
         Self.insert(leaf, into: &owed)
     }
 
+    /// Writes through many leaves at once (the selftest's dirty-bit setter): each sets its bit,
+    /// merged in one pass rather than one insertion each.
+    mutating func recordWrites(_ leaves: [IOVARange]) {
+        guard enabled, !leaves.isEmpty else { return }
+        bits = Self.merging(bits, leaves)
+        owed = Self.merging(owed, leaves)
+    }
+
+    /// `list` with `added` inserted as `insert` would one by one: a new leaf replaces the recorded
+    /// ones it overlaps.
+    static func merging(_ list: [IOVARange], _ added: [IOVARange]) -> [IOVARange] {
+        let fresh = Array(Set(added)).sorted()
+        var out: [IOVARange] = []
+        out.reserveCapacity(list.count + fresh.count)
+        var k = 0
+        for r in list {
+            while k < fresh.count, fresh[k].last < r.first { out.append(fresh[k]); k += 1 }
+            if k < fresh.count, fresh[k].intersects(r) { continue }
+            out.append(r)
+        }
+        out.append(contentsOf: fresh[k...])
+        out.sort()
+        var merged: [IOVARange] = []
+        for r in out where merged.last != r { merged.append(r) }
+        return merged
+    }
+
     /// Forgets bits and debts within `range` (an unmapped area: the pages left the IOAS).
     mutating func drop(_ range: IOVARange) {
         bits.removeAll { $0.intersects(range) }

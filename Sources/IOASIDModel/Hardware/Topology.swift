@@ -62,13 +62,17 @@ public struct DeviceSpec: Hashable, Sendable {
     }
 }
 
-/// A `memory START+LEN ro|invalid` statement: user memory that cannot be pinned as asked.
+/// A `memory START+LEN ro|invalid|huge` statement: user memory that cannot be pinned as asked, or
+/// that is backed by huge (compound) pages.
 public struct MemoryRegion: Hashable, Sendable {
     public enum Kind: String, Hashable, Sendable {
         /// Mapped read-only: a writable pin fails.
         case readOnly = "ro"
         /// Not mapped at all: any pin fails.
         case invalid
+        /// Backed by huge pages (MAP_HUGETLB): pins work; the selftest's reference check skips
+        /// compound pages (`IOMMU_TEST_OP_MD_CHECK_REFS`).
+        case huge
     }
 
     public var range: IOVARange
@@ -179,7 +183,7 @@ public struct Topology: Hashable, Sendable {
     /// pins of read-only memory (`pin_user_pages` with FOLL_WRITE).
     public func pinError(userVA: UInt64, length: UInt64, writable: Bool) -> Errno? {
         guard let range = IOVARange(start: userVA, length: length) else { return .EFAULT }
-        for region in memory where region.range.intersects(range) {
+        for region in memory where region.range.intersects(range) && region.kind != .huge {
             if region.kind == .invalid || writable { return .EFAULT }
         }
         return nil

@@ -17,11 +17,12 @@ enum CompatInvariant {
                     }
                     if let v = leafSizes(of: parent, walkedBy: iommu, objects: objects) { return v }
                 }
-                if stage2Preset != iommu.preset {
+                if stage2Preset != iommu.preset, !iommu.preset.otherTables.contains(stage2Preset) {
                     return Violation(.compat, "the IOMMU walks a page table of a format it does not support", objects: objects,
                                      expected: iommu.preset.rawValue, found: stage2Preset.rawValue)
                 }
-                if let v = leafSizes(of: domain, walkedBy: iommu, objects: objects) { return v }
+                // A table of the driver's other kind has that kind's own leaves.
+                if stage2Preset == iommu.preset, let v = leafSizes(of: domain, walkedBy: iommu, objects: objects) { return v }
                 if domain.enforcesCoherency, !iommu.canEnforceCoherency {
                     return Violation(.compat, "a domain created enforcing cache coherency is walked by an IOMMU that cannot block no-snoop",
                                      objects: objects, expected: "an IOMMU that enforces coherency", found: "\(iommu.name): noncoherent")

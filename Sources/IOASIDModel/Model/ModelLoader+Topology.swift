@@ -39,10 +39,10 @@ extension ModelLoader {
         var memory: [MemoryRegion] = []
         for line in syntax.memory {
             guard line.words.count == 2 else {
-                throw error("expected 'memory START+LEN ro|invalid'", at: SourceLocation(file: syntax.path, line: line.line, column: 1))
+                throw error("expected 'memory START+LEN ro|invalid|huge'", at: SourceLocation(file: syntax.path, line: line.line, column: 1))
             }
             guard let kind = MemoryRegion.Kind(rawValue: line.words[1].value) else {
-                throw error(Suggestion.message("expected 'ro' or 'invalid'", for: line.words[1].value, in: ["ro", "invalid"]), at: line.words[1])
+                throw error(Suggestion.message("expected 'ro', 'invalid' or 'huge'", for: line.words[1].value, in: ["ro", "invalid", "huge"]), at: line.words[1])
             }
             memory.append(MemoryRegion(range: try span(line.words[0]), kind: kind))
         }

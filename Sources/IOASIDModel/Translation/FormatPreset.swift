@@ -82,3 +82,14 @@ public enum FormatPreset: String, CaseIterable, Hashable, Sendable {
         }
     }
 }
+
+extension FormatPreset {
+    /// Other tables the same hardware walks, which a driver may choose per domain: the selftest's
+    /// mock IOMMU also walks its huge table (`MOCK_IOMMUPT_HUGE`).
+    public var otherTables: [FormatPreset] {
+        switch self {
+        case .mock: return [.mockHuge]
+        default: return []
+        }
+    }
+}

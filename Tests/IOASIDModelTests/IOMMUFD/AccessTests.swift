@@ -94,12 +94,7 @@ import Testing
         d.ok(.accessPages(AccessPagesArgs(fd: s.fd, iova: 0x100_1000, length: 0x1000)))
         d.ok(.accessPages(AccessPagesArgs(fd: s.fd, iova: 0x100_0000, length: 0x2000)))
         _ = d.run(.ioasUnmap(ioasID: s.ioas, iova: 0x100_0000, length: 0x2000))
-        var words: [UInt64] = []
-        d.state.encode(into: &words)
-        let decoded = words.withUnsafeBufferPointer { buffer -> IOMMUFDState in
-            var reader = WordReader(buffer)
-            return IOMMUFDState.decode(&reader)
-        }
+        let decoded = d.state.roundTripped
         #expect(decoded == d.state)
         #expect(decoded.ioas(s.ioas)?.testReserved == [IOVARange(first: 0x200_0000, last: 0x200_0fff)])
         guard case .access(let a)? = decoded.objects.first(where: { $0.body.kindName == "ACCESS" })?.body else {

@@ -94,12 +94,7 @@ import Testing
         d.ok(.ftruncate(fd: Self.mfd, length: 0x8000))
         d.ok(.ioasUnmap(ioasID: ioas, iova: 0x300_0000, length: 0x1000))
         d.ok(.changeProcess(reserved: 0, process: 2))
-        var words: [UInt64] = []
-        d.state.encode(into: &words)
-        let decoded = words.withUnsafeBufferPointer { buffer -> IOMMUFDState in
-            var reader = WordReader(buffer)
-            return IOMMUFDState.decode(&reader)
-        }
+        let decoded = d.state.roundTripped
         #expect(decoded == d.state)
         #expect(decoded.chargedProcess == 2 && decoded.exitedProcesses == 1 << 5 && decoded.fileSizes == [0x8000] && decoded.dmabufs.count == 2)
     }
@@ -114,26 +109,8 @@ import Testing
         bounds.objects["dmabuf"] = 2
         bounds.groups = ["ioas", "bind", "attach", "close", "map", "unmap", "copy", "map-file", "vfio-compat", "destroy", "translate"]
         let machine = IOMMUFD(topology: Self.topology)
-        let space = ActionSpace(topology: machine.topology, bounds: bounds)
-        var rng = SplitMix64(state: seed)
-        var made = [String: Int]()
-        for _ in 0..<300 {
-            var state = machine.initialState
-            for _ in 0..<12 {
-                var families = ActionFamilies<IOMMUFDOperation>()
-                space.actions(of: state, into: &families)
-                let ops = families.all
-                let kind = rng.pick(Array(Set(ops.map(\.name))).sorted())
-                let op = rng.pick(ops.filter { $0.name == kind })
-                let step = WalkStep(machine, from: state, op, checking: InvariantName.allCases)
-                if step.succeeded { made[op.name, default: 0] += 1 }
-                state = step.next
-                if !step.problems.isEmpty {
-                    Issue.record(Comment(rawValue: step.problems.joined(separator: "; ")))
-                    return
-                }
-            }
-        }
+        let walks = RandomWalks(machine: machine, space: ActionSpace(topology: machine.topology, bounds: bounds))
+        guard let made = walks.run(seed: seed, walks: 300, steps: 12, start: { _ in machine.initialState }) else { return }
         for name in ["IOMMU_IOAS_MAP_FILE", "IOMMU_TEST_OP_DMABUF_REVOKE", "IOMMU_IOAS_CHANGE_PROCESS", "FTRUNCATE"] {
             #expect(made[name, default: 0] > 20, "the walks should succeed at \(name) (\(made[name, default: 0]) times)")
         }

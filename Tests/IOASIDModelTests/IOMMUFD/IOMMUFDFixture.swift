@@ -1,3 +1,4 @@
+import Explorer
 import Testing
 @testable import IOASIDModel
 
@@ -69,6 +70,18 @@ extension IOMMUFDOperation {
         switch self {
         case .ioasUnmap, .vfioUnmapDMA: return true
         default: return false
+        }
+    }
+}
+
+extension IOMMUFDState {
+    /// The state read back from the words the explorer's frontier and checkpoints keep.
+    var roundTripped: IOMMUFDState {
+        var words: [UInt64] = []
+        encode(into: &words)
+        return words.withUnsafeBufferPointer { buffer in
+            var reader = WordReader(buffer)
+            return IOMMUFDState.decode(&reader)
         }
     }
 }

@@ -16,38 +16,21 @@ import Explorer
         // The vIOMMU generation has its own walks (VIOMMUTests), on the mock it needs.
         bounds.groups = Set(OperationGroup.allCases.map(\.rawValue)).subtracting(["nested", "viommu", "hw-queue", "invalidate", "fault", "veventq"])
         let machine = IOMMUFD(topology: Fixture.topology)
-        let space = ActionSpace(topology: machine.topology, bounds: bounds)
-        var rng = SplitMix64(state: seed)
-        var successes = 0, reservedHits = 0
-        for _ in 0..<500 {
-            var state = machine.initialState
-            for _ in 0..<12 {
-                var families = ActionFamilies<IOMMUFDOperation>()
-                space.actions(of: state, into: &families)
-                let ops = families.all
-                // Pick an operation kind first, so that the many map/unmap candidates do not drown the rest.
-                let kinds = Array(Set(ops.map(\.name))).sorted()
-                let kind = rng.pick(kinds)
-                let op = rng.pick(ops.filter { $0.name == kind })
-                // The map's allocation-free reserved check agrees with the listed regions, over
-                // an MSI window, the top of a 48-bit aperture and the walks' own window.
-                for o in state.objects {
-                    guard case .ioas = o.body else { continue }
-                    for range in Self.reservedProbes {
-                        let listed = machine.reserved(of: o.id, state).contains { $0.intersects(range) }
-                        #expect(machine.meetsReserved(range, of: o.id, state) == listed, "ioas \(o.id), \(range)")
-                        if listed { reservedHits += 1 }
-                    }
-                }
-                let step = WalkStep(machine, from: state, op, checking: InvariantName.allCases)
-                if step.succeeded { successes += 1 }
-                state = step.next
-                if !step.problems.isEmpty {
-                    Issue.record(Comment(rawValue: step.problems.joined(separator: "; ")))
-                    return
+        let walks = RandomWalks(machine: machine, space: ActionSpace(topology: machine.topology, bounds: bounds))
+        var reservedHits = 0
+        guard let made = walks.run(seed: seed, walks: 500, steps: 12, start: { _ in machine.initialState }, before: { state in
+            // The map's allocation-free reserved check agrees with the listed regions, over
+            // an MSI window, the top of a 48-bit aperture and the walks' own window.
+            for o in state.objects {
+                guard case .ioas = o.body else { continue }
+                for range in Self.reservedProbes {
+                    let listed = machine.reserved(of: o.id, state).contains { $0.intersects(range) }
+                    #expect(machine.meetsReserved(range, of: o.id, state) == listed, "ioas \(o.id), \(range)")
+                    if listed { reservedHits += 1 }
                 }
             }
-        }
+        }) else { return }
+        let successes = made.values.reduce(0, +)
         // The VFIO compat ioctls fail (ENODEV) until a walk names a compat IOAS, which dilutes
         // the successes here; VFIOCompatTests walks them on their own.
         #expect(successes > 800, "the walks should exercise successful operations too")

@@ -100,12 +100,7 @@ import Testing
         _ = d.ok(.ioasAlloc(flags: 0))
         let ioas = UInt32(d.ok(.ioasAlloc(flags: 0)))
         d.ok(.vfioIOAS(op: C.IOMMU_VFIO_IOAS_SET, ioasID: ioas, reserved: 0))
-        var words: [UInt64] = []
-        d.state.encode(into: &words)
-        let decoded = words.withUnsafeBufferPointer { buffer -> IOMMUFDState in
-            var reader = WordReader(buffer)
-            return IOMMUFDState.decode(&reader)
-        }
+        let decoded = d.state.roundTripped
         #expect(decoded.vfioIOAS == ioas)
         #expect(decoded == d.state)
         #expect(d.state.describe(Self.topology).contains("VFIO compat IOAS: ioas \(ioas)"))
@@ -125,33 +120,30 @@ import Testing
         bounds.lengths = [0x1000, 0x4000]
         bounds.groups = ["ioas", "bind", "attach", "close", "map", "unmap", "option", "access", "vfio-compat", "translate"]
         let machine = IOMMUFD(topology: Self.topology)
-        let space = ActionSpace(topology: machine.topology, bounds: bounds)
-        var rng = SplitMix64(state: seed)
-        var compatSuccesses = 0, cuts = 0
-        for walk in 0..<300 {
+        let walks = RandomWalks(machine: machine, space: ActionSpace(topology: machine.topology, bounds: bounds))
+        var cuts = 0
+        let made = walks.run(seed: seed, walks: 300, steps: 10, start: { walk in
             var state = machine.initialState
             let ioas = UInt32(machine.apply(.ioasAlloc(flags: 0), to: &state).principal ?? 0)
             _ = machine.apply(.vfioIOAS(op: C.IOMMU_VFIO_IOAS_SET, ioasID: ioas, reserved: 0), to: &state)
             // Half the walks run under TYPE1 from the start, where unmaps inside a mapping cut it.
             if walk % 2 == 1 { _ = machine.apply(.vfioSetIOMMU(arg: C.VFIO_TYPE1_IOMMU), to: &state) }
-            for _ in 0..<10 {
-                var families = ActionFamilies<IOMMUFDOperation>()
-                space.actions(of: state, into: &families)
-                let ops = families.all
-                let kind = rng.pick(Array(Set(ops.map(\.name))).sorted())
-                let op = rng.pick(ops.filter { $0.name == kind })
-                let areas = state.ioas(ioas)?.areas.count ?? 0
-                let step = WalkStep(machine, from: state, op, checking: InvariantName.allCases)
-                if step.succeeded, op.name.hasPrefix("VFIO_") { compatSuccesses += 1 }
-                if case .vfioUnmapDMA = op, (step.next.ioas(ioas)?.areas.count ?? 0) > areas { cuts += 1 }
-                state = step.next
-                if !step.problems.isEmpty {
-                    Issue.record(Comment(rawValue: step.problems.joined(separator: "; ")))
-                    return
-                }
-            }
-        }
+            return state
+        }, check: { before, op, step in
+            // An unmap that leaves more areas than it found has cut one.
+            if case .vfioUnmapDMA = op, Self.areaCount(step.next) > Self.areaCount(before) { cuts += 1 }
+            return nil
+        })
+        guard let made else { return }
+        let compatSuccesses = made.filter { $0.key.hasPrefix("VFIO_") }.values.reduce(0, +)
         #expect(compatSuccesses > 300, "the walks should succeed through the compat ioctls")
         #expect(cuts > 0, "the walks should cut areas (TYPE1 or huge pages off)")
+    }
+
+    static func areaCount(_ s: IOMMUFDState) -> Int {
+        s.objects.reduce(0) { n, o in
+            if case .ioas(let x) = o.body { return n + x.areas.count }
+            return n
+        }
     }
 }

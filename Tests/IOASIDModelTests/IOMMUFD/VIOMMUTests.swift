@@ -117,31 +117,14 @@ import Testing
         bounds.groups = Set(OperationGroup.allCases.map(\.rawValue)).subtracting(["dirty", "copy", "allow-iovas", "option", "auto-map",
                                                                                   "vfio-compat", "map-file", "test-pasid"])
         let machine = IOMMUFD(topology: Self.topology)
-        let space = ActionSpace(topology: machine.topology, bounds: bounds)
-        var rng = SplitMix64(state: seed)
-        var made = [String: Int]()
+        let walks = RandomWalks(machine: machine, space: ActionSpace(topology: machine.topology, bounds: bounds))
         // Half the walks start from the selftest fixture's setup, which a random prefix seldom builds.
         var fixture = Fixture.Driver(Self.topology)
         let ioas = Self.setUp(&fixture).ioas
         fixture.ok(.ioasMap(IOASMapArgs(flags: Fixture.fixedRW, ioasID: ioas, iova: 0x100_0000, length: 0x4000, userVA: 0x20_0000)))
-        for walk in 0..<400 {
-            var state = walk % 2 == 0 ? machine.initialState : fixture.state
-            for _ in 0..<14 {
-                var families = ActionFamilies<IOMMUFDOperation>()
-                space.actions(of: state, into: &families)
-                let ops = families.all
-                let kind = rng.pick(Array(Set(ops.map(\.name))).sorted())
-                let op = rng.pick(ops.filter { $0.name == kind })
-                let step = WalkStep(machine, from: state, op, checking: InvariantName.allCases)
-                if let v = VDeviceInvariant.check(step.next, Self.topology) { Issue.record("\(v)"); return }
-                if step.succeeded { made[op.name, default: 0] += 1 }
-                state = step.next
-                if !step.problems.isEmpty {
-                    Issue.record(Comment(rawValue: step.problems.joined(separator: "; ")))
-                    return
-                }
-            }
-        }
+        let start = fixture.state
+        guard let made = walks.run(seed: seed, walks: 400, steps: 14, start: { $0 % 2 == 0 ? machine.initialState : start },
+                                   check: { _, _, step in VDeviceInvariant.check(step.next, Self.topology).map { "\($0)" } }) else { return }
         for name in ["IOMMU_VIOMMU_ALLOC", "IOMMU_VDEVICE_ALLOC", "IOMMU_HW_QUEUE_ALLOC", "IOMMU_HWPT_INVALIDATE", "GUEST_S1_MAP"] {
             #expect(made[name, default: 0] > 5, "the walks should succeed at \(name) (\(made[name, default: 0]) times; \(made))")
         }
@@ -160,12 +143,7 @@ import Testing
         d.ok(.hwQueueAlloc(HWQueueAllocArgs(viommuID: s.viommu, type: queue.type, index: 1, iova: 0x100_0000, length: 1)))
         d.ok(.close(device: 0))
         #expect(!d.state.tombstones.isEmpty)
-        var words: [UInt64] = []
-        d.state.encode(into: &words)
-        let decoded = words.withUnsafeBufferPointer { buffer in
-            var reader = WordReader(buffer)
-            return IOMMUFDState.decode(&reader)
-        }
+        let decoded = d.state.roundTripped
         #expect(decoded == d.state)
     }
 }

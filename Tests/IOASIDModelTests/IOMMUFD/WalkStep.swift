@@ -1,3 +1,5 @@
+import Explorer
+import Testing
 @testable import IOASIDModel
 
 /// One step of a random walk, checked: the next state, whether the operation succeeded, and what
@@ -20,12 +22,45 @@ struct WalkStep {
         let mismatches = view.refcountMismatches()
         if !mismatches.isEmpty { problems.append("after \(text): \(mismatches)") }
         // The explorer's frontier keeps states as words: reading them back must give the state.
-        var words: [UInt64] = []
-        next.encode(into: &words)
-        let decoded = words.withUnsafeBufferPointer { buffer in
-            var reader = WordReader(buffer)
-            return IOMMUFDState.decode(&reader)
-        }
+        let decoded = next.roundTripped
         if decoded != next { problems.append("after \(text): the state does not survive encode/decode") }
+    }
+}
+
+/// Seeded random walks through an action space, each step a `WalkStep`: an operation kind is
+/// picked first, then an operation of that kind, so that the many map and unmap candidates do not
+/// drown the rest. `start` gives each walk's first state; `check` (state before, operation, step)
+/// may add a problem of its own.
+/// The successes per operation name, or nil after recording the first problem.
+struct RandomWalks {
+    let machine: IOMMUFD
+    let space: ActionSpace
+
+    func run(seed: UInt64, walks: Int, steps: Int, start: (Int) -> IOMMUFDState,
+             check: (IOMMUFDState, IOMMUFDOperation, WalkStep) -> String? = { _, _, _ in nil },
+             before: (IOMMUFDState) -> Void = { _ in }) -> [String: Int]? {
+        var rng = SplitMix64(state: seed)
+        var made = [String: Int]()
+        for walk in 0..<walks {
+            var state = start(walk)
+            for _ in 0..<steps {
+                var families = ActionFamilies<IOMMUFDOperation>()
+                space.actions(of: state, into: &families)
+                let ops = families.all
+                let kind = rng.pick(Array(Set(ops.map(\.name))).sorted())
+                let op = rng.pick(ops.filter { $0.name == kind })
+                before(state)
+                let step = WalkStep(machine, from: state, op, checking: InvariantName.allCases)
+                var problems = step.problems
+                if let extra = check(state, op, step) { problems.append(extra) }
+                if !problems.isEmpty {
+                    Issue.record(Comment(rawValue: problems.joined(separator: "; ")))
+                    return nil
+                }
+                if step.succeeded { made[op.name, default: 0] += 1 }
+                state = step.next
+            }
+        }
+        return made
     }
 }

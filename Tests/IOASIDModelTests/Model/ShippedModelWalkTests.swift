@@ -21,7 +21,9 @@ import Testing
         /// (steps taken, successful steps, the first problem)
         func visit<P: Proposal>(_ proposal: P, model: Model) -> (Int, Int, String?) {
             let depth = model.explore?.depth ?? 0
-            var rng = SplitMix64(state: UInt64(truncatingIfNeeded: path.utf8.count) &* 0x9E37_79B9)
+            // Seeded by the path inside the package, so that a clone elsewhere walks the same way.
+            let key = path.range(of: "models/").map { String(path[$0.lowerBound...]) } ?? path
+            var rng = SplitMix64(state: UInt64(truncatingIfNeeded: key.utf8.count) &* 0x9E37_79B9)
             var successes = 0, steps = 0
             for _ in 0..<200 {
                 var state = proposal.initialState

@@ -46,7 +46,8 @@ extension IOMMUFD {
         // The driver reads every leaf PTE that overlaps what it walks.
         let reported = domain.dirty.bits.filter { b in visited.contains { $0.intersects(b) } }
         let clears = a.flags & noClear == 0
-        let missed = domain.dirty.owed.first { o in visited.contains { $0.intersects(o) } && !reported.contains(o) }
+        let reportedSet = Set(reported)
+        let missed = domain.dirty.owed.first { o in visited.contains { $0.intersects(o) } && !reportedSet.contains(o) }
         try? s.hardware.update(h.domain) { d in
             if d.dirty.missed == nil { d.dirty.missed = missed }
             // A clearing read reports what it walked: those debts are paid (or, missed, lost).
@@ -76,12 +77,44 @@ extension IOMMUFD {
         return out
     }
 
+    /// `IOMMU_TEST_OP_DIRTY` (selftest.c `iommufd_test_dirty`): page size, length and IOVA
+    /// checked (EINVAL; a `stride` of 0 is the missing bitmap, EINVAL too), a mock paging HWPT
+    /// (ENOENT, EINVAL), tracking on (EINVAL); then the mock sets the dirty bit of the leaf PTE
+    /// under each set bit — a huge leaf once for all the pages it holds — as a DMA write through
+    /// it would, and counts the bits (`out_nr_dirty`).
+    func mockSetDirty(hwptID: UInt32, iova: UInt64, length: UInt64, pageSize: UInt64, stride: UInt64,
+                      _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
+        guard pageSize != 0, length != 0, iova % pageSize == 0, length % pageSize == 0, stride != 0 else { throw .EINVAL }
+        guard !iova.addingReportingOverflow(length - 1).overflow else { throw .EINVAL }
+        guard let h = s.paging(hwptID), let d = s.hardware.domain(h.domain) else { throw .ENOENT }
+        guard d.preset.format.family == .mock || d.preset.format.family == .tiny else { throw .EINVAL }
+        guard d.dirty.enabled else { throw .EINVAL }
+        let bits = length / pageSize
+        var leaves: [IOVARange] = []
+        var i: UInt64 = 0
+        while i < bits {
+            let at = iova + i * pageSize
+            if let t = d.table.walk(at).translation {
+                let first = at - at % t.pageSize
+                leaves.append(IOVARange(first: first, last: first + (t.pageSize - 1)))
+            }
+            let (next, wrapped) = i.addingReportingOverflow(stride)
+            if wrapped { break }
+            i = next
+        }
+        try? s.hardware.update(h.domain) { d in d.dirty.recordWrites(leaves) }
+        let count = (bits - 1) / stride + 1
+        return Outcome(.ok, outputs: [OutputField("out_nr_dirty", .number(count))], principal: count)
+    }
+
     /// Clears the dirty bits of `leaves` and syncs the IOTLB over them, as
     /// `iommu_read_and_clear_dirty` and `iopt_clear_dirty_data` do — or, under
     /// `dirty-clear = no-flush`, leaves entries that still claim the bits are set.
     func clearDirtyBits(_ leaves: [IOVARange], of domain: DomainID, _ s: inout IOMMUFDState) {
         guard !leaves.isEmpty else { return }
-        try? s.hardware.update(domain) { d in d.dirty.bits.removeAll { leaves.contains($0) } }
+        // A set: a clearing read over a large range clears thousands of leaves.
+        let cleared = Set(leaves)
+        try? s.hardware.update(domain) { d in d.dirty.bits.removeAll { cleared.contains($0) } }
         guard config.dirtyClearFlushes else { return }
         for leaf in leaves { s.hardware.syncIOTLB(domain: domain, iova: leaf.first, length: leaf.length) }
     }

@@ -10,12 +10,7 @@ extension IOMMUFD {
     /// EINVAL for an open file that is neither. From there the map is `IOMMU_IOAS_MAP`'s.
     func ioasMapFile(_ a: IOASMapFileArgs, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         typealias C = IOMMUFDConstants
-        guard a.flags & ~C.mapFlags == 0 else { throw .EOPNOTSUPP }
-        guard a.iova < Self.ulongMax, a.length < Self.ulongMax else { throw .EOVERFLOW }
-        var perms: Permissions = []
-        if a.flags & C.IOMMU_IOAS_MAP_READABLE != 0 { perms.insert(.read) }
-        if a.flags & C.IOMMU_IOAS_MAP_WRITEABLE != 0 { perms.insert(.write) }
-        guard !perms.isEmpty else { throw .EINVAL }
+        let perms = try mapRequest(flags: a.flags, reserved: 0, iova: a.iova, length: a.length)
         guard s.ioas(a.ioasID) != nil else { throw .ENOENT }
         var piece: Area
         if let slot = s.dmabufs.firstIndex(where: { $0.fd == a.fd && $0.fdOpen }) {

@@ -20,6 +20,14 @@ extension IOMMUFD {
                 guard let d = NestedData(for: topology.iommu(of: device)), d.type == IOMMUFDConstants.IOMMU_HWPT_DATA_SELFTEST,
                       a.effectiveDataType(device: device, topology) == d.type, a.s1Format == nil else { throw .EOPNOTSUPP }
             }
+            // selftest.c __mock_domain_alloc_paging: the data's pagetable_type picks the mock's
+            // table; MOCK_IOMMUPT_HUGE maps 1M pages. MOCK_IOMMUPT_AMDV1 (a real AMD v1 table) is
+            // not modelled and refused like an unknown type (EOPNOTSUPP) [M].
+            var table: FormatPreset?
+            if a.pagetableType != 0 {
+                guard a.effectiveDataLen != 0, iommu.preset == .mock, a.pagetableType == 1 else { throw .EOPNOTSUPP }
+                table = .mockHuge
+            }
             let nestParent = a.flags & C.IOMMU_HWPT_ALLOC_NEST_PARENT != 0
             let dirty = a.flags & C.IOMMU_HWPT_ALLOC_DIRTY_TRACKING != 0
             if dirty, !topology.devices[device].dirtyTracking { throw .EOPNOTSUPP }
@@ -28,7 +36,7 @@ extension IOMMUFD {
             if nestParent, !iommu.nesting { throw .EOPNOTSUPP }
             if nestParent, dirty, iommu.preset.format.family == .armLPAE { throw .EOPNOTSUPP }
             id = try allocatePaging(ioasID: a.ptID, device: device, nestParent: nestParent, dirty: dirty,
-                                    pasidCompat: a.flags & C.IOMMU_HWPT_ALLOC_PASID != 0, auto: false, &s)
+                                    pasidCompat: a.flags & C.IOMMU_HWPT_ALLOC_PASID != 0, auto: false, table: table, &s)
             try addDomain(hwptID: id, &s)
         case .hwptPaging(let parent):
             guard a.flags & ~(C.IOMMU_HWPT_FAULT_ID_VALID | C.IOMMU_HWPT_ALLOC_PASID) == 0 else { throw .EOPNOTSUPP }
@@ -98,14 +106,21 @@ extension IOMMUFD {
 
     /// Creates a HWPT_PAGING and its domain for `device` (not yet added to the IOAS). The domain
     /// enforces coherency when the device's IOMMU can (§4.4).
+    /// `table`: a driver table other than the IOMMU's own (the mock's `MOCK_IOMMUPT_HUGE`).
     func allocatePaging(ioasID: UInt32, device: Int, nestParent: Bool, dirty: Bool, pasidCompat: Bool, auto: Bool,
-                        _ s: inout IOMMUFDState) throws(Errno) -> UInt32 {
+                        table preset: FormatPreset? = nil, _ s: inout IOMMUFDState) throws(Errno) -> UInt32 {
         let iommuIndex = topology.devices[device].iommu
         let iommu = topology.iommus[iommuIndex]
         let stage: TranslationStage = nestParent ? .stage2 : .stage1
-        guard let table = try? PageTable(format: iommu.preset.format(for: stage), pageSizes: domainPageSizes(iommuIndex)) else { throw .EINVAL }
+        let table: PageTable
+        if let preset {
+            table = PageTable(preset: preset)
+        } else {
+            guard let t = try? PageTable(format: iommu.preset.format(for: stage), pageSizes: domainPageSizes(iommuIndex)) else { throw .EINVAL }
+            table = t
+        }
         let domainID = s.hardware.allocateDomain { did in
-            Domain(id: did, iommu: iommuIndex, preset: iommu.preset, enforcesCoherency: iommu.canEnforceCoherency,
+            Domain(id: did, iommu: iommuIndex, preset: preset ?? iommu.preset, enforcesCoherency: iommu.canEnforceCoherency,
                    dirtyTracking: dirty, stage: nestParent ? .stage2 : .stage1, table: table)
         }
         let hwpt = HWPTPaging(ioas: ioasID, domain: domainID, autoDomain: auto, nestParent: nestParent, pasidCompat: pasidCompat)

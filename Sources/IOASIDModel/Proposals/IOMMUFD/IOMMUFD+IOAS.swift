@@ -10,18 +10,27 @@ extension IOMMUFD {
     /// `IOMMU_IOAS_MAP` (§3.3).
     func ioasMap(_ a: IOASMapArgs, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         typealias C = IOMMUFDConstants
-        guard a.flags & ~C.mapFlags == 0, a.reserved == 0 else { throw .EOPNOTSUPP }
-        guard a.iova < Self.ulongMax, a.length < Self.ulongMax else { throw .EOVERFLOW }
-        var perms: Permissions = []
-        if a.flags & C.IOMMU_IOAS_MAP_READABLE != 0 { perms.insert(.read) }
-        if a.flags & C.IOMMU_IOAS_MAP_WRITEABLE != 0 { perms.insert(.write) }
-        guard !perms.isEmpty else { throw .EINVAL }
+        let perms = try mapRequest(flags: a.flags, reserved: a.reserved, iova: a.iova, length: a.length)
         guard s.ioas(a.ioasID) != nil else { throw .ENOENT }
         guard a.process <= IOMMUFD.maxProcess else { throw .EINVAL }
         let fixed = a.flags & C.IOMMU_IOAS_MAP_FIXED_IOVA != 0 ? a.iova : nil
         let iova = try mapUserPages(ioasID: a.ioasID, fixedIOVA: fixed, length: a.length, userVA: a.userVA, permissions: perms,
                                     owner: a.process, &s)
         return Outcome(.ok, outputs: [OutputField("iova", .number(iova))], principal: iova)
+    }
+
+    /// The checks `IOMMU_IOAS_MAP` and `IOMMU_IOAS_MAP_FILE` make before the IOAS lookup (ioas.c):
+    /// unknown flags or reserved bits EOPNOTSUPP, values a 32-bit `unsigned long` cannot hold
+    /// EOVERFLOW, neither READ nor WRITE EINVAL. The permissions asked for.
+    func mapRequest(flags: UInt32, reserved: UInt32, iova: UInt64, length: UInt64) throws(Errno) -> Permissions {
+        typealias C = IOMMUFDConstants
+        guard flags & ~C.mapFlags == 0, reserved == 0 else { throw .EOPNOTSUPP }
+        guard iova < Self.ulongMax, length < Self.ulongMax else { throw .EOVERFLOW }
+        var perms: Permissions = []
+        if flags & C.IOMMU_IOAS_MAP_READABLE != 0 { perms.insert(.read) }
+        if flags & C.IOMMU_IOAS_MAP_WRITEABLE != 0 { perms.insert(.write) }
+        guard !perms.isEmpty else { throw .EINVAL }
+        return perms
     }
 
     /// `iopt_map_user_pages`, shared by `IOMMU_IOAS_MAP` and VFIO's `MAP_DMA`: the IOVA it chose.

@@ -73,6 +73,8 @@ public struct IOMMUFD: Hashable, Sendable {
             do { return Step(outcome: try body(&s)) } catch { return Step(outcome: .errno(error)) }
         }
         switch op {
+        case .sized(let inner, let size, let trailing):
+            return sizedStep(inner, size: size, trailing: trailing, &s) ?? apply(inner, on: &s)
         case .ioasAlloc(let flags): return run { s throws(Errno) in try ioasAlloc(flags: flags, &s) }
         case .ioasMap(let a): return run { s throws(Errno) in try ioasMap(a, &s) }
         case .ioasMapFile(let a): return run { s throws(Errno) in try ioasMapFile(a, &s) }
@@ -113,6 +115,9 @@ public struct IOMMUFD: Hashable, Sendable {
         case .checkMockCache(let d, let id, let value): return run { s throws(Errno) in try checkMockCache(devID: d, cacheID: id, value: value, s) }
         case .checkMockMap(let h, let iova, let length, let uptr):
             return run { s throws(Errno) in try checkMockMap(hwptID: h, iova: iova, length: length, uptr: uptr, s) }
+        case .mockSetDirty(let h, let iova, let length, let pageSize, let stride):
+            return run { s throws(Errno) in try mockSetDirty(hwptID: h, iova: iova, length: length, pageSize: pageSize, stride: stride, &s) }
+        case .checkRefs(let uptr, let length, let refs): return run { s throws(Errno) in try checkRefs(uptr: uptr, length: length, refs: refs, s) }
         case .addReserved(let id, let start, let length): return run { s throws(Errno) in try addReserved(ioasID: id, start: start, length: length, &s) }
         case .createAccess(let id, let flags): return run { s throws(Errno) in try createAccess(ioasID: id, flags: flags, &s) }
         case .accessPages(let a): return run { s throws(Errno) in try accessPages(a, &s) }

@@ -58,6 +58,8 @@ extension IOMMUFDOperation {
     public func arguments(_ topology: Topology) -> [(String, ArgumentText)] {
         func dev(_ d: Int) -> (String, ArgumentText) { ("dev", .word(topology.devices[d].name)) }
         switch self {
+        case .sized(let op, let size, let trailing):
+            return op.arguments(topology) + [("size", .number(UInt64(size)))] + (trailing == 0 ? [] : [("trailing", .number(UInt64(trailing)))])
         case .ioasAlloc(let flags):
             return flags == 0 ? [] : [("flags", .number(UInt64(flags)))]
         case .ioasMap(let a):
@@ -109,6 +111,7 @@ extension IOMMUFDOperation {
             if a.faultID != 0 { out.append(("fault_id", .number(UInt64(a.faultID)))) }
             if let t = a.dataType { out.append(("data_type", .address(UInt64(t)))) }
             if let l = a.dataLen { out.append(("data_len", .number(UInt64(l)))) }
+            if a.pagetableType != 0 { out.append(("pagetable_type", .number(UInt64(a.pagetableType)))) }
             return out
         case .getHWInfo(let a):
             var out: [(String, ArgumentText)] = [("dev_id", .number(UInt64(a.devID)))]
@@ -171,6 +174,11 @@ extension IOMMUFDOperation {
             return [("id", .number(UInt64(id)))]
         case .checkMockMap(let h, let iova, let length, let uptr):
             return [("id", .number(UInt64(h))), ("iova", .address(iova)), ("length", .address(length)), ("uptr", .address(uptr))]
+        case .mockSetDirty(let h, let iova, let length, let pageSize, let stride):
+            return [("id", .number(UInt64(h))), ("iova", .address(iova)), ("length", .address(length)), ("page_size", .address(pageSize)),
+                    ("stride", .number(stride))]
+        case .checkRefs(let uptr, let length, let refs):
+            return [("uptr", .address(uptr)), ("length", .address(length)), ("refs", .number(UInt64(refs)))]
         case .addReserved(let id, let start, let length):
             return [("id", .number(UInt64(id))), ("start", .address(start)), ("length", .address(length))]
         case .createAccess(let id, let flags):

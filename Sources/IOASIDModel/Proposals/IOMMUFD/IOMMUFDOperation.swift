@@ -68,6 +68,14 @@ public enum IOMMUFDOperation: Hashable, Sendable {
     case munmap(offset: UInt64)
     /// `close()` of a FAULT's or vEVENTQ's fd.
     case eventFDClose(id: UInt32)
+    /// An iommufd ioctl whose struct the scenario sized itself (`size=`, `trailing=`): the size
+    /// checks of `iommufd_fops_ioctl` first (`IOMMUFD+StructSize.swift`).
+    indirect case sized(IOMMUFDOperation, size: UInt32, trailing: UInt8)
+    /// `IOMMU_TEST_OP_DIRTY`: the mock sets the dirty bit under every `stride`-th page of the range
+    /// (the user bitmap the selftest fills; `stride` stands in for its pointer).
+    case mockSetDirty(hwptID: UInt32, iova: UInt64, length: UInt64, pageSize: UInt64, stride: UInt64)
+    /// `IOMMU_TEST_OP_MD_CHECK_REFS`: each user page of the range is pinned `refs` times.
+    case checkRefs(uptr: UInt64, length: UInt64, refs: UInt32)
     /// `IOMMU_IOAS_MAP_FILE` (`struct iommu_ioas_map_file`): a memfd's or dma-buf's pages.
     case ioasMapFile(IOASMapFileArgs)
     /// `IOMMU_IOAS_CHANGE_PROCESS`, issued by `process` (0: the VMM; a model-level field).
@@ -175,6 +183,9 @@ public struct HWPTAllocArgs: Hashable, Sendable {
     /// struct size when `s1_format` stands for the data, else NONE and 0.
     public var dataType: UInt32?
     public var dataLen: UInt32?
+    /// `struct iommu_hwpt_selftest`'s `pagetable_type` for a mock paging HWPT (the stand-in for
+    /// that driver data): 0 the default 2K table, 1 `MOCK_IOMMUPT_HUGE` (1M pages).
+    public var pagetableType: UInt32 = 0
 
     public init(flags: UInt32, devID: UInt32, ptID: UInt32, faultID: UInt32 = 0, reserved: UInt32 = 0,
                 s1Format: FormatPreset? = nil, s1Root: UInt64 = 0, dataType: UInt32? = nil, dataLen: UInt32? = nil) {

@@ -3,12 +3,23 @@ extension IOMMUFDOperation {
     public enum Kind: Int, CaseIterable, Hashable, Sendable {
         case ioasAlloc, ioasMap, ioasMapFile, ioasUnmap, ioasCopy, ioasAllowIOVAs, ioasIOVARanges, changeProcess, processExit, ftruncate
         case option, hwptAlloc, getHWInfo, setDirtyTracking, getDirtyBitmap, viommuAlloc, vdeviceAlloc, hwptInvalidate, hwQueueAlloc,
-             faultQueueAlloc, veventqAlloc, triggerIOPF, triggerVEvent, faultRead, faultRespond, veventqRead, checkMockIOTLB, checkMockCache, checkMockMap, addReserved, createAccess, accessPages, destroyAccessPages, accessRW, accessReplaceIOAS, accessClose, mmap, munmap, eventFDClose,
+             faultQueueAlloc, veventqAlloc, triggerIOPF, triggerVEvent, faultRead, faultRespond, veventqRead, checkMockIOTLB, checkMockCache, checkMockMap, checkRefs, mockSetDirty, addReserved, createAccess, accessPages, destroyAccessPages, accessRW, accessReplaceIOAS, accessClose, mmap, munmap, eventFDClose,
              dmabufGet, dmabufRevoke, dmabufClose, checkMockDmabuf, testPasidAttach, testPasidReplace, testPasidDetach, testPasidCheckHWPT, vfioIOAS, vfioAPIVersion, vfioCheckExtension, vfioSetIOMMU, vfioMapDMA, vfioUnmapDMA, vfioGetInfo, vfioDirtyPages, destroy, bind, attach, detach
         case close, translate, guestS1Map, guestS1Unmap
     }
 
-    public static let catalog = OperationCatalog<IOMMUFDOperation>(row)
+    public static let catalog = OperationCatalog<IOMMUFDOperation>(sizedRow)
+
+    /// Every iommufd ioctl also takes `size=` and `trailing=` (its struct's size checks).
+    private static func sizedRow(_ kind: Kind) -> OperationSpec {
+        var spec = row(kind)
+        guard IoctlStructSize.of(kind) != nil else { return spec }
+        for field in ["size", "trailing"] {
+            spec.fields[field] = .u32
+            spec.fieldOrder.append(field)
+        }
+        return spec
+    }
 
     /// Every operation of iommufd, as the model language spells it.
     public static var specs: [OperationSpec] { catalog.specs }
@@ -48,7 +59,8 @@ extension IOMMUFDOperation {
                               outputs: ["val64"], "get or set RLIMIT_MODE or an IOAS's HUGE_PAGES")
         case .hwptAlloc:
             return OperationSpec("IOMMU_HWPT_ALLOC", ["flags": .flags, "dev_id": .u32, "pt_id": .u32, "fault_id": .u32, "__reserved": .u32,
-                                                       "s1_format": .preset, "s1_root": .u64, "data_type": .u32, "data_len": .u32],
+                                                       "s1_format": .preset, "s1_root": .u64, "data_type": .u32, "data_len": .u32,
+                                                       "pagetable_type": .u32],
                               outputs: ["out_hwpt_id"], "allocate a paging HWPT on an IOAS, or a nested one over a nest parent")
         case .getHWInfo:
             return OperationSpec("IOMMU_GET_HW_INFO", ["dev_id": .u32, "flags": .flags, "data_len": .u32, "in_data_type": .u32, "__reserved": .u32],
@@ -104,6 +116,13 @@ extension IOMMUFDOperation {
         case .checkMockMap:
             return OperationSpec("IOMMU_TEST_OP_MD_CHECK_MAP", ["id": .u32, "iova": .u64, "length": .u64, "uptr": .u64],
                               "selftest: a mock paging HWPT translates each page of [iova, iova+length) to the user memory at uptr (EINVAL otherwise)")
+        case .mockSetDirty:
+            return OperationSpec("IOMMU_TEST_OP_DIRTY", ["id": .u32, "iova": .u64, "length": .u64, "page_size": .u64, "stride": .u64],
+                              outputs: ["out_nr_dirty"],
+                              "selftest: with tracking on, the mock marks dirty the leaf under pages 0, stride, 2·stride… of the range (the user bitmap's set bits)")
+        case .checkRefs:
+            return OperationSpec("IOMMU_TEST_OP_MD_CHECK_REFS", ["uptr": .u64, "length": .u64, "refs": .u32],
+                              "selftest: each page of the user range is pinned refs times (EIO otherwise; huge pages are skipped)")
         case .addReserved:
             return OperationSpec("IOMMU_TEST_OP_ADD_RESERVED", ["id": .u32, "start": .u64, "length": .u64],
                               "selftest: reserve [start, start+length) in an IOAS (EADDRINUSE over an area or an allowed range)")
@@ -209,6 +228,17 @@ extension IOMMUFDOperation {
     /// Builds the operation from resolved field values; fields not written are zero, as in a
     /// zeroed struct (`GUEST_S1_MAP` without `flags=` maps read+write).
     public static func make(_ name: String, _ args: [String: ArgValue]) -> IOMMUFDOperation? {
+        guard let op = makeUnsized(name, args) else { return nil }
+        // Only the iommufd ioctls: VFIO's MAP_DMA and UNMAP_DMA have a `size` of their own.
+        guard args["size"] != nil || args["trailing"] != nil, IoctlStructSize.of(op.kind) != nil else { return op }
+        var size: UInt32 = IoctlStructSize.of(op.kind)?.size ?? 0
+        if case .number(let v)? = args["size"] { size = UInt32(truncatingIfNeeded: v) }
+        var trailing: UInt8 = 0
+        if case .number(let v)? = args["trailing"] { trailing = UInt8(truncatingIfNeeded: v) }
+        return .sized(op, size: size, trailing: trailing)
+    }
+
+    static func makeUnsized(_ name: String, _ args: [String: ArgValue]) -> IOMMUFDOperation? {
         func n(_ k: String) -> UInt64 {
             if case .number(let v)? = args[k] { return v }
             return 0
@@ -264,10 +294,12 @@ extension IOMMUFDOperation {
         case "IOMMU_HWPT_ALLOC":
             var preset: FormatPreset?
             if case .preset(let p)? = args["s1_format"] { preset = p }
-            return .hwptAlloc(HWPTAllocArgs(flags: u32("flags"), devID: u32("dev_id"), ptID: u32("pt_id"), faultID: u32("fault_id"),
-                                            reserved: u32("__reserved"), s1Format: preset, s1Root: n("s1_root"),
-                                            dataType: args["data_type"] == nil ? nil : u32("data_type"),
-                                            dataLen: args["data_len"] == nil ? nil : u32("data_len")))
+            var alloc = HWPTAllocArgs(flags: u32("flags"), devID: u32("dev_id"), ptID: u32("pt_id"), faultID: u32("fault_id"),
+                                      reserved: u32("__reserved"), s1Format: preset, s1Root: n("s1_root"),
+                                      dataType: args["data_type"] == nil ? nil : u32("data_type"),
+                                      dataLen: args["data_len"] == nil ? nil : u32("data_len"))
+            alloc.pagetableType = u32("pagetable_type")
+            return .hwptAlloc(alloc)
         case "IOMMU_GET_HW_INFO":
             return .getHWInfo(HWInfoArgs(devID: u32("dev_id"), flags: u32("flags"), dataLen: u32("data_len"), inDataType: u32("in_data_type"),
                                          reserved: u32("__reserved")))
@@ -299,6 +331,9 @@ extension IOMMUFDOperation {
         case "VEVENTQ_FD_READ": return .veventqRead(veventqID: u32("veventq_id"), count: args["count"] == nil ? 1 : u32("count"))
         case "EVENTQ_FD_CLOSE": return .eventFDClose(id: u32("id"))
         case "IOMMU_TEST_OP_MD_CHECK_MAP": return .checkMockMap(hwptID: u32("id"), iova: n("iova"), length: n("length"), uptr: n("uptr"))
+        case "IOMMU_TEST_OP_DIRTY":
+            return .mockSetDirty(hwptID: u32("id"), iova: n("iova"), length: n("length"), pageSize: n("page_size"), stride: n("stride"))
+        case "IOMMU_TEST_OP_MD_CHECK_REFS": return .checkRefs(uptr: n("uptr"), length: n("length"), refs: u32("refs"))
         case "IOMMU_TEST_OP_ADD_RESERVED": return .addReserved(ioasID: u32("id"), start: n("start"), length: n("length"))
         case "IOMMU_TEST_OP_CREATE_ACCESS": return .createAccess(ioasID: u32("id"), flags: u32("flags"))
         case "IOMMU_TEST_OP_ACCESS_PAGES":
@@ -369,6 +404,7 @@ extension IOMMUFDOperation {
     /// The catalog row of this operation.
     public var kind: Kind {
         switch self {
+        case .sized(let op, _, _): return op.kind
         case .ioasAlloc: return .ioasAlloc
         case .ioasMap: return .ioasMap
         case .ioasMapFile: return .ioasMapFile
@@ -401,6 +437,8 @@ extension IOMMUFDOperation {
         case .veventqRead: return .veventqRead
         case .eventFDClose: return .eventFDClose
         case .checkMockMap: return .checkMockMap
+        case .checkRefs: return .checkRefs
+        case .mockSetDirty: return .mockSetDirty
         case .addReserved: return .addReserved
         case .createAccess: return .createAccess
         case .accessPages: return .accessPages
