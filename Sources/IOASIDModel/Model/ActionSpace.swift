@@ -195,6 +195,7 @@ public final class ActionSpace: Sendable {
         if g.contains(.access) { accessActions(state, ioasIDs, into: &out) }
         if g.contains(.vfioCompat) { vfioCompatActions(ioasIDs, into: &out) }
         if g.contains(.mapFile) { fileActions(state, ioasIDs, into: &out) }
+        if g.contains(.selftestChecks) { selftestCheckActions(state, into: &out) }
         if g.contains(.hwInfo) { for dev in deviceIDs { out.append(.getHWInfo(HWInfoArgs(devID: dev))) } }
         if g.contains(.bind) { for d in topology.devices.indices { out.append(.bind(device: d, iommufd: nil, flags: 0)) } }
         if g.contains(.attach) {
@@ -366,6 +367,39 @@ public final class ActionSpace: Sendable {
             out.append(.dmabufClose(fd: b.fd))
         }
         for process: UInt8 in [0, 1] { out.append(.changeProcess(reserved: 0, process: process)) }
+        // Process 1's memory: its maps of the pairs into the first IOAS, and its exit.
+        if let id = ioasIDs.first {
+            for p in pairs {
+                var map = IOASMapArgs(flags: rw, ioasID: id, iova: p.iova, length: p.length, userVA: userVA(for: p.iova, 0))
+                map.process = 1
+                out.append(.ioasMap(map))
+            }
+        }
+        out.append(.processExit(process: 1))
+    }
+
+    /// `ops +selftest-checks`: the selftest's own checks on each paging HWPT over the pairs
+    /// (MD_CHECK_MAP against the user memory the map group uses, MD_CHECK_DMABUF of each open
+    /// dma-buf), MD_CHECK_REFS of that memory (refs 0 and 1), and the mock's dirty-bit setter over
+    /// the window (every page).
+    func selftestCheckActions(_ state: IOMMUFDState, into out: inout ActionFamilies<IOMMUFDOperation>) {
+        let hwpts = ids(state, Self.isHWPT)
+        let pageSize = topology.host.pageSize
+        for h in hwpts {
+            for p in pairs {
+                out.append(.checkMockMap(hwptID: h, iova: p.iova, length: p.length, uptr: userVA(for: p.iova, 0)))
+                for b in state.dmabufs where b.fdOpen && p.length <= b.size {
+                    out.append(.checkMockDmabuf(hwptID: h, fd: b.fd, iova: p.iova, length: p.length, offset: 0))
+                }
+            }
+            out.append(.mockSetDirty(hwptID: h, iova: bounds.window.first, length: bounds.window.length, pageSize: pageSize, stride: 1))
+        }
+        for p in pairs { for refs: UInt32 in [0, 1] {
+            // The pages under the pair's memory; lengths near 2^64 stay as they are (EINVAL).
+            let va = userVA(for: p.iova, 0)
+            let (end, wrapped) = p.length.addingReportingOverflow(pageSize - 1)
+            out.append(.checkRefs(uptr: va - va % pageSize, length: wrapped ? p.length : end / pageSize * pageSize, refs: refs))
+        } }
     }
 
     /// `ops +vfio-compat`: IOMMU_VFIO_IOAS SET of each IOAS, CLEAR and GET; VFIO_SET_IOMMU of

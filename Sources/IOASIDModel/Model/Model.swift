@@ -161,7 +161,7 @@ public struct Goal: Hashable, Sendable {
 /// Operation groups of `explore { ops … }` (`SPEC.md` §2).
 public enum OperationGroup: String, Hashable, Sendable, CaseIterable {
     case ioas, map, unmap, hwpt, bind, attach, close, destroy
-    case copy, allowIOVAs = "allow-iovas", option, autoMap = "auto-map", translate, nested, dirty, hwInfo = "hw-info", viommu, hwQueue = "hw-queue", invalidate, fault, veventq, reserved, access, vfioCompat = "vfio-compat", testPasid = "test-pasid", mapFile = "map-file"
+    case copy, allowIOVAs = "allow-iovas", option, autoMap = "auto-map", translate, nested, dirty, hwInfo = "hw-info", viommu, hwQueue = "hw-queue", invalidate, fault, veventq, reserved, access, vfioCompat = "vfio-compat", testPasid = "test-pasid", mapFile = "map-file", selftestChecks = "selftest-checks"
 
     public static let defaults: Set<OperationGroup> = [.ioas, .map, .unmap, .hwpt, .bind, .attach, .close, .destroy]
 }

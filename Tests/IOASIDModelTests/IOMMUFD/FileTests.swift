@@ -110,7 +110,7 @@ import Testing
         bounds.groups = ["ioas", "bind", "attach", "close", "map", "unmap", "copy", "map-file", "vfio-compat", "destroy", "translate"]
         let machine = IOMMUFD(topology: Self.topology)
         let walks = RandomWalks(machine: machine, space: ActionSpace(topology: machine.topology, bounds: bounds))
-        guard let made = walks.run(seed: seed, walks: 300, steps: 12, start: { _ in machine.initialState }) else { return }
+        guard let made = walks.run(seed: seed, walks: 600, steps: 12, start: { _ in machine.initialState }) else { return }
         for name in ["IOMMU_IOAS_MAP_FILE", "IOMMU_TEST_OP_DMABUF_REVOKE", "IOMMU_IOAS_CHANGE_PROCESS", "FTRUNCATE"] {
             #expect(made[name, default: 0] > 20, "the walks should succeed at \(name) (\(made[name, default: 0]) times)")
         }
