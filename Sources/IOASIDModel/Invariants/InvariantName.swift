@@ -2,6 +2,10 @@
 /// declares for itself (`Proposal.invariants`).
 public struct InvariantName: Hashable, Sendable, CaseIterable, CustomStringConvertible {
     public let rawValue: String
+    /// A digest of `rawValue`, compared before the string: the explorer matches each name of a
+    /// model's invariants against a design's several for every new state, and two different names
+    /// almost always differ here, which spares a string comparison in the runtime.
+    private let key: UInt64
 
     public static let noOverlap = InvariantName(design: "no-overlap")
     public static let compat = InvariantName(design: "compat")
@@ -19,7 +23,13 @@ public struct InvariantName: Hashable, Sendable, CaseIterable, CustomStringConve
     }
 
     /// Any name (a design's own invariant).
-    public init(design name: String) { rawValue = name }
+    public init(design name: String) {
+        rawValue = name
+        key = name.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+    }
+
+    public static func == (a: InvariantName, b: InvariantName) -> Bool { a.key == b.key && a.rawValue == b.rawValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 
     public var description: String { rawValue }
 

@@ -9,13 +9,14 @@ enum TranslationInvariant {
             guard let domain = hardware.domain(route.domain), !domain.freed else { continue }
             let members = topology.members(of: Int(route.group))
             let device = members.first ?? 0
-            let objects = Invariants.routeObjects(view, device: device, pasid: route.pasid, domain: domain.id)
             let actual = actualSegments(domain, hardware)
             if route.window != nil || checked.insert(domain.id).inserted,
                let expected = expectedSegments(domain, view) {
                 let window = route.window ?? .all
                 let a = clip(actual, to: window), e = clip(expected, to: window)
                 if let at = Segments.firstDifference(e, a) {
+                    // The names are built only for a violation: every new state is checked.
+                    let objects = Invariants.routeObjects(view, device: device, pasid: route.pasid, domain: domain.id)
                     return Violation(.translation, "the walk differs from what the user mapped", objects: objects, address: at,
                                      expected: describe(Segments.lookup(e, at), at), found: describe(Segments.lookup(a, at), at))
                 }

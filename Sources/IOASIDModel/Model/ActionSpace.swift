@@ -17,7 +17,7 @@ public final class ActionSpace: Sendable {
     /// The fixed IOVAs TRANSLATE probes.
     public let probes: [UInt64]
     /// The `ops` words in force, as iommufd names them.
-    let groups: Set<OperationGroup>
+    let groups: OperationGroups
     /// The `objects` caps of the kinds iommufd has (`.max` when not capped).
     let caps: (ioas: Int, hwpt: Int, device: Int, domain: Int, pasid: Int, viommu: Int, fault: Int, access: Int)
 
@@ -25,7 +25,7 @@ public final class ActionSpace: Sendable {
         self.topology = topology
         self.bounds = bounds
         self.config = config
-        groups = Set(bounds.groups.compactMap(OperationGroup.init(rawValue:)))
+        groups = OperationGroups(bounds.groups.compactMap(OperationGroup.init(rawValue:)))
         let step = bounds.lengths.min() ?? 0x1000
         var pairs: [(UInt64, UInt64)] = []
         let start = Self.firstMultiple(of: step, from: bounds.window.first)
@@ -492,8 +492,8 @@ public final class ActionSpace: Sendable {
         guard caps.ioas != .max || caps.hwpt != .max || caps.device != .max || caps.viommu != .max || caps.fault != .max
                 || caps.access != .max else { return false }
         var ioas = 0, hwpt = 0, device = 0, viommu = 0, fault = 0, access = 0
-        for o in state.objects {
-            switch o.body {
+        for i in state.objects.indices {
+            switch state.objects[i].body {
             case .ioas: ioas += 1
             case .hwptPaging, .hwptNested: hwpt += 1
             case .device: device += 1

@@ -3,13 +3,24 @@ import Synchronization
 /// For each operation kind, how often each outcome occurred (`ok`, an errno, `FAULT`, `capped`):
 /// integer counters indexed by the catalog row and an outcome code, one shard per worker, so that
 /// counting costs no hashing and no contention.
-public final class Coverage<Operation: CatalogOperation>: Sendable {
-    private let counts: Mutex<[Int]>
+public final class Coverage<Operation: CatalogOperation>: @unchecked Sendable {
+    /// One atomic counter per (catalog row, outcome code), at a fixed address for the object's
+    /// life: a relaxed add per transition, where a lock cost a few percent of a domain search.
+    /// (`@unchecked`: the pointer is only ever used through the atomics it holds.)
+    private let counts: UnsafeMutablePointer<Atomic<Int>>
+    private let count: Int
     private let shards: Mutex<[Coverage]>
 
     public init() {
-        counts = Mutex(Array(repeating: 0, count: Operation.catalog.specs.count * CoverageCode.count))
+        count = Operation.catalog.specs.count * CoverageCode.count
+        counts = .allocate(capacity: count)
+        for i in 0..<count { (counts + i).initialize(to: Atomic(0)) }
         shards = Mutex([])
+    }
+
+    deinit {
+        counts.deinitialize(count: count)
+        counts.deallocate()
     }
 
     /// A counter for one more worker, summed into this one's snapshot.
@@ -29,11 +40,11 @@ public final class Coverage<Operation: CatalogOperation>: Sendable {
 
     public func record(_ op: Operation, _ code: Int) {
         let index = op.kind.rawValue * CoverageCode.count + code
-        counts.withLock { $0[index] += 1 }
+        counts[index].wrappingAdd(1, ordering: .relaxed)
     }
 
     private var raw: [Int] {
-        var total = counts.withLock { $0 }
+        var total = (0..<count).map { counts[$0].load(ordering: .relaxed) }
         for s in shards.withLock({ $0 }) { for (i, n) in s.raw.enumerated() { total[i] += n } }
         return total
     }
@@ -43,9 +54,7 @@ public final class Coverage<Operation: CatalogOperation>: Sendable {
 
     /// Adds counts taken elsewhere (the other ranks of a distributed search), position by position.
     public func add(_ other: [Int]) {
-        counts.withLock { mine in
-            for (i, n) in other.enumerated() where i < mine.count { mine[i] += n }
-        }
+        for (i, n) in other.enumerated() where i < count { counts[i].wrappingAdd(n, ordering: .relaxed) }
     }
 
     /// Outcome counts by operation name and outcome word.

@@ -21,7 +21,13 @@ public enum FormatPreset: String, CaseIterable, Hashable, Sendable {
     }
 
     /// The geometry.
-    public var format: PageTableFormat { FormatPreset.built[self]! } // every case is built below
+    public var format: PageTableFormat { FormatPreset.built[ordinal] }
+
+    /// The case's position in `allCases`. A payload-free enum is stored as that position, so this
+    /// reads one byte: the fingerprint asks for every domain of every state, where `allCases`
+    /// builds an array and a dictionary keyed by the preset hashes its name
+    /// (`FormatPresetTests` checks the positions).
+    public var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
 
     /// The geometry of a table serving `stage`. A stage-2 arm-lpae-16k table over a 48-bit input
     /// starts one level lower, its first level being the two concatenated tables the single-bit
@@ -35,8 +41,9 @@ public enum FormatPreset: String, CaseIterable, Hashable, Sendable {
     private static let concatenated16KStage2 =
         PageTableFormat(unchecked: .armLPAE, granuleShift: 14, indexBits: [12, 11, 11], leafLevels: [1, 2])
 
-    private static let built: [FormatPreset: PageTableFormat] =
-        Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.geometry) })
+    private static let built: [PageTableFormat] = allCases.map(\.geometry)
+    /// `allCases`, built once.
+    public static let all: [FormatPreset] = allCases
 
     /// The preset whose geometry and family are `format`, if any.
     public init?(format: PageTableFormat) {

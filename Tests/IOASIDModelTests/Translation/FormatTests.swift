@@ -40,6 +40,15 @@ import Testing
         #expect(row.preset.format.leafSizes.sizes == row.leafSizes)
     }
 
+    /// `ordinal` reads the case's storage: it must be the position in `allCases`, so that the
+    /// codec's preset numbers and `format`'s table agree.
+    @Test func ordinalsArePositionsInAllCases() {
+        for (i, preset) in FormatPreset.allCases.enumerated() {
+            #expect(preset.ordinal == i)
+            #expect(FormatPreset.all[preset.ordinal] == preset)
+        }
+    }
+
     @Test func theSpecTableCoversEveryPreset() {
         #expect(Set(FormatTests.specTable.map(\.preset)) == Set(FormatPreset.allCases))
     }

@@ -53,7 +53,7 @@ extension DevIOASIDProposal {
             for held in state.own.pasids.map(HeldPasid.init(word:)) { out.append(.ioasidFreePasid(fd: max(1, UInt32(held.owner)), pasid: held.pasid)) }
         }
         if g.contains("destroy") {
-            for id in ioasIDs where state.kernel.ioas(id) != nil { out.append(.ioasidFree(ioasid: id)) }
+            for id in ioasIDs where state.kernel.hasIOAS(id) { out.append(.ioasidFree(ioasid: id)) }
         }
         if g.contains("translate") { space.translateFamilies(state.kernel.hardware, into: &out) { .translate($0) } }
     }

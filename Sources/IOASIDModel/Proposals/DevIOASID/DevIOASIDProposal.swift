@@ -26,7 +26,7 @@ public struct DevIOASIDProposal: Proposal {
 
         public func danglingReferences() -> [Violation] {
             var out = base.danglingReferences()
-            for x in own.ioasids where x.isNested && base.state.ioas(x.parent) == nil {
+            for x in own.ioasids where x.isNested && !base.state.hasIOAS(x.parent) {
                 out.append(Violation(.lifetime, "a nested IOASID still refers to its destroyed GPA IOASID", objects: ["ioas \(x.id)", "ioas \(x.parent)"],
                                      expected: "a live IOASID", found: "nothing at id \(x.parent)"))
             }

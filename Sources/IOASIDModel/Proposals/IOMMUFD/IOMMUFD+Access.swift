@@ -25,7 +25,7 @@ extension IOMMUFD {
     func createAccess(ioasID: UInt32, flags: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         typealias C = IOMMUFDConstants
         guard flags & ~C.MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES == 0 else { throw .EOPNOTSUPP }
-        guard s.ioas(ioasID) != nil else { throw .ENOENT }
+        guard s.hasIOAS(ioasID) else { throw .ENOENT }
         let needsPin = flags & C.MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES != 0
         let id = s.insertObject(.access(EmulatedAccess(ioas: 0, needsPin: needsPin)), users: 1)
         do {
@@ -73,7 +73,7 @@ extension IOMMUFD {
     func replaceAccessIOAS(fd: UInt32, ioasID: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         let (id, access) = try accessID(fd: fd, s)
         guard access.ioas != 0 else { throw .ENOENT }
-        guard s.ioas(ioasID) != nil else { throw .ENOENT }
+        guard s.hasIOAS(ioasID) else { throw .ENOENT }
         guard ioasID != access.ioas else { return .ok }
         let old = access.ioas
         try attachAccess(id, to: ioasID, &s)

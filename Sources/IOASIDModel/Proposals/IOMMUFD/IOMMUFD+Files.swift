@@ -11,7 +11,7 @@ extension IOMMUFD {
     func ioasMapFile(_ a: IOASMapFileArgs, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         typealias C = IOMMUFDConstants
         let perms = try mapRequest(flags: a.flags, reserved: 0, iova: a.iova, length: a.length)
-        guard s.ioas(a.ioasID) != nil else { throw .ENOENT }
+        guard s.hasIOAS(a.ioasID) else { throw .ENOENT }
         var piece: Area
         if let slot = s.dmabufs.firstIndex(where: { $0.fd == a.fd && $0.fdOpen }) {
             let buf = s.dmabufs[slot]

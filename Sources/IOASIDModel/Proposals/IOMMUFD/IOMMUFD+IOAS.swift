@@ -11,7 +11,7 @@ extension IOMMUFD {
     func ioasMap(_ a: IOASMapArgs, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         typealias C = IOMMUFDConstants
         let perms = try mapRequest(flags: a.flags, reserved: a.reserved, iova: a.iova, length: a.length)
-        guard s.ioas(a.ioasID) != nil else { throw .ENOENT }
+        guard s.hasIOAS(a.ioasID) else { throw .ENOENT }
         guard a.process <= IOMMUFD.maxProcess else { throw .EINVAL }
         let fixed = a.flags & C.IOMMU_IOAS_MAP_FIXED_IOVA != 0 ? a.iova : nil
         let iova = try mapUserPages(ioasID: a.ioasID, fixedIOVA: fixed, length: a.length, userVA: a.userVA, permissions: perms,
@@ -51,7 +51,7 @@ extension IOMMUFD {
     /// before a failing one stay removed.
     /// `alsoLocked`: ranges a design pins beyond the kernel's own (bind-table's memreserves).
     func ioasUnmap(ioasID: UInt32, iova: UInt64, length: UInt64, alsoLocked: [IOVARange] = [], _ s: inout IOMMUFDState) -> Step {
-        guard s.ioas(ioasID) != nil else { return Step(outcome: .errno(.ENOENT)) }
+        guard s.hasIOAS(ioasID) else { return Step(outcome: .errno(.ENOENT)) }
         if iova == 0 && length == UInt64.max { return unmapRange(.all, of: ioasID, emptyIsOK: true, alsoLocked: alsoLocked, &s) }
         guard iova < Self.ulongMax, length < Self.ulongMax else { return Step(outcome: .errno(.EOVERFLOW)) }
         return unmapIOVA(iova, length: length, of: ioasID, alsoLocked: alsoLocked, &s)
@@ -144,7 +144,7 @@ extension IOMMUFD {
             cursor = last + 1
         }
         guard covered else { throw .ENOENT }
-        guard s.ioas(a.dstIOASID) != nil else { throw .ENOENT }
+        guard s.hasIOAS(a.dstIOASID) else { throw .ENOENT }
         let fixed = a.flags & C.IOMMU_IOAS_MAP_FIXED_IOVA != 0 ? a.dstIOVA : nil
         let iova = try mapPieces(pieces, length: a.length, ioasID: a.dstIOASID, fixedIOVA: fixed, &s)
         return Outcome(.ok, outputs: [OutputField("dst_iova", .number(iova))], principal: iova)
@@ -153,7 +153,7 @@ extension IOMMUFD {
     /// `IOMMU_IOAS_ALLOW_IOVAS` (§3.6): replaces the allow list atomically.
     func allowIOVAs(ioasID: UInt32, ranges: [IOVARange], reserved: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
         guard reserved == 0 else { throw .EOPNOTSUPP }
-        guard s.ioas(ioasID) != nil else { throw .ENOENT }
+        guard s.hasIOAS(ioasID) else { throw .ENOENT }
         var accepted: [IOVARange] = []
         for r in ranges {
             guard r.first < r.last else { throw .EINVAL }
@@ -189,7 +189,7 @@ extension IOMMUFD {
     /// when they do not fit.
     func iovaRanges(ioasID: UInt32, capacity: UInt32, reserved: UInt32, _ s: IOMMUFDState) throws(Errno) -> Outcome {
         guard reserved == 0 else { throw .EOPNOTSUPP }
-        guard s.ioas(ioasID) != nil else { throw .ENOENT }
+        guard s.hasIOAS(ioasID) else { throw .ENOENT }
         let holes = IOVARange.holes(of: self.reserved(of: ioasID, s))
         let count = OutputField("num_iovas", .number(UInt64(holes.count)))
         guard holes.count <= capacity else { throw .EMSGSIZE }

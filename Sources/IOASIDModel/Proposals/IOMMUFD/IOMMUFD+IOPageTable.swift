@@ -6,8 +6,9 @@ extension IOMMUFD {
         var a: UInt64 = (s.ioas(ioasID)?.disableLargePages ?? false) ? pageSize : 1
         // Every map asks, failing ones included: no array is built for the answer. An access
         // that pins pages asks for PAGE_SIZE (iopt_add_access).
-        for o in s.objects {
-            switch o.body {
+        // By index: `for o in s.objects` copies each object, payload and references and all.
+        for i in s.objects.indices {
+            switch s.objects[i].body {
             case .hwptPaging(let h) where h.ioas == ioasID:
                 if let d = s.hardware.domain(h.domain) { a = max(a, d.table.pageSizes.smallest) }
             case .access(let x) where x.ioas == ioasID && x.needsPin:
@@ -22,8 +23,8 @@ extension IOMMUFD {
     /// Whether `range` meets `reserved(of:)` — the same regions, without building the list.
     func meetsReserved(_ range: IOVARange, of ioasID: UInt32, _ s: IOMMUFDState) -> Bool {
         if s.ioas(ioasID)?.testReserved.contains(where: { $0.intersects(range) }) == true { return true }
-        for o in s.objects {
-            guard case .hwptPaging(let h) = o.body, h.ioas == ioasID, let d = s.hardware.domain(h.domain) else { continue }
+        for i in s.objects.indices {
+            guard case .hwptPaging(let h) = s.objects[i].body, h.ioas == ioasID, let d = s.hardware.domain(h.domain) else { continue }
             // The aperture's complement meets the range unless the aperture holds it.
             if !topology.iommus[d.iommu].aperture.contains(range) { return true }
         }
@@ -57,6 +58,9 @@ extension IOMMUFD {
     /// the user memory no mapped original in a domain already pins, and copies of the same
     /// memory count it once (pages are told apart by user address).
     func pinnedBytes(_ s: IOMMUFDState, with extra: [Area] = []) -> UInt64 {
+        // Without copies no page is shared, and the sum needs no lists (every map pins, so this
+        // is the common case of the search).
+        if let plain = unsharedPinnedBytes(s, with: extra) { return plain }
         var total: UInt64 = 0
         var originals: [IOVARange] = [], shared: [IOVARange] = []
         func add(_ area: Area) {
@@ -66,13 +70,31 @@ extension IOMMUFD {
             if area.sharesPages { shared.append(va) } else { total &+= area.range.length; originals.append(va) }
         }
         for o in s.objects {
-            guard case .ioas(let ioas) = o.body, !s.pagingHWPTs(on: o.id).isEmpty else { continue }
+            guard case .ioas(let ioas) = o.body, s.hasPagingHWPT(on: o.id) else { continue }
             ioas.areas.forEach(add)
         }
         extra.forEach(add)
         for covered in IOVARange.merged(shared) {
             for part in IOVARange.holes(of: originals, in: covered) { total &+= part.length }
         }
+        return total
+    }
+
+    /// `pinnedBytes` when no counted area shares its pages with another; nil otherwise.
+    private func unsharedPinnedBytes(_ s: IOMMUFDState, with extra: [Area]) -> UInt64? {
+        var total: UInt64 = 0
+        func add(_ area: Area) -> Bool {
+            if case .dmabuf = area.backing { return true }
+            if area.sharesPages { return false }
+            // An area whose user range wraps is not counted by the general path either.
+            if IOVARange(start: area.userVA, length: area.range.length) != nil { total &+= area.range.length }
+            return true
+        }
+        for o in s.objects {
+            guard case .ioas(let ioas) = o.body, s.hasPagingHWPT(on: o.id) else { continue }
+            for area in ioas.areas where !add(area) { return nil }
+        }
+        for area in extra where !add(area) { return nil }
         return total
     }
 
@@ -141,11 +163,12 @@ extension IOMMUFD {
     }
 
     /// `iopt_check_iova` for a fixed IOVA: alignment, overflow, reserved (EINVAL), areas (EEXIST).
-    func checkFixedIOVA(_ iova: UInt64, length: UInt64, ioasID: UInt32, _ s: IOMMUFDState) throws(Errno) -> IOVARange {
-        guard iova % alignment(of: ioasID, s) == 0 else { throw .EINVAL }
+    /// `align` is `alignment(of: ioasID, s)`, which the caller has already computed.
+    func checkFixedIOVA(_ iova: UInt64, length: UInt64, ioasID: UInt32, align: UInt64, _ s: IOMMUFDState) throws(Errno) -> IOVARange {
+        guard iova % align == 0 else { throw .EINVAL }
         guard let range = IOVARange(start: iova, length: length) else { throw .EOVERFLOW }
         if meetsReserved(range, of: ioasID, s) { throw .EINVAL }
-        if s.ioas(ioasID)!.areas.contains(where: { $0.range.intersects(range) }) { throw .EEXIST }
+        if s.ioasHasArea(ioasID, meeting: range) { throw .EEXIST }
         return range
     }
 
@@ -204,7 +227,7 @@ extension IOMMUFD {
         guard length > 0, length % align == 0 else { throw .EINVAL }
         let iova: UInt64
         if let fixedIOVA {
-            iova = try checkFixedIOVA(fixedIOVA, length: length, ioasID: ioasID, s).first
+            iova = try checkFixedIOVA(fixedIOVA, length: length, ioasID: ioasID, align: align, s).first
         } else {
             iova = try allocateIOVA(userVA: pieces[0].userVA, length: length, ioasID: ioasID, s)
         }

@@ -77,7 +77,7 @@ extension IOMMUFD {
     /// Whether the page at user address `page` of `area` is pinned: its IOAS has a domain, or an
     /// access pinned the IOVA it is at.
     func pinned(_ area: Area, in ioasID: UInt32, at page: UInt64, _ s: IOMMUFDState) -> Bool {
-        if !s.pagingHWPTs(on: ioasID).isEmpty { return true }
+        if s.hasPagingHWPT(on: ioasID) { return true }
         let offset = page > area.userVA ? page - area.userVA : 0
         let iova = IOVARange(first: area.range.first &+ offset, last: min(area.range.last, area.range.first &+ offset &+ (pageSize - 1)))
         for o in s.objects {

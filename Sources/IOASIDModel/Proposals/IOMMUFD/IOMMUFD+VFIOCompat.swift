@@ -21,7 +21,7 @@ extension IOMMUFD {
 
     /// `get_compat_ioas`: the compat IOAS, ENODEV without one.
     func compatIOAS(_ s: IOMMUFDState) throws(Errno) -> UInt32 {
-        guard s.vfioIOAS != 0, s.ioas(s.vfioIOAS) != nil else { throw .ENODEV }
+        guard s.vfioIOAS != 0, s.hasIOAS(s.vfioIOAS) else { throw .ENODEV }
         return s.vfioIOAS
     }
 
@@ -35,7 +35,7 @@ extension IOMMUFD {
             let id = try compatIOAS(s)
             return Outcome(.ok, outputs: [OutputField("ioas_id", .number(UInt64(id)))], principal: UInt64(id))
         case C.IOMMU_VFIO_IOAS_SET:
-            guard s.ioas(ioasID) != nil else { throw .ENOENT }
+            guard s.hasIOAS(ioasID) else { throw .ENOENT }
             s.vfioIOAS = ioasID
             return .ok
         case C.IOMMU_VFIO_IOAS_CLEAR:
@@ -174,7 +174,7 @@ extension IOMMUFD {
     /// (EINVAL) once domains hold pages; every area must then meet PAGE_SIZE (EADDRINUSE).
     func disableLargePages(_ ioasID: UInt32, _ s: inout IOMMUFDState) throws(Errno) {
         guard let ioas = s.ioas(ioasID), !ioas.disableLargePages else { return }
-        if !s.pagingHWPTs(on: ioasID).isEmpty, !ioas.areas.isEmpty { throw .EINVAL }
+        if s.hasPagingHWPT(on: ioasID), !ioas.areas.isEmpty { throw .EINVAL }
         s.updateIOAS(ioasID) { $0.disableLargePages = true }
         try checkAreasAligned(ioasID, s)
     }

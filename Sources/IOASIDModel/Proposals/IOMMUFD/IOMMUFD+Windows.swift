@@ -16,7 +16,7 @@ extension IOMMUFD {
 
     /// The IOAS a `pt_id` leads to (a HWPT's, through a nested one's parent).
     func targetIOAS(_ ptID: UInt32, _ s: IOMMUFDState) -> UInt32? {
-        if s.ioas(ptID) != nil { return ptID }
+        if s.hasIOAS(ptID) { return ptID }
         return s.ioasID(ofHWPT: ptID)
     }
 
@@ -36,7 +36,7 @@ extension IOMMUFD {
         guard rid.count < topology.iommu(of: device).windows else { throw .ENOSPC }
         let w = window(of: target, s)
         if config.multiAttach == .disjointWindows, rid.contains(where: { ($0.window ?? .all).intersects(w ?? .all) }) { throw .EADDRINUSE }
-        if s.ioas(ptID) == nil {
+        if !s.hasIOAS(ptID) {
             try addWindowAttachment(device: device, hwpt: ptID, window: w, &s)
             return ptID
         }

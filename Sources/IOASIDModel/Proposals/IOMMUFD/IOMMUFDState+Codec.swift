@@ -9,9 +9,11 @@ extension IOMMUFDState {
         w.put(UInt64(objects.count) | UInt64(tombstones.count) << 32 | UInt64(mockCacheCleared.count) << 48)
         for id in tombstones { w.put(UInt64(id)) }
         for m in mockCacheCleared { w.put(UInt64(m)) }
-        for o in objects {
-            w.put(UInt64(o.id) | UInt64(o.users) << 32)
-            switch o.body {
+        // By index, here and below: every successor is encoded for its fingerprint, and
+        // `for o in objects` copies each object with its references.
+        for i in objects.indices {
+            w.put(UInt64(objects[i].id) | UInt64(objects[i].users) << 32)
+            switch objects[i].body {
             case .ioas(let x):
                 // The reserved ranges have their own flag: a state without them keeps its words.
                 w.put(1 | (x.disableLargePages ? 0x100 : 0) | (x.testReserved.isEmpty ? 0 : 0x200))
@@ -208,8 +210,9 @@ public struct WordReader {
 extension Hardware {
     func encode<W: WordSink>(into w: inout W) {
         w.put(UInt64(domains.count))
-        for d in domains {
-            let presetIndex = UInt64(FormatPreset.allCases.firstIndex(of: d.preset) ?? 0)
+        for i in domains.indices {
+            let d = domains[i]
+            let presetIndex = UInt64(d.preset.ordinal)
             w.put(UInt64(d.id) | UInt64(d.iommu) << 16 | presetIndex << 32 | (d.enforcesCoherency ? 1 << 48 : 0)
                      | (d.dirtyTracking ? 1 << 49 : 0) | (d.freed ? 1 << 50 : 0) | (d.parent != nil ? 1 << 51 : 0)
                      | UInt64(d.stage.rawValue) << 56)
@@ -236,7 +239,7 @@ extension Hardware {
     static func decode(_ r: inout WordReader) -> Hardware {
         let domains: [Domain] = (0..<Int(r.next())).map { _ in
             let head = r.next(), parent = r.next()
-            let preset = FormatPreset.allCases[Int(head >> 32 & 0xffff)]
+            let preset = FormatPreset.all[Int(head >> 32 & 0xffff)]
             let stage = TranslationStage(rawValue: Int(head >> 56)) ?? .stage1
             let table = PageTable.decode(&r, format: preset.format(for: stage))
             var domain = Domain(id: DomainID(truncatingIfNeeded: head), iommu: Int(head >> 16 & 0xffff), preset: preset,

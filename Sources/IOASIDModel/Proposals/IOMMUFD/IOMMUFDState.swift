@@ -95,8 +95,23 @@ public struct IOMMUFDState: Hashable, Sendable {
     }
 
     public func ioas(_ id: UInt32) -> IOAS? {
-        if case .ioas(let x)? = object(id)?.body { return x }
-        return nil
+        // Through the index: `object(id)` would copy the whole object first.
+        guard let i = objectIndex(id), case .ioas(let x) = objects[i].body else { return nil }
+        return x
+    }
+
+    /// Whether an area of IOAS `id` meets `range` (EEXIST for a fixed map: the usual failure of
+    /// the search's maps), read in place.
+    public func ioasHasArea(_ id: UInt32, meeting range: IOVARange) -> Bool {
+        guard let i = objectIndex(id), case .ioas(let x) = objects[i].body else { return false }
+        return x.areas.contains { $0.range.intersects(range) }
+    }
+
+    /// Whether `id` is an IOAS: most operations ask first, and most of them then fail, so the
+    /// answer copies nothing.
+    public func hasIOAS(_ id: UInt32) -> Bool {
+        guard let i = objectIndex(id), case .ioas = objects[i].body else { return false }
+        return true
     }
 
     public mutating func updateIOAS(_ id: UInt32, _ body: (inout IOAS) -> Void) {
@@ -127,6 +142,14 @@ public struct IOMMUFDState: Hashable, Sendable {
     }
 
     /// The HWPT_PAGINGs built on an IOAS, ascending by id: its domains.
+    /// Whether some paging HWPT holds a domain of `ioasID` (no array built: pinning asks per IOAS).
+    public func hasPagingHWPT(on ioasID: UInt32) -> Bool {
+        for i in objects.indices {
+            if case .hwptPaging(let h) = objects[i].body, h.ioas == ioasID { return true }
+        }
+        return false
+    }
+
     public func pagingHWPTs(on ioasID: UInt32) -> [(id: UInt32, hwpt: HWPTPaging)] {
         objects.compactMap { o in
             if case .hwptPaging(let h) = o.body, h.ioas == ioasID { return (o.id, h) }

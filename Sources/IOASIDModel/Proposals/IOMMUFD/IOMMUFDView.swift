@@ -40,7 +40,7 @@ public struct IOMMUFDView: HardwareView {
         var out: [Violation] = []
         for o in state.objects {
             switch o.body {
-            case .hwptPaging(let h) where state.ioas(h.ioas) == nil:
+            case .hwptPaging(let h) where !state.hasIOAS(h.ioas):
                 out.append(Violation(.lifetime, "a HWPT_PAGING still refers to its destroyed IOAS", objects: ["hwpt \(o.id)", "ioas \(h.ioas)"],
                                      expected: "a live IOAS", found: "nothing at id \(h.ioas)"))
             case .hwptNested(let n) where state.paging(n.parent) == nil:
@@ -95,7 +95,7 @@ public struct IOMMUFDView: HardwareView {
     /// (the kernel prevents both by waiting for the driver to unpin: `iopt_unmap_iova_range`,
     /// `iommufd_access_change_ioas`).
     func accessViolations(_ id: UInt32, _ a: EmulatedAccess) -> [Violation] {
-        if a.ioas != 0, state.ioas(a.ioas) == nil {
+        if a.ioas != 0, !state.hasIOAS(a.ioas) {
             return [Violation(.lifetime, "an access still refers to its destroyed IOAS", objects: ["access \(id)", "ioas \(a.ioas)"],
                               expected: "a live IOAS", found: "nothing at id \(a.ioas)")]
         }
@@ -106,7 +106,7 @@ public struct IOMMUFDView: HardwareView {
             return [Violation(.lifetime, "an access pins pages that are no longer mapped",
                               objects: ["access \(id)", "ioas \(item.ioas)"], address: hole.first,
                               expected: "IOVA \(item.range) mapped in ioas \(item.ioas) while pinned (item \(item.id))",
-                              found: state.ioas(item.ioas) == nil ? "the IOAS destroyed under the pin" : "nothing mapped at \(hole): the driver holds pages the VMM gave back")]
+                              found: !state.hasIOAS(item.ioas) ? "the IOAS destroyed under the pin" : "nothing mapped at \(hole): the driver holds pages the VMM gave back")]
         }
         return []
     }
