@@ -22,18 +22,10 @@ public struct IOMMUFDState: Hashable, Sendable {
     public var chargedProcess: UInt8 = 0
     /// Processes 1…7 that exited (bit n: process n; `PROCESS_EXIT`): their memory is gone.
     public var exitedProcesses: UInt8 = 0
-    /// The declared memfds' sizes after `FTRUNCATE`; empty while every one has its declared size.
-    public var fileSizes: [UInt64] = []
-    /// The selftest's dma-bufs by slot; a slot is freed when its fd is closed and no area holds it.
-    public var dmabufs: [DmaBuf] = []
-    /// Ids the kernel freed but keeps from reuse until the fd closes, sorted: a vDEVICE destroyed
-    /// with its device leaves a tombstone (main.c `iommufd_object_tombstone_user`: the xarray slot
-    /// holds XA_ZERO_ENTRY, so `IOMMU_DESTROY` finds nothing — ENOENT — and `xa_alloc` skips it).
-    public var tombstones: [UInt32] = []
-    /// The selftest's mock devices keep four cache slots (`mock_dev->cache`), each
-    /// `IOMMU_TEST_DEV_CACHE_DEFAULT` until a vIOMMU invalidation zeroes it: bit 4d+i set, slot i of
-    /// device d is zero. A bind makes a new mock device, all slots default. Empty until a bit is set.
-    public var mockCacheCleared: [UInt8] = []
+    /// The fields few operations touch (memfd sizes, dma-bufs, tombstones, the mock's cache
+    /// slots), behind one reference: copying a state — which the search does for every successor —
+    /// then retains one box instead of four buffers. See `IOMMUFDState+Rare.swift`.
+    var rare = RareFields.Box.empty
 
     public func mockCacheSlotCleared(device: Int, slot: UInt32) -> Bool {
         device < mockCacheCleared.count && mockCacheCleared[device] & (1 << UInt8(slot)) != 0
@@ -218,14 +210,11 @@ extension IOMMUFDState {
         }
         s.boundIDs = boundIDs.map { $0 }
         s.attachments = attachments.map { $0 }
-        s.tombstones = tombstones.map { $0 }
-        s.mockCacheCleared = mockCacheCleared.map { $0 }
         s.accountMode = accountMode
         s.vfioIOAS = vfioIOAS
         s.chargedProcess = chargedProcess
         s.exitedProcesses = exitedProcesses
-        s.fileSizes = fileSizes.map { $0 }
-        s.dmabufs = dmabufs.map { $0 }
+        s.rare = RareFields.Box(rare.value.unshared())
         s.ridThroughPasid = ridThroughPasid
         s.hardware = hardware.unshared()
         return s
