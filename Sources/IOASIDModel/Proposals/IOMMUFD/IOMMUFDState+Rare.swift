@@ -35,30 +35,16 @@ struct RareFields: Hashable, Sendable {
 }
 
 extension IOMMUFDState {
-    /// Replaces the box with one whose fields `change` edited.
-    private mutating func editRare(_ change: (inout RareFields) -> Void) {
+    /// Writes one rare field: a new box (or the shared empty one when all are empty again).
+    private mutating func setRare<T>(_ field: WritableKeyPath<RareFields, T>, _ value: T) {
         var v = rare.value
-        change(&v)
+        v[keyPath: field] = value
         rare = v == RareFields() ? .empty : RareFields.Box(v)
     }
 
-    public var fileSizes: [UInt64] {
-        get { rare.value.fileSizes }
-        set { editRare { $0.fileSizes = newValue } }
-    }
-
-    public var dmabufs: [DmaBuf] {
-        get { rare.value.dmabufs }
-        set { editRare { $0.dmabufs = newValue } }
-    }
-
-    public var tombstones: [UInt32] {
-        get { rare.value.tombstones }
-        set { editRare { $0.tombstones = newValue } }
-    }
-
-    public var mockCacheCleared: [UInt8] {
-        get { rare.value.mockCacheCleared }
-        set { editRare { $0.mockCacheCleared = newValue } }
-    }
+    // Reads go straight to the box: the fingerprint reads two of these for every successor.
+    public var fileSizes: [UInt64] { get { rare.value.fileSizes } set { setRare(\.fileSizes, newValue) } }
+    public var dmabufs: [DmaBuf] { get { rare.value.dmabufs } set { setRare(\.dmabufs, newValue) } }
+    public var tombstones: [UInt32] { get { rare.value.tombstones } set { setRare(\.tombstones, newValue) } }
+    public var mockCacheCleared: [UInt8] { get { rare.value.mockCacheCleared } set { setRare(\.mockCacheCleared, newValue) } }
 }
