@@ -13,7 +13,7 @@ extension IOMMUFD {
         let perms = try mapRequest(flags: a.flags, reserved: 0, iova: a.iova, length: a.length)
         guard s.hasIOAS(a.ioasID) else { throw .ENOENT }
         var piece: Area
-        if let slot = s.dmabufs.firstIndex(where: { $0.fd == a.fd && $0.fdOpen }) {
+        if let slot = openDmabuf(fd: a.fd, s) {
             let buf = s.dmabufs[slot]
             guard a.length != 0, let r = IOVARange(start: a.start, length: a.length), r.last < buf.size else { throw .EINVAL }
             guard !buf.revoked else { throw .ENODEV }
@@ -49,6 +49,9 @@ extension IOMMUFD {
         }
     }
 
+    /// The slot of the dma-buf whose fd `fd` is, while that fd is open.
+    func openDmabuf(fd: UInt32, _ s: IOMMUFDState) -> Int? { s.dmabufs.firstIndex { $0.fd == fd && $0.fdOpen } }
+
     /// A memfd's size now (`FTRUNCATE` changes it).
     func fileSize(_ m: Int, _ s: IOMMUFDState) -> UInt64 { m < s.fileSizes.count ? s.fileSizes[m] : topology.memfds[m].size }
 
@@ -62,12 +65,13 @@ extension IOMMUFD {
 
     /// `ftruncate()` of a memfd: EBADF for an fd that is not open, EINVAL for one that is no memfd.
     func ftruncate(fd: UInt32, length: UInt64, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
-        guard let m = topology.memfd(fd: fd) else { throw isOpenFile(fd, s) || s.dmabufs.contains(where: { $0.fd == fd && $0.fdOpen }) ? .EINVAL : .EBADF }
+        guard let m = topology.memfd(fd: fd) else { throw isOpenFile(fd, s) || openDmabuf(fd: fd, s) != nil ? .EINVAL : .EBADF }
         guard length <= UInt64(Int64.max) else { throw .EINVAL }
-        var sizes = s.fileSizes.isEmpty ? topology.memfds.map(\.size) : s.fileSizes
+        let declared = topology.memfds.map(\.size)
+        var sizes = s.fileSizes.isEmpty ? declared : s.fileSizes
         sizes[m] = length
         // One representation per state: no list while every memfd has its declared size.
-        s.fileSizes = sizes == topology.memfds.map(\.size) ? [] : sizes
+        s.fileSizes = sizes == declared ? [] : sizes
         return .ok
     }
 
@@ -111,7 +115,7 @@ extension IOMMUFD {
     /// revoke — every area of the buffer leaves every domain and stays revoked
     /// (`iopt_revoke_notify`) — or let it be mapped again (areas already revoked stay so [M]).
     func dmabufRevoke(fd: UInt32, revoked: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
-        guard let slot = s.dmabufs.firstIndex(where: { $0.fd == fd && $0.fdOpen }) else {
+        guard let slot = openDmabuf(fd: fd, s) else {
             throw isOpenFile(fd, s) || topology.memfd(fd: fd) != nil ? .EINVAL : .EBADF
         }
         s.dmabufs[slot].revoked = revoked != 0
@@ -128,7 +132,7 @@ extension IOMMUFD {
 
     /// `close()` of a dma-buf's fd: its areas keep the buffer; without any, its slot is free.
     func dmabufClose(fd: UInt32, _ s: inout IOMMUFDState) throws(Errno) -> Outcome {
-        guard let slot = s.dmabufs.firstIndex(where: { $0.fd == fd && $0.fdOpen }) else { throw .EBADF }
+        guard let slot = openDmabuf(fd: fd, s) else { throw .EBADF }
         s.dmabufs[slot].fdOpen = false
         tidyDmabufs(&s)
         return .ok
@@ -155,7 +159,7 @@ extension IOMMUFD {
 
     /// `IOMMU_TEST_OP_MD_CHECK_DMABUF`: the mock domain maps the range onto the buffer from `offset`.
     func checkMockDmabuf(hwptID: UInt32, fd: UInt32, iova: UInt64, length: UInt64, offset: UInt64, _ s: IOMMUFDState) throws(Errno) -> Outcome {
-        guard let slot = s.dmabufs.firstIndex(where: { $0.fd == fd && $0.fdOpen }) else { throw .EBADF }
+        guard let slot = openDmabuf(fd: fd, s) else { throw .EBADF }
         guard let r = IOVARange(start: offset, length: max(length, 1)), r.last < s.dmabufs[slot].size else { throw .EINVAL }
         return try checkMockMap(hwptID: hwptID, iova: iova, length: length, uptr: DmaBuf.base(slot) + offset, s)
     }

@@ -65,7 +65,7 @@ extension IOMMUFD {
         var originals: [IOVARange] = [], shared: [IOVARange] = []
         func add(_ area: Area) {
             // A dma-buf's pages are never accounted (pages.c: IOPT_PAGES_ACCOUNT_NONE).
-            if case .dmabuf = area.backing { return }
+            if area.isDmabuf { return }
             guard let va = IOVARange(start: area.userVA, length: area.range.length) else { return }
             if area.sharesPages { shared.append(va) } else { total &+= area.range.length; originals.append(va) }
         }
@@ -84,7 +84,7 @@ extension IOMMUFD {
     private func unsharedPinnedBytes(_ s: IOMMUFDState, with extra: [Area]) -> UInt64? {
         var total: UInt64 = 0
         func add(_ area: Area) -> Bool {
-            if case .dmabuf = area.backing { return true }
+            if area.isDmabuf { return true }
             if area.sharesPages { return false }
             // An area whose user range wraps is not counted by the general path either.
             if IOVARange(start: area.userVA, length: area.range.length) != nil { total &+= area.range.length }

@@ -32,7 +32,7 @@ extension IOMMUFD {
         var candidates: [(area: Area, ioas: UInt32)] = []
         for o in s.objects {
             guard case .ioas(let x) = o.body else { continue }
-            for a in x.areas where a.owner == 0 && !isDmabuf(a) {
+            for a in x.areas where a.owner == 0 && !a.isDmabuf {
                 if let va = IOVARange(start: a.userVA, length: a.range.length), va.intersects(range) { candidates.append((a, o.id)) }
             }
         }
@@ -67,11 +67,6 @@ extension IOMMUFD {
             if UInt32(own + (own == 0 && viaCopy ? 1 : 0)) != refs { throw .EIO }
         }
         return .ok
-    }
-
-    func isDmabuf(_ a: Area) -> Bool {
-        if case .dmabuf = a.backing { return true }
-        return false
     }
 
     /// Whether the page at user address `page` of `area` is pinned: its IOAS has a domain, or an

@@ -190,7 +190,7 @@ extension IOMMUFD {
         guard x != area.range.first, x != area.range.last else { return false }
         guard !area.preventAccess else { throw .EBUSY }
         // Splitting a dma-buf area would have to split its domain trackers: refused.
-        if case .dmabuf = area.backing { throw .EOPNOTSUPP }
+        if area.isDmabuf { throw .EOPNOTSUPP }
         let align = alignment(of: ioasID, s)
         let tailVA = area.userVA &+ (x + 1 - area.range.first)
         guard (x + 1) % align == 0, tailVA % align == 0 else { throw .EINVAL }

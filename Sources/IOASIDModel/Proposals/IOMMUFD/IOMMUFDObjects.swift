@@ -30,6 +30,12 @@ public struct Area: Hashable, Sendable {
         case user, memfd(UInt8), dmabuf(UInt8)
     }
 
+    /// A dma-buf's pages: never accounted, never split, not the caller's memory.
+    public var isDmabuf: Bool {
+        if case .dmabuf = backing { return true }
+        return false
+    }
+
     public init(range: IOVARange, userVA: UInt64, permissions: Permissions, writablePages: Bool, sharesPages: Bool = false) {
         self.range = range
         self.userVA = userVA
