@@ -94,6 +94,9 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
         if resume == nil, let failure = saveLevel() { return finish(.incomplete(reason: failure)) }
 
         let outputs = (0..<workers).map { _ in LevelOutput<M.State>() }
+        // Sleep sets ride in the packed frontier, which a checkpoint does not save them in.
+        let sleeps = limits.sleepSets && model.encodesStates && limits.checkpoint == nil
+        var voidSleep: [Int] = []
         while !level.isEmpty {
             if let d = limits.modelDepth, depth >= d { break }
             if let d = limits.maxDepth, depth >= d { return finish(.incomplete(reason: "--max-depth \(d) reached")) }
@@ -105,12 +108,15 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
                                               enqueue: limits.modelDepth.map { depth + 1 < $0 } ?? true,
                                               pendingGoals: goals.indices.filter { !reached[$0] }, limits: limits,
                                               start: start, depth: depth, onProgress: onProgress)
+                context.sleepSets = sleeps
+                context.voidSleep = voidSleep
                 maxActions = expandLevel(context, outputs, maxActions: maxActions)
                 return context
             }
 
             stats.transitions += outputs.reduce(0) { $0 + $1.transitions }
             stats.selfLoops += outputs.reduce(0) { $0 + $1.selfLoops }
+            stats.prunedTransitions += outputs.reduce(0) { $0 + $1.pruned }
             if outputs.contains(where: { $0.newStates > 0 }) { stats.maxDepth = depth + 1 }
 
             // The verdict: the first invariant (in the model's order) broken at this depth, shown
@@ -128,6 +134,7 @@ public struct BreadthFirstSearch<M: StateMachine>: Sendable {
                 }
             }
 
+            if sleeps { voidSleep = SleepSet.voided(outputs) }
             var next = Frontier<M.State>()
             next.values.reserveCapacity(outputs.reduce(0) { $0 + $1.states.count })
             let bases = outputs.map { links.take(parents: &$0.parents, actions: &$0.actions) }

@@ -48,6 +48,14 @@ extension BreadthFirstSearch {
         swap(&parents, &out.parents)
         swap(&links, &out.actions)
         var transitions = out.transitions, maxActions = out.maxActions, inserted = 0, selfLoops = out.selfLoops
+        // Sleep sets: whether this level prunes with them, and whether its new states carry theirs
+        // (the last level's are never expanded). `sleeping` is the expanded state's set.
+        let sleeps = context.sleepSets, carriesSleep = context.sleepSets && context.enqueue
+        var sleeping: [UInt64] = [], sleepy: [(fingerprint: UInt64, index: Int)] = [], duplicates: [UInt64] = []
+        var pruned = 0
+        var sleepScratch = SleepScratch<M.Action>()
+        swap(&sleepy, &out.sleepy)
+        swap(&duplicates, &out.duplicates)
         let roomForStates = context.maxStates - context.table.count
         defer {
             swap(&states, &out.states)
@@ -55,6 +63,9 @@ extension BreadthFirstSearch {
             swap(&links, &out.actions)
             out.transitions = transitions
             out.selfLoops = selfLoops
+            out.pruned += pruned
+            swap(&sleepy, &out.sleepy)
+            swap(&duplicates, &out.duplicates)
             out.maxActions = maxActions
             out.inserted += inserted
             out.newStates += inserted
@@ -67,7 +78,10 @@ extension BreadthFirstSearch {
             for (parent, end) in batch.parents {
                 while k < end {
                     defer { k += 1 }
-                    guard table.insert(batch.fingerprints[k]) else { continue }
+                    guard table.insert(batch.fingerprints[k]) else {
+                        if carriesSleep { duplicates.append(batch.fingerprints[k]) }
+                        continue
+                    }
                     inserted += 1
                     let position = batch.positions[k]
                     let next = batch.successors[k]
@@ -88,6 +102,11 @@ extension BreadthFirstSearch {
                         if encodes {
                             words.removeAll(keepingCapacity: true)
                             model.encode(next, into: &words)
+                            if carriesSleep {
+                                let set = batch.sleepSet(k)
+                                if !set.isEmpty { sleepy.append((batch.fingerprints[k], packed.count)) }
+                                SleepSet.append(set, to: &words)
+                            }
                             words.withUnsafeBufferPointer { packed.append($0) }
                         } else {
                             states.append(next)
@@ -159,6 +178,7 @@ extension BreadthFirstSearch {
                         continue
                     }
                     gathering.append(next, fingerprint: fingerprint, position: p)
+                    if carriesSleep { gathering.closeSleep() }
                 }
                 position += n
                 if position < count, gathering.count >= Self.batchSuccessors {
@@ -174,6 +194,60 @@ extension BreadthFirstSearch {
             return .expanded
         }
 
+        /// Expands a state with sleep set `sleeping`: an action named in it is not taken; the
+        /// successor of an action taken carries, as its own sleep set, the actions that commute
+        /// with that action here among those asleep here and those taken before it.
+        func expandSleeping(_ state: M.State, _ i: Int) -> BatchedExpansion {
+            families.removeAll()
+            model.actions(of: state, into: &families)
+            let count = families.count
+            maxActions = max(maxActions, count)
+            // A state with very many actions is expanded in bounded batches, without sleep sets.
+            guard count <= Self.batchActions * 16 else { return expandInBatches(state, i) }
+            guard round.reserve(count, local: &budget) else { return .handBack }
+            sleepScratch.start(families, sleeping: sleeping, model: model, state: state, candidates: carriesSleep)
+            let id = context.firstID &+ UInt32(truncatingIfNeeded: i)
+            let own = model.fingerprint(of: state)
+            var scratch = state
+            var taken = 0
+            for p in 0..<count where !sleepScratch.asleep[p] {
+                taken += 1
+                if taken & 1023 == 0, let reason = poll(queue: context.level.count - i) {
+                    context.stop(reason, round)
+                    return .stop
+                }
+                let action = sleepScratch.actions[p]
+                var changes = true
+                switch model.advance(&scratch, from: state, by: action) {
+                case .disabled:
+                    changes = false
+                case .unchanged:
+                    selfLoops += 1
+                    changes = false
+                case .changed(let next):
+                    let fingerprint = model.fingerprint(of: next)
+                    if fingerprint == own {
+                        selfLoops += 1
+                        break
+                    }
+                    gathering.append(next, fingerprint: fingerprint, position: p)
+                    if carriesSleep { sleepScratch.sleepSet(after: p, into: &gathering, model: model, state: state) }
+                    if gathering.count >= Self.batchSuccessors {
+                        gathering.endParent(id)
+                        sink ^= gathering.touch(table)
+                        guard insert(pending) else { return .stop }
+                        swap(&gathering, &pending)
+                        gathering.removeAll()
+                    }
+                }
+                if carriesSleep { sleepScratch.taken(p, changes: changes, model: model, state: state) }
+            }
+            transitions += taken
+            pruned += count - taken
+            gathering.endParent(id)
+            return .expanded
+        }
+
         pieces: while !round.pause.load(ordering: .relaxed), let piece = round.claim() {
             var i = piece.lowerBound
             while i < piece.upperBound {
@@ -184,13 +258,22 @@ extension BreadthFirstSearch {
                     if round.pause.load(ordering: .relaxed) { handBack = true; break }
                     // An encoded state is read back into buffers of this worker's own.
                     let state: M.State
+                    sleeping.removeAll(keepingCapacity: true)
                     if context.level.unpack(i, into: &words) {
-                        guard let decoded = words.withUnsafeBufferPointer({ model.decode($0) }) else {
+                        let stateWords = sleeps ? SleepSet.split(&words, into: &sleeping, void: context.sleepIsVoid(i)) : words.count
+                        guard let decoded = words.withUnsafeBufferPointer({ model.decode(UnsafeBufferPointer(rebasing: $0[..<stateWords])) }) else {
                             preconditionFailure("a model that encodes its states must decode them")
                         }
                         state = decoded
                     } else {
                         state = privateCopies ? model.unshared(context.level.values[i]) : context.level.values[i]
+                    }
+                    if sleeps {
+                        switch expandSleeping(state, i) {
+                        case .expanded: i += 1; continue
+                        case .handBack: handBack = true; break states
+                        case .stop: return
+                        }
                     }
                     if M.producesActionFamilies {
                         families.removeAll()

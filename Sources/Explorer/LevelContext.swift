@@ -15,6 +15,11 @@ import Synchronization
     @usableFromInline let start: ContinuousClock.Instant
     @usableFromInline let depth: Int
     @usableFromInline let onProgress: (@Sendable (Progress) -> Void)?
+    /// Whether the level is expanded with sleep sets (its packed states carry them).
+    @usableFromInline var sleepSets = false
+    /// The states of the level whose sleep sets are void (ascending): a second edge of the level
+    /// before reached them, and their sleep set must be the intersection of both edges'.
+    @usableFromInline var voidSleep: [Int] = []
 
     /// The lowest invariant index violated so far at this level: workers then check only the
     /// invariants before it, since only those could change the verdict.
@@ -36,6 +41,16 @@ import Synchronization
         self.start = start
         self.depth = depth
         self.onProgress = onProgress
+    }
+
+    /// Whether state `i` of the level has a void sleep set.
+    @inlinable func sleepIsVoid(_ i: Int) -> Bool {
+        var lo = 0, hi = voidSleep.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if voidSleep[mid] < i { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < voidSleep.count && voidSleep[lo] == i
     }
 
     /// Ends the level because the search must stop (`reason` is why).
@@ -79,6 +94,12 @@ import Synchronization
     @usableFromInline var transitions = 0
     /// Transitions whose successor is the state itself.
     @usableFromInline var selfLoops = 0
+    /// Actions left asleep (not taken) with sleep sets.
+    @usableFromInline var pruned = 0
+    /// With sleep sets: the new states that carry a non-empty sleep set (fingerprint, index in
+    /// `packed`), and the fingerprints of successors that were already visited.
+    @usableFromInline var sleepy: [(fingerprint: UInt64, index: Int)] = []
+    @usableFromInline var duplicates: [UInt64] = []
     @usableFromInline var maxActions = 0
     /// New states inserted in the current round (the table's count is settled between rounds).
     @usableFromInline var inserted = 0
@@ -98,5 +119,8 @@ import Synchronization
         newStates = 0
         transitions = 0
         selfLoops = 0
+        pruned = 0
+        sleepy.removeAll()
+        duplicates.removeAll()
     }
 }

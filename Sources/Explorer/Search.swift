@@ -12,6 +12,12 @@ public struct SearchLimits: Sendable {
     /// more (`QuotientSlots`): a quarter less memory, at some cost in speed when the model's
     /// transitions are cheap enough for the table's cache misses to dominate.
     public var compactVisitedSet = false
+    /// Prune with sleep sets (breadth-first only, for a model that encodes its states and names
+    /// its actions' footprints): an action is not taken in a state when a commuting order already
+    /// reached its successor at the same depth. Every state is still reached at its BFS depth, so
+    /// verdicts, depth bounds and shortest counterexamples are those of the plain search; only
+    /// the transitions taken (and the coverage counts) are fewer. See `BreadthFirstSearch+SleepSets`.
+    public var sleepSets = false
     /// Save each finished level, and perhaps resume from a saved one (`CheckpointPlan`).
     public var checkpoint: CheckpointPlan?
     /// Polled between transitions (with the time limit): true ends the search `incomplete`

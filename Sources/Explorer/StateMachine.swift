@@ -51,6 +51,12 @@ public protocol StateMachine: Sendable {
     func encode(_ state: State, into words: inout [UInt64])
     /// The state `encode` wrote as these words.
     func decode(_ words: UnsafeBufferPointer<UInt64>) -> State?
+    /// For sleep sets: a name of `action` below 2^62 that is the same in every state and differs
+    /// between different actions (nil: the action is never put to sleep). By default nil.
+    func sleepKey(of action: Action) -> UInt64?
+    /// For sleep sets: what `action` reads and writes when taken in `state` (see `Footprint`).
+    /// By default `everything`: no two actions commute.
+    func footprint(of action: Action, in state: State) -> Footprint
 }
 
 extension StateMachine {
@@ -74,6 +80,8 @@ extension StateMachine {
     public var encodesStates: Bool { false }
     public func encode(_ state: State, into words: inout [UInt64]) {}
     public func decode(_ words: UnsafeBufferPointer<UInt64>) -> State? { nil }
+    public func sleepKey(of action: Action) -> UInt64? { nil }
+    public func footprint(of action: Action, in state: State) -> Footprint { .everything }
 }
 
 /// A named property of states.

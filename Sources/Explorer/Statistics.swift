@@ -4,6 +4,9 @@ public struct Statistics: Sendable, Equatable {
     public var transitions = 0
     /// Transitions that left the state unchanged (BFS counts them; most are failing operations).
     public var selfLoops = 0
+    /// Actions sleep sets did not take (`SearchLimits.sleepSets`): with `transitions`, the
+    /// transitions of the plain search.
+    public var prunedTransitions = 0
     /// Deepest level reached (operations from an initial state).
     public var maxDepth = 0
     public var seconds = 0.0

@@ -11,6 +11,9 @@
     @usableFromInline var capacity: Int
     /// For each parent: its id and where its successors end.
     @usableFromInline var parents: [(id: UInt32, end: Int)] = []
+    /// With sleep sets: successor `k` carries `sleep[sleepEnds[k - 1] ..< sleepEnds[k]]`.
+    @usableFromInline var sleep: [UInt64] = []
+    @usableFromInline var sleepEnds: [Int] = []
 
     @inlinable init(capacity: Int = 256) {
         self.capacity = capacity
@@ -34,7 +37,15 @@
         successors.deinitialize(count: count)
         count = 0
         parents.removeAll(keepingCapacity: true)
+        sleep.removeAll(keepingCapacity: true)
+        sleepEnds.removeAll(keepingCapacity: true)
     }
+
+    /// Ends the sleep set of the successor appended last (its entries were appended to `sleep`).
+    @inlinable mutating func closeSleep() { sleepEnds.append(sleep.count) }
+
+    /// The sleep set successor `k` carries.
+    @inlinable func sleepSet(_ k: Int) -> ArraySlice<UInt64> { sleep[(k == 0 ? 0 : sleepEnds[k - 1]) ..< sleepEnds[k]] }
 
     @inlinable mutating func deallocate() {
         removeAll()

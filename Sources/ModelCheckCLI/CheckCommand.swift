@@ -23,6 +23,7 @@ enum CheckCommand {
             OptionSpec(name: "dot", value: "PATH", help: "write a Graphviz picture of the counterexample's final state (nothing when the model holds)"),
             OptionSpec(name: "no-symmetry", value: nil, help: "turn symmetry reduction off"),
             OptionSpec(name: "compact-visited", value: nil, help: "6-byte lossless visited-set slots from 2^23 slots on (less memory, slower on cheap models)"),
+            OptionSpec(name: "sleep-sets", value: nil, help: "bfs: skip actions a commuting order already took (same states, depths and verdicts; fewer transitions)"),
             OptionSpec(name: "checkpoint", value: "DIR", help: "save each finished bfs level in DIR (one model)"),
             OptionSpec(name: "resume", value: "DIR", help: "resume from the level saved in DIR, and go on saving there"),
             OptionSpec(name: "quiet", value: nil, help: "print only the verdict"),
@@ -87,6 +88,11 @@ enum CheckCommand {
         o.symmetry = !parsed.flags.contains("no-symmetry")
         o.limits.compactVisitedSet = parsed.flags.contains("compact-visited")
         o.checkpoint = try CheckpointOptions.request(parsed, strategy: o.strategy)
+        if parsed.flags.contains("sleep-sets") {
+            guard o.strategy == .bfs else { throw UsageError(message: "--sleep-sets needs --strategy bfs") }
+            guard o.checkpoint == nil else { throw UsageError(message: "--sleep-sets cannot be combined with --checkpoint or --resume (a checkpoint does not save sleep sets)") }
+            o.limits.sleepSets = true
+        }
         o.progress = !o.quiet && (parsed.flags.contains("progress") || isatty(2) != 0)
         return o
     }

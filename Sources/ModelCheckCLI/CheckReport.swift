@@ -69,7 +69,7 @@ struct CheckReport<P: Proposal> {
         }
         out.append(head)
         if quiet { return out.joined(separator: "\n") }
-        out.append("  \(s.distinctStates) distinct states, \(s.transitions) transitions (\(s.transitions - s.selfLoops) change the state), depth \(s.maxDepth), \(String(format3: s.seconds)) s, \(s.workers) worker(s)")
+        out.append("  \(s.distinctStates) distinct states, \(s.transitions) transitions (\(s.transitions - s.selfLoops) change the state\(s.prunedTransitions > 0 ? "; \(s.prunedTransitions) more pruned by sleep sets" : "")), depth \(s.maxDepth), \(String(format3: s.seconds)) s, \(s.workers) worker(s)")
         let (peak, processPerState) = processMemory
         out.append("  \(Int(s.statesPerSecond)) states/s, \(Int(s.transitionsPerSecond)) transitions/s; bytes/state: \(String(format3: s.visitedBytesPerState)) visited set + \(String(format3: s.traceBytesPerState)) trace + \(String(format3: s.frontierBytesPerState)) largest level; collision probability \(String(format: "%.1e", s.collisionProbability))")
         out.append("  process: peak \(peak / (1 << 20)) MB resident, \(String(format3: processPerState)) bytes per state (everything: tables, frontier, model, runtime)")
@@ -156,7 +156,8 @@ struct CheckReport<P: Proposal> {
                                ("peakFrontierBytes", .int(s.peakFrontierBytes)),
                                ("peakResidentBytes", .int(memory.peak)),
                                ("processBytesPerState", .double(memory.perState)),
-                               ("stateChangingTransitions", .int(s.transitions - s.selfLoops))])),
+                               ("stateChangingTransitions", .int(s.transitions - s.selfLoops)),
+                               ("prunedTransitions", .int(s.prunedTransitions))])),
             ("coverage", .object(searchModel.coverage.snapshot.sorted { $0.key < $1.key }.map { op, outcomes in
                 (op, .object(outcomes.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) }))
             })),

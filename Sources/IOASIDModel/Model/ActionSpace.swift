@@ -14,6 +14,8 @@ public final class ActionSpace: Sendable {
     /// The runs of `pairs` with one length: where each starts, how many, and how many same-length
     /// (source, destination) pairs the runs before it have.
     let lengthRuns: [(start: Int, count: Int, offset: Int)]
+    /// The distance between the fixed IOVAs of one length: the smallest length.
+    let step: UInt64
     /// The fixed IOVAs TRANSLATE probes.
     public let probes: [UInt64]
     /// The `ops` words in force, as iommufd names them.
@@ -27,6 +29,7 @@ public final class ActionSpace: Sendable {
         self.config = config
         groups = OperationGroups(bounds.groups.compactMap(OperationGroup.init(rawValue:)))
         let step = bounds.lengths.min() ?? 0x1000
+        self.step = step
         var pairs: [(UInt64, UInt64)] = []
         let start = Self.firstMultiple(of: step, from: bounds.window.first)
         for length in bounds.lengths.sorted() {
@@ -63,6 +66,17 @@ public final class ActionSpace: Sendable {
         caps = (bounds.objects["ioas"] ?? .max, bounds.objects["hwpt"] ?? .max, bounds.objects["device"] ?? .max,
                 bounds.objects["domain"] ?? .max, bounds.objects["pasid"] ?? .max, bounds.objects["viommu"] ?? .max,
                 bounds.objects["fault"] ?? .max, bounds.objects["access"] ?? .max)
+    }
+
+    /// The position of (`iova`, `length`) in `pairs`, if it is one of them.
+    func pairIndex(iova: UInt64, length: UInt64) -> Int? {
+        for run in lengthRuns where pairs[run.start].length == length {
+            let first = pairs[run.start].iova
+            guard iova >= first, step > 0, (iova - first) % step == 0 else { return nil }
+            let j = (iova - first) / step
+            return j < UInt64(run.count) ? run.start + Int(j) : nil
+        }
+        return nil
     }
 
     func userVAs(for iova: UInt64) -> [UInt64] { bounds.userVAs ?? [iova &+ 0x1_0000_0000] }

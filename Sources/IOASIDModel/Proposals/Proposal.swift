@@ -68,6 +68,12 @@ public protocol Proposal: Sendable {
     func actions(of state: State, into out: inout ActionFamilies<Operation>)
     /// Whether `state` holds more objects than the `explore` caps allow (the explorer drops it).
     func exceedsCaps(_ state: State) -> Bool
+    /// For `check --sleep-sets`: a name of `op` below 2^62, the same in every state and different
+    /// for different operations (nil: never put to sleep). By default nil.
+    func sleepKey(of op: Operation) -> UInt64?
+    /// For `check --sleep-sets`: what `op` reads and writes in `state` (`Footprint`). By default
+    /// `everything`, which puts nothing to sleep.
+    func footprint(of op: Operation, in state: State) -> Footprint
     /// Whether a goal atom holds in `state`.
     func holds(_ atom: GoalAtom, in state: State) -> Bool
 
@@ -168,6 +174,8 @@ extension Proposal {
         out.append(contentsOf: families.all)
     }
     public func unshared(_ state: State) -> State { state }
+    public func sleepKey(of op: Operation) -> UInt64? { nil }
+    public func footprint(of op: Operation, in state: State) -> Footprint { .everything }
 
     public func fingerprint(of state: State, symmetric: Bool) -> UInt64 {
         var f = Fingerprint()

@@ -42,6 +42,10 @@ public struct ProposalSearchModel<P: Proposal>: StateMachine {
         return proposal.decode(&reader)
     }
 
+    public func sleepKey(of op: P.Operation) -> UInt64? { proposal.sleepKey(of: op) }
+
+    public func footprint(of op: P.Operation, in state: P.State) -> Footprint { proposal.footprint(of: op, in: state) }
+
     public static var producesActionFamilies: Bool { true }
 
     public func actions(of state: P.State, into actions: inout ActionFamilies<P.Operation>) {
