@@ -44,14 +44,7 @@ import Synchronization
     }
 
     /// Whether state `i` of the level has a void sleep set.
-    @inlinable func sleepIsVoid(_ i: Int) -> Bool {
-        var lo = 0, hi = voidSleep.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if voidSleep[mid] < i { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < voidSleep.count && voidSleep[lo] == i
-    }
+    @inlinable func sleepIsVoid(_ i: Int) -> Bool { voidSleep.sortedContains(i) }
 
     /// Ends the level because the search must stop (`reason` is why).
     @inlinable func stop(_ reason: String, _ round: LevelRound) {

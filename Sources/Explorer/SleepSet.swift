@@ -31,13 +31,8 @@
 
     /// The entry of `key` in an ascending sleep set, if it is there.
     @inlinable static func entry(of key: UInt64, in set: [UInt64]) -> UInt64? {
-        var lo = 0, hi = set.count
-        let low = key << 1
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if set[mid] < low { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < set.count && set[lo] >> 1 == key ? set[lo] : nil
+        let j = set.firstIndex(notBelow: key << 1)
+        return j < set.count && set[j] >> 1 == key ? set[j] : nil
     }
 
     /// The positions of the next level whose sleep sets are void: states given one by an edge of
@@ -49,21 +44,30 @@
         var void: [Int] = []
         var base = 0
         for out in outputs {
-            for s in out.sleepy where outputs.contains(where: { contains($0.duplicates, s.fingerprint) }) {
+            for s in out.sleepy where outputs.contains(where: { $0.duplicates.sortedContains(s.fingerprint) }) {
                 void.append(base + s.index)
             }
             base += out.packed.count
         }
         return void
     }
+}
 
-    @inlinable static func contains(_ sorted: [UInt64], _ value: UInt64) -> Bool {
-        var lo = 0, hi = sorted.count
+extension Array where Element: Comparable {
+    /// In an ascending array, the position of the first element not below `value` (`count` if none).
+    @inlinable func firstIndex(notBelow value: Element) -> Int {
+        var lo = 0, hi = count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if sorted[mid] < value { lo = mid + 1 } else { hi = mid }
+            if self[mid] < value { lo = mid + 1 } else { hi = mid }
         }
-        return lo < sorted.count && sorted[lo] == value
+        return lo
+    }
+
+    /// Whether an ascending array holds `value`.
+    @inlinable func sortedContains(_ value: Element) -> Bool {
+        let j = firstIndex(notBelow: value)
+        return j < count && self[j] == value
     }
 }
 
